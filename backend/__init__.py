@@ -1,0 +1,45 @@
+"""Speld's Flask application factory: it only wires the parts together."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from backend import config as speld_config
+from backend import models  # noqa: F401  (every model must be known to the metadata)
+from backend.api import register_api
+from backend.cli import speld
+from backend.errors import register_error_handlers
+from backend.extensions import db, migrate, register_sqlite_pragmas, render_migration_item
+from backend.pages import register_pages
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app from the environment, or from ``config`` (tests pass theirs)."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(speld_config.DEFAULTS)
+    if config is None:
+        app.config.from_mapping(speld_config.from_environment(app.instance_path))
+    else:
+        app.config.from_mapping(config)
+    register_extensions(app)
+    register_api(app)
+    register_pages(app)
+    register_error_handlers(app)
+    app.cli.add_command(speld)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(MIGRATIONS),
+        render_as_batch=True,  # SQLite can only alter tables by copying them
+        compare_type=True,
+        render_item=render_migration_item,
+    )
+    with app.app_context():
+        register_sqlite_pragmas(db.engine)

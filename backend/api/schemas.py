@@ -1,0 +1,184 @@
+"""Input and output schemas of the v1 API. Unknown keys are rejected everywhere."""
+
+import re
+from functools import cache
+from zoneinfo import ZoneInfo
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from backend.models.types import TWENTE_PLAZA
+
+SLUG = validate.Regexp(
+    r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Use lower-case letters, digits and single hyphens."
+)
+LABEL = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9-]*$", error="Use letters, digits and hyphens.")
+
+
+class StrictInt(fields.Integer):
+    """An integer that is a JSON number, not a string or a boolean."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=True, **kwargs)
+
+    def _validated(self, value):
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        return super()._validated(value)
+
+
+class StrictBool(fields.Boolean):
+    """A JSON boolean only: ``"yes"`` or ``1`` are refused."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
+def Url(**kwargs):
+    return fields.Url(schemes={"http", "https"}, validate=validate.Length(max=500), **kwargs)
+
+
+def TimeZone(**kwargs):
+    def known_zone(value):
+        if len(value) > 64 or not re.fullmatch(r"[A-Za-z0-9_+\-/]+", value):
+            raise ValidationError("Not a time zone name.")
+        try:
+            ZoneInfo(value)
+        except (KeyError, ValueError, OSError) as error:
+            raise ValidationError("Unknown time zone, e.g. Europe/Amsterdam.") from error
+
+    return fields.String(validate=known_zone, **kwargs)
+
+
+class PageArgs(Schema):
+    page = StrictInt(load_default=1, validate=validate.Range(min=1, max=1_000_000))
+    per_page = StrictInt(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class PageQuery(PageArgs):
+    # Query strings are text, so numbers there are parsed leniently.
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+@cache
+def page_of(item_schema: type[Schema]) -> type[Schema]:
+    """The one list wrapper: ``{"items", "page", "per_page", "total", "pages"}``."""
+    return type(
+        f"{item_schema.__name__.removesuffix('Schema')}Page",
+        (Schema,),
+        {
+            "items": fields.List(fields.Nested(item_schema)),
+            "page": fields.Integer(),
+            "per_page": fields.Integer(),
+            "total": fields.Integer(),
+            "pages": fields.Integer(),
+        },
+    )
+
+
+class ErrorBody(Schema):
+    code = fields.String(metadata={"description": "Stable machine-readable code"})
+    message = fields.String()
+    field_messages = fields.Dict(
+        data_key="fields", metadata={"description": "Per-field messages (validation errors)"}
+    )
+
+
+class ErrorSchema(Schema):
+    error = fields.Nested(ErrorBody)
+
+
+# Events ---------------------------------------------------------------------------------
+
+
+class EventIn(Schema):
+    slug = fields.String(required=True, validate=[validate.Length(min=3, max=40), SLUG])
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True)
+    timezone = TimeZone(load_default="Europe/Amsterdam")
+    portal_url = Url(required=True)
+
+    @validates_schema
+    def dates_in_order(self, data, **_):
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            raise ValidationError("Must not be before starts_on.", "ends_on")
+
+
+class EventPatch(Schema):
+    name = fields.String(validate=validate.Length(min=1, max=120))
+    starts_on = fields.Date()
+    ends_on = fields.Date()
+    timezone = TimeZone()
+    portal_url = Url()
+
+
+class EventOut(Schema):
+    slug = fields.String()
+    name = fields.String()
+    starts_on = fields.Date()
+    ends_on = fields.Date()
+    timezone = fields.String()
+    portal_url = fields.String()
+    created_at = fields.DateTime()
+
+
+# Companies ------------------------------------------------------------------------------
+
+
+class CompanyIn(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    is_twente = StrictBool(load_default=False)
+    portal_url = Url(load_default=None, allow_none=True)
+
+
+class CompanyPatch(Schema):
+    name = fields.String(validate=validate.Length(min=1, max=120))
+    is_twente = StrictBool()
+    portal_url = Url(allow_none=True)
+
+
+class CompanyQuery(PageQuery):
+    is_twente = fields.Boolean()
+
+
+class CompanyOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    is_twente = fields.Boolean()
+    portal_url = fields.String(allow_none=True)
+
+
+# Stands ---------------------------------------------------------------------------------
+
+
+class StandIn(Schema):
+    company_id = StrictInt(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    label = fields.String(required=True, validate=[validate.Length(min=1, max=20), LABEL])
+    zone = fields.String(load_default=TWENTE_PLAZA, validate=[validate.Length(min=1, max=40), SLUG])
+
+
+class StandPatch(Schema):
+    company_id = StrictInt(validate=validate.Range(min=1, max=2**31 - 1))
+    label = fields.String(validate=[validate.Length(min=1, max=20), LABEL])
+    zone = fields.String(validate=[validate.Length(min=1, max=40), SLUG])
+
+
+class StandQuery(PageQuery):
+    zone = fields.String(validate=validate.Length(max=40))
+
+
+class StandOut(Schema):
+    id = fields.Integer()
+    event = fields.Function(lambda stand: stand.event.slug)
+    company = fields.Nested(CompanyOut)
+    label = fields.String()
+    zone = fields.String()
+    code = fields.String(metadata={"description": "Poster code; not shown to viewers"})
+
+
+class PublicStandOut(StandOut):
+    class Meta:
+        exclude = ("code",)

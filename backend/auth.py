@@ -1,0 +1,38 @@
+"""Bearer-token access for the API: who is calling, and may they?"""
+
+from functools import wraps
+
+from flask import g, request
+
+from backend.errors import Forbidden
+from backend.services.tokens import authenticate
+
+ORGANISER, VIEWER, STAND = "organiser", "viewer", "stand"
+BEARER_DOC = {"security": [{"bearerAuth": []}]}
+
+
+def bearer_token() -> str | None:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
+
+
+def require_role(*roles: str):
+    """Let the view run only for a valid token with one of ``roles``; the token is ``g.token``."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            g.token = authenticate(bearer_token())
+            if g.token.role not in roles:
+                raise Forbidden()
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def check_stand_access(stand_id: int) -> None:
+    """A stand token may only touch its own stand."""
+    if g.token.role == STAND and g.token.stand_id != stand_id:
+        raise Forbidden("This stand token belongs to another stand.")

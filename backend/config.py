@@ -1,0 +1,80 @@
+"""Every setting Speld reads from the environment, in one place.
+
+Each variable is listed in the README. Tests pass their own mapping to
+``create_app`` instead of touching the environment.
+"""
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+MiB = 1024 * 1024
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a runnable Speld."""
+
+
+def database_url(raw: str | None, instance_path: str) -> str:
+    """Return the SQLAlchemy URL: the given one (psycopg 3 for PostgreSQL) or a SQLite file."""
+    if not raw:
+        return f"sqlite:///{Path(instance_path) / 'speld.sqlite'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix) :]
+    return raw
+
+
+def public_base_url(raw: str) -> str:
+    """Validate the base that printed QR codes point to.
+
+    Pin URLs are upper-cased for QR alphanumeric mode, which is only safe
+    for the case-insensitive scheme and host: so no path is allowed.
+    """
+    parts = urlsplit(raw.rstrip("/"))
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"PUBLIC_BASE_URL must be http(s)://host[:port], got {raw!r}")
+    if parts.path or parts.query or parts.fragment:
+        raise ConfigError("PUBLIC_BASE_URL must not have a path, query or fragment")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _secret_key(env: dict, development: bool, instance_path: str) -> str:
+    key = env.get("SECRET_KEY")
+    if key:
+        return key
+    if not development:
+        raise ConfigError("SECRET_KEY must be set outside development (SPELD_ENV=development)")
+    # Development keeps one random key in the instance folder so sessions survive restarts.
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def from_environment(instance_path: str, env: dict | None = None) -> dict:
+    """Build the Flask config mapping from environment variables."""
+    env = dict(os.environ if env is None else env)
+    development = env.get("SPELD_ENV", "production") == "development"
+    return {
+        "SPELD_ENV": "development" if development else "production",
+        "SECRET_KEY": _secret_key(env, development, instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL"), instance_path),
+        "PUBLIC_BASE_URL": public_base_url(env.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")),
+    }
+
+
+# Fixed settings that are not meant to vary per deployment.
+DEFAULTS = {
+    "MAX_CONTENT_LENGTH": 1 * MiB,
+    "JSON_SORT_KEYS": False,
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "API_TITLE": "Speld",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api/v1",
+    "OPENAPI_JSON_PATH": "openapi.json",
+}

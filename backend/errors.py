@@ -1,0 +1,126 @@
+"""Domain errors with stable codes, and the one place that turns errors into responses.
+
+Everything under ``/api`` answers ``{"error": {"code", "message", "fields"}}``;
+pages get a friendly HTML page instead.
+"""
+
+from flask import jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    """A use case refused: ``code`` is stable for clients, ``status`` is the HTTP answer."""
+
+    code = "error"
+    status = 400
+    message = "The request could not be handled."
+
+    def __init__(self, message: str | None = None, fields: dict | None = None):
+        super().__init__(message or self.message)
+        self.message = message or self.message
+        self.fields = fields or {}
+
+
+class NotFound(DomainError):
+    code, status, message = "not_found", 404, "Not found."
+
+
+class EventNotFound(NotFound):
+    code, message = "event_not_found", "No event with that slug."
+
+
+class CompanyNotFound(NotFound):
+    code, message = "company_not_found", "No company with that id."
+
+
+class StandNotFound(NotFound):
+    code, message = "stand_not_found", "No stand with that id."
+
+
+class BatchNotFound(NotFound):
+    code, message = "batch_not_found", "No batch with that id."
+
+
+class PinNotFound(NotFound):
+    code, message = "pin_not_found", "No pin with that code."
+
+
+class Conflict(DomainError):
+    code, status, message = "conflict", 409, "That conflicts with what is stored."
+
+
+class InvalidInput(DomainError):
+    code, status, message = "invalid_input", 422, "Some fields are not valid."
+
+
+class Unauthorized(DomainError):
+    code, status, message = "unauthorized", 401, "A valid bearer token is required."
+
+
+class Forbidden(DomainError):
+    code, status, message = "forbidden", 403, "Your token's role may not do this."
+
+
+# Werkzeug's exceptions mapped to our stable codes.
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "body_too_large",
+    415: "unsupported_media_type",
+    422: "invalid_input",
+    429: "too_many_requests",
+}
+
+
+def wants_json() -> bool:
+    return request.path == "/api" or request.path.startswith("/api/")
+
+
+def error_response(status: int, code: str, message: str, fields: dict | None = None, headers=None):
+    """The one error envelope for the API, or the friendly page for people."""
+    if wants_json():
+        body = {"error": {"code": code, "message": message, "fields": fields or {}}}
+        response = jsonify(body)
+    else:
+        response = render_template("error.html", status=status, message=message)
+    return response, status, headers or {}
+
+
+def _validation_fields(error: HTTPException) -> dict:
+    # webargs stores marshmallow messages per location: {"json": {...}} or {"query": {...}}.
+    messages = (getattr(error, "data", None) or {}).get("messages") or {}
+    fields = {}
+    for location_messages in messages.values():
+        if isinstance(location_messages, dict):
+            fields.update(location_messages)
+        else:
+            fields["_body"] = location_messages
+    return fields
+
+
+def handle_domain_error(error: DomainError):
+    return error_response(error.status, error.code, error.message, error.fields)
+
+
+def handle_http_exception(error: HTTPException):
+    status = error.code or 500
+    fields = _validation_fields(error)
+    if status == 422:
+        message = "Some fields are not valid."
+    elif status == 400 and fields:
+        message = "The request body is not valid JSON."
+    else:
+        message = error.description or error.name
+    code = HTTP_CODES.get(status, "error" if status < 500 else "internal_error")
+    headers = (getattr(error, "data", None) or {}).get("headers")
+    if status == 405 and error.valid_methods:
+        headers = {"Allow": ", ".join(error.valid_methods)}
+    return error_response(status, code, message, fields, headers)
+
+
+def register_error_handlers(app):
+    app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(HTTPException, handle_http_exception)

@@ -1,0 +1,173 @@
+"""What students do, as append-only rows: scans, visits, clicks, stamps, answers.
+
+Bots and organisers' test traffic are recorded and flagged (``kind``), never
+dropped, so the funnel can report them beside the counted figures.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from backend.extensions import db
+from backend.models.event import Company
+from backend.models.types import (
+    DEVICE_CLASSES,
+    NAMED_BEFORE,
+    TRAFFIC_KINDS,
+    VISIT_METHODS,
+    UtcDateTime,
+    one_of,
+    utcnow,
+)
+
+
+def _kind_checks():
+    return (
+        CheckConstraint(one_of("kind", TRAFFIC_KINDS), name="kind"),
+        CheckConstraint(one_of("device_class", DEVICE_CLASSES), name="device_class"),
+    )
+
+
+class RequestFacts:
+    """Columns every recorded request carries: who (kind), on what device, and a visitor hash.
+
+    ``visitor_hash`` is a hash of IP address and user agent with a salt that
+    rotates daily and is then destroyed; it only serves to spot repeats.
+    """
+
+    kind: Mapped[str] = mapped_column(String(8), default="human")
+    device_class: Mapped[str] = mapped_column(String(8), default="other")
+    os_family: Mapped[str | None] = mapped_column(String(32))
+    visitor_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class Scan(RequestFacts, db.Model):
+    """One request to a known pin's URL."""
+
+    __tablename__ = "scans"
+    __table_args__ = (
+        *_kind_checks(),
+        Index("ix_scans_pin_id_scanned_at", "pin_id", "scanned_at"),
+        Index("ix_scans_scanned_at", "scanned_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pin_id: Mapped[int] = mapped_column(ForeignKey("pins.id"))
+    scanned_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # A repeat is the same visitor scanning the same pin again within the repeat window.
+    is_repeat: Mapped[bool] = mapped_column(default=False)
+    # The pin was void when scanned: kept, reported beside the funnel, never counted.
+    pin_void: Mapped[bool] = mapped_column(default=False)
+
+
+class OrphanScan(RequestFacts, db.Model):
+    """A request to a pin URL whose code is unknown or malformed."""
+
+    __tablename__ = "orphan_scans"
+    __table_args__ = (*_kind_checks(), Index("ix_orphan_scans_scanned_at", "scanned_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scanned_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # The raw path, cut to this length: enough to diagnose a misprint, no more.
+    path: Mapped[str] = mapped_column(String(120))
+
+
+class LandingVisit(RequestFacts, db.Model):
+    """One view of a pin's landing page."""
+
+    __tablename__ = "landing_visits"
+    __table_args__ = (
+        *_kind_checks(),
+        Index("ix_landing_visits_pin_id_visited_at", "pin_id", "visited_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pin_id: Mapped[int] = mapped_column(ForeignKey("pins.id"))
+    visited_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class PortalClick(RequestFacts, db.Model):
+    """A click through to the portal, or to one company's portal profile."""
+
+    __tablename__ = "portal_clicks"
+    __table_args__ = (
+        *_kind_checks(),
+        Index("ix_portal_clicks_pin_id_clicked_at", "pin_id", "clicked_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pin_id: Mapped[int] = mapped_column(ForeignKey("pins.id"))
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"))
+    clicked_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class StandVisit(db.Model):
+    """A pin's visit to a stand, stamped by the student (self) or by stand staff.
+
+    Unique per pin and stand, so registering twice is harmless and counted once.
+    Test stamps (organisers trying a poster) are kept apart by ``is_test`` so
+    they never block or count as a real visit.
+    """
+
+    __tablename__ = "stand_visits"
+    __table_args__ = (
+        UniqueConstraint("pin_id", "stand_id", "is_test"),
+        # A client nonce makes an offline retry harmless.
+        UniqueConstraint("stand_id", "nonce"),
+        CheckConstraint(one_of("method", VISIT_METHODS), name="method"),
+        Index("ix_stand_visits_stand_id", "stand_id"),
+        Index("ix_stand_visits_visited_at", "visited_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pin_id: Mapped[int] = mapped_column(ForeignKey("pins.id"))
+    stand_id: Mapped[int] = mapped_column(ForeignKey("stands.id"))
+    method: Mapped[str] = mapped_column(String(8))
+    is_test: Mapped[bool] = mapped_column(default=False)
+    nonce: Mapped[str | None] = mapped_column(String(64))
+    # When the visit happened (may be earlier than recorded_at for offline staff scans).
+    visited_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+survey_known_companies = Table(
+    "survey_known_companies",
+    db.metadata,
+    Column("response_id", ForeignKey("survey_responses.id", ondelete="CASCADE"), primary_key=True),
+    Column("company_id", ForeignKey("companies.id"), primary_key=True),
+)
+
+
+class SurveyResponse(db.Model):
+    """A pin's answer to the two questions; one per pin, a new answer replaces the old."""
+
+    __tablename__ = "survey_responses"
+    __table_args__ = (CheckConstraint(one_of("named_before", NAMED_BEFORE), name="named_before"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pin_id: Mapped[int] = mapped_column(ForeignKey("pins.id"), unique=True)
+    # Q1: how many Twente companies could you name before the fair?
+    named_before: Mapped[str] = mapped_column(String(4))
+    is_test: Mapped[bool] = mapped_column(default=False)
+    answered_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    # Q2: which of the Twente Plaza companies did you know before?
+    known_before: Mapped[list[Company]] = relationship(secondary=survey_known_companies)
+
+
+class VisitorSalt(db.Model):
+    """Today's salt for visitor hashes; yesterday's is deleted so old hashes can't be linked."""
+
+    __tablename__ = "visitor_salts"
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    salt: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,1 @@
+"""Use cases: plain functions that hold the business rules and commit once at their end."""

@@ -1,0 +1,18 @@
+"""The end of a use case's transaction."""
+
+from sqlalchemy.exc import IntegrityError
+
+from backend.errors import Conflict
+from backend.extensions import db
+
+
+def commit_or_conflict(message: str) -> None:
+    """Commit; a unique constraint that says no becomes ``Conflict``, not a 500.
+
+    The database's constraints decide, so two racing requests end here too.
+    """
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise Conflict(message) from error

@@ -1,0 +1,81 @@
+"""The flask speld commands, run as an organiser would run them."""
+
+from sqlalchemy import select
+
+from backend.models import ApiToken, Event, Stand
+from backend.models.types import TWENTE_PLAZA
+from backend.services.tokens import hash_token
+
+
+def test_token_create_prints_the_token_once_and_stores_only_its_hash(runner, client, db):
+    result = runner.invoke(
+        args=["speld", "token", "create", "--role", "viewer", "--label", "Gemeente"]
+    )
+    assert result.exit_code == 0, result.output
+    token = result.output.strip().splitlines()[-1]
+    row = db.session.scalar(select(ApiToken))
+    assert row.role == "viewer"
+    assert row.token_hash == hash_token(token)
+    assert token not in repr(db.session.execute(select(ApiToken.__table__)).all())
+    assert (
+        client.get("/api/v1/events", headers={"Authorization": f"Bearer {token}"}).status_code
+        == 200
+    )
+
+
+def test_stand_token_needs_an_existing_stand(runner, make, db):
+    missing = runner.invoke(args=["speld", "token", "create", "--role", "stand", "--label", "x"])
+    assert missing.exit_code == 1
+    assert "stand" in missing.output
+    unknown = runner.invoke(
+        args=["speld", "token", "create", "--role", "stand", "--stand", "9999", "--label", "x"]
+    )
+    assert unknown.exit_code == 1
+    stand = make.stand()
+    made = runner.invoke(
+        args=[
+            "speld",
+            "token",
+            "create",
+            "--role",
+            "stand",
+            "--stand",
+            str(stand.id),
+            "--label",
+            "x",
+        ]
+    )
+    assert made.exit_code == 0
+    assert db.session.scalar(select(ApiToken.stand_id)) == stand.id
+
+
+def test_demo_creates_bdt_2026_with_16_twente_plaza_stands_and_refuses_twice(runner, db):
+    first = runner.invoke(args=["speld", "demo"])
+    assert first.exit_code == 0, first.output
+    event = db.session.scalar(select(Event).where(Event.slug == "bdt-2026"))
+    assert (event.starts_on.isoformat(), event.ends_on.isoformat()) == ("2026-02-18", "2026-02-19")
+    assert event.timezone == "Europe/Amsterdam"
+    zones = [s.zone for s in db.session.scalars(select(Stand).where(Stand.event_id == event.id))]
+    assert zones.count(TWENTE_PLAZA) == 16
+    assert len(zones) > 16
+    second = runner.invoke(args=["speld", "demo"])
+    assert second.exit_code == 1
+    assert "exists" in second.output
+    assert db.session.query(Stand).count() == len(zones)
+
+
+def test_bootstrap_seeds_once_and_shows_a_working_token(runner, client, db, app, tmp_path):
+    app.instance_path = str(tmp_path)
+    first = runner.invoke(args=["speld", "bootstrap"])
+    assert first.exit_code == 0, first.output
+    token = (tmp_path / "organiser-token").read_text().strip()
+    assert token in first.output
+    second = runner.invoke(args=["speld", "bootstrap"])
+    assert token in second.output
+    assert db.session.query(Event).count() == 1
+    assert db.session.query(ApiToken).count() == 1
+    listed = client.get(
+        "/api/v1/events/bdt-2026/stands?zone=twente-plaza",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert listed.json["total"] == 16

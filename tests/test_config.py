@@ -1,0 +1,36 @@
+"""Configuration from the environment."""
+
+import pytest
+
+from backend.config import ConfigError, database_url, from_environment, public_base_url
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        from_environment(str(tmp_path), {})
+
+
+def test_development_keeps_one_generated_secret_key(tmp_path):
+    first = from_environment(str(tmp_path), {"SPELD_ENV": "development"})
+    second = from_environment(str(tmp_path), {"SPELD_ENV": "development"})
+    assert first["SECRET_KEY"] == second["SECRET_KEY"]
+    assert len(first["SECRET_KEY"]) == 64
+
+
+def test_default_database_is_a_sqlite_file_in_the_instance_folder(tmp_path):
+    assert database_url(None, str(tmp_path)) == f"sqlite:///{tmp_path}/speld.sqlite"
+
+
+@pytest.mark.parametrize("raw", ["postgres://u@h/db", "postgresql://u@h/db"])
+def test_postgresql_urls_use_psycopg_3(raw):
+    assert database_url(raw, "") == "postgresql+psycopg://u@h/db"
+
+
+@pytest.mark.parametrize("raw", ["ftp://x.nl", "https://x.nl/speld", "x.nl", "https://"])
+def test_public_base_url_must_be_scheme_and_host_only(raw):
+    with pytest.raises(ConfigError):
+        public_base_url(raw)
+
+
+def test_public_base_url_drops_a_trailing_slash():
+    assert public_base_url("https://pins.example.org/") == "https://pins.example.org"
