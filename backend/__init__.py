@@ -3,13 +3,23 @@
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from backend import config as speld_config
-from backend import models  # noqa: F401  (every model must be known to the metadata)
+from backend import (
+    models,  # noqa: F401  (every model must be known to the metadata)
+    ratelimit,
+)
 from backend.api import register_api
 from backend.cli import speld
 from backend.errors import register_error_handlers
-from backend.extensions import db, migrate, register_sqlite_pragmas, render_migration_item
+from backend.extensions import (
+    csrf,
+    db,
+    migrate,
+    register_sqlite_pragmas,
+    render_migration_item,
+)
 from backend.pages import register_pages
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -23,6 +33,10 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.from_mapping(speld_config.from_environment(app.instance_path))
     else:
         app.config.from_mapping(config)
+    if app.config["TRUSTED_PROXIES"]:
+        # Only then is X-Forwarded-For believed; otherwise anyone could spoof their address.
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     register_extensions(app)
     register_api(app)
     register_pages(app)
@@ -41,5 +55,7 @@ def register_extensions(app: Flask) -> None:
         compare_type=True,
         render_item=render_migration_item,
     )
+    csrf.init_app(app)
+    ratelimit.init_app(app)
     with app.app_context():
         register_sqlite_pragmas(db.engine)

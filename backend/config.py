@@ -59,12 +59,28 @@ def from_environment(instance_path: str, env: dict | None = None) -> dict:
     """Build the Flask config mapping from environment variables."""
     env = dict(os.environ if env is None else env)
     development = env.get("SPELD_ENV", "production") == "development"
+    base_url = public_base_url(env.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000"))
     return {
         "SPELD_ENV": "development" if development else "production",
         "SECRET_KEY": _secret_key(env, development, instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL"), instance_path),
-        "PUBLIC_BASE_URL": public_base_url(env.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")),
+        "PUBLIC_BASE_URL": base_url,
+        "SESSION_COOKIE_SECURE": base_url.startswith("https://"),
+        "TRUSTED_PROXIES": _integer(env, "TRUSTED_PROXIES", 0),
+        "REPEAT_WINDOW_MINUTES": _integer(env, "REPEAT_WINDOW_MINUTES", 30),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "UNKNOWN_CODE_LIMIT": env.get("UNKNOWN_CODE_LIMIT", DEFAULTS["UNKNOWN_CODE_LIMIT"]),
     }
+
+
+def _integer(env: dict, name: str, default: int) -> int:
+    try:
+        value = int(env.get(name, default))
+    except ValueError as error:
+        raise ConfigError(f"{name} must be a whole number") from error
+    if value < 0:
+        raise ConfigError(f"{name} must not be negative")
+    return value
 
 
 # Fixed settings that are not meant to vary per deployment.
@@ -77,4 +93,13 @@ DEFAULTS = {
     "OPENAPI_VERSION": "3.0.3",
     "OPENAPI_URL_PREFIX": "/api/v1",
     "OPENAPI_JSON_PATH": "openapi.json",
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "speld_session",
+    # A student may open the landing page and answer the survey much later.
+    "WTF_CSRF_TIME_LIMIT": None,
+    "TRUSTED_PROXIES": 0,
+    "REPEAT_WINDOW_MINUTES": 30,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "UNKNOWN_CODE_LIMIT": "30/minute;300/hour",
+    "FALLBACK_PORTAL_URL": "https://www.twente.com",
 }

@@ -7,6 +7,8 @@ pages get a friendly HTML page instead.
 from flask import jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from qr.errors import RenderOptionError
+
 
 class DomainError(Exception):
     """A use case refused: ``code`` is stable for clients, ``status`` is the HTTP answer."""
@@ -121,6 +123,13 @@ def handle_http_exception(error: HTTPException):
     return error_response(status, code, message, fields, headers)
 
 
+def handle_render_option_error(error: RenderOptionError):
+    return error_response(
+        422, "invalid_input", "Some fields are not valid.", {error.field: [error.message]}
+    )
+
+
 def register_error_handlers(app):
     app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(RenderOptionError, handle_render_option_error)
     app.register_error_handler(HTTPException, handle_http_exception)

@@ -5,6 +5,9 @@ named by DATABASE_URL (CI sets one). The schema is built by the migrations.
 """
 
 import os
+import shutil
+import threading
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import flask_migrate
@@ -67,6 +70,7 @@ def db(app):
         with _db.engine.begin() as connection:
             for table in reversed(_db.metadata.sorted_tables):
                 connection.execute(table.delete())
+        app.extensions["speld_brake"].reset()
 
 
 @pytest.fixture
@@ -93,3 +97,69 @@ def auth(make):
         return {"Authorization": f"Bearer {make.token(role, stand)}"}
 
     return headers
+
+
+PHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"
+)
+
+
+def client_as(app, user_agent=PHONE, ip="203.0.113.7", **environ):
+    """A test client that sends this user agent from this address."""
+    client = app.test_client()
+    client.environ_base.update(HTTP_USER_AGENT=user_agent, REMOTE_ADDR=ip, **environ)
+    return client
+
+
+@pytest.fixture
+def phone(app, db):
+    """A test client that looks like a student's phone on the venue Wi-Fi."""
+    return client_as(app)
+
+
+@pytest.fixture
+def live_server(app, db):
+    """The app served over real HTTP on 127.0.0.1, for a browser to talk to."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def browser():
+    """Headless Chromium from Debian, driven by Playwright (no browser download)."""
+    chromium = shutil.which("chromium")
+    need(chromium is not None, "Debian's chromium is not installed (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        need(False, "playwright is not installed (pip install -r requirements-dev.txt)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def screenshots(request):
+    """A folder under test-output/ for this test's screenshots (kept after the run)."""
+    folder = Path(__file__).resolve().parent.parent / "test-output" / request.node.name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -3,7 +3,7 @@
 import itertools
 from datetime import date
 
-from backend.services import events, stands, tokens
+from backend.services import events, pins, stands, tokens
 
 _seq = itertools.count(1)
 
@@ -36,3 +36,18 @@ class Factory:
         if role == "stand" and stand is None:
             stand = self.stand()
         return tokens.create_token(role, f"test {role}", stand.id if stand else None)[1]
+
+    def batch(self, event=None, size=3, channel="ut-desk", label=None):
+        event = event or self.event()
+        return pins.mint_batch(event.slug, label or f"Batch {next(_seq)}", channel, size)
+
+    def pin_codes(self, event=None, size=3, channel="ut-desk") -> list[str]:
+        batch = self.batch(event, size, channel)
+        return list(pins.iter_pin_codes(batch.id))
+
+    def plaza(self, event=None, stands=3):
+        """An event with ``stands`` Twente Plaza stands and one in another zone."""
+        event = event or self.event()
+        made = [self.stand(event=event) for _ in range(stands)]
+        self.stand(event=event, zone="main-hall")
+        return event, made

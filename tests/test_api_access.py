@@ -1,6 +1,11 @@
 """Who may call what: every v1 endpoint against no token, a bad token and each role."""
 
+import json
+
 import pytest
+from sqlalchemy import select
+
+from backend.models import Pin
 
 # method, path, body, expected status for: none, organiser, viewer, stand (own stand).
 MATRIX = [
@@ -16,14 +21,41 @@ MATRIX = [
     ("POST", "/events/{slug}/stands", "new_stand", (401, 201, 403, 403)),
     ("GET", "/stands/{stand}", None, (401, 200, 200, 200)),
     ("PATCH", "/stands/{stand}", {"zone": "main-hall"}, (401, 200, 403, 403)),
+    ("GET", "/events/{slug}/batches", None, (401, 200, 200, 403)),
+    ("POST", "/events/{slug}/batches", "new_batch", (401, 201, 403, 403)),
+    ("GET", "/batches/{batch}", None, (401, 200, 200, 403)),
+    ("GET", "/batches/{batch}/pins", None, (401, 200, 403, 403)),
+    ("GET", "/batches/{batch}/sheets.pdf", None, (401, 200, 403, 403)),
+    ("GET", "/batches/{batch}/manifest.csv", None, (401, 200, 403, 403)),
+    ("GET", "/batches/{batch}/bundle.zip", None, (401, 200, 403, 403)),
+    ("GET", "/pins/{pin}/qr.svg", None, (401, 200, 403, 403)),
+    ("GET", "/pins/{pin}/qr.png", None, (401, 200, 403, 403)),
+    ("POST", "/pins/{pin}/void", {"reason": "lost"}, (401, 200, 403, 403)),
+    ("GET", "/stands/{stand}/poster.pdf", None, (401, 200, 403, 403)),
+    ("GET", "/events/{slug}/posters.pdf", None, (401, 200, 403, 403)),
+    # The companion app's endpoints need no token: the pin code is the key.
+    ("GET", "/events/{slug}/public", None, (200, 200, 200, 200)),
+    ("GET", "/pins/{pin}", None, (200, 200, 200, 200)),
+    ("POST", "/pins/{pin}/survey", {"named_before": "0"}, (200, 200, 200, 200)),
+    ("POST", "/stands/{stand}/visits", {"pin": "{pin}"}, (401, 201, 403, 201)),
+    ("POST", "/stands/{stand}/visits/batch", {"visits": [{"pin": "{pin}"}]}, (401, 200, 403, 200)),
 ]
 ROLES = (None, "organiser", "viewer", "stand")
 
 
 @pytest.fixture
-def world(make):
+def world(make, db):
     stand = make.stand()
-    return {"slug": stand.event.slug, "company": stand.company.id, "stand": stand.id, "_": stand}
+    batch = make.batch(stand.event, size=2)
+    pin = db.session.scalar(select(Pin.code).where(Pin.batch_id == batch.id))
+    return {
+        "slug": stand.event.slug,
+        "company": stand.company.id,
+        "stand": stand.id,
+        "batch": batch.id,
+        "pin": pin,
+        "_": stand,
+    }
 
 
 def _body(body, world, make):
@@ -37,6 +69,11 @@ def _body(body, world, make):
         }
     if body == "new_stand":
         return {"company_id": make.company().id, "label": "TP-99"}
+    if body == "new_batch":
+        return {"label": "New", "channel": "saxion", "size": 2}
+    if isinstance(body, dict):
+        # Fill in the world's pin code wherever a body names it.
+        return json.loads(json.dumps(body).replace("{pin}", world["pin"]))
     return body
 
 

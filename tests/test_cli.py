@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from backend.models import ApiToken, Event, Stand
+from backend.models import ApiToken, Event, Pin, Stand
 from backend.models.types import TWENTE_PLAZA
 from backend.services.tokens import hash_token
 
@@ -79,3 +79,59 @@ def test_bootstrap_seeds_once_and_shows_a_working_token(runner, client, db, app,
         headers={"Authorization": f"Bearer {token}"},
     )
     assert listed.json["total"] == 16
+
+
+def test_batch_create_writes_the_print_set(runner, make, db, tmp_path):
+    event = make.event()
+    result = runner.invoke(
+        args=[
+            "speld",
+            "batch",
+            "create",
+            "--event",
+            event.slug,
+            "--size",
+            "12",
+            "--label",
+            "Day 1",
+            "--channel",
+            "ut-desk",
+            "--out",
+            str(tmp_path),
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in tmp_path.iterdir()} == {"sheets.pdf", "manifest.csv", "bundle.zip"}
+    manifest = (tmp_path / "manifest.csv").read_text().splitlines()
+    assert manifest[0] == "code,url,batch,channel,qr_version" and len(manifest) == 13
+    assert db.session.query(Pin).count() == 12
+
+
+def test_batch_create_for_an_unknown_event_fails_and_mints_nothing(runner, db, tmp_path):
+    result = runner.invoke(
+        args=[
+            "speld",
+            "batch",
+            "create",
+            "--event",
+            "nope",
+            "--size",
+            "5",
+            "--label",
+            "x",
+            "--channel",
+            "ut-desk",
+            "--out",
+            str(tmp_path),
+        ]
+    )
+    assert result.exit_code == 1 and "No event" in result.output
+    assert db.session.query(Pin).count() == 0
+
+
+def test_posters_command_writes_one_page_per_stand(runner, make, tmp_path):
+    event, stands = make.plaza(stands=2)
+    out = tmp_path / "posters.pdf"
+    result = runner.invoke(args=["speld", "posters", "--event", event.slug, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "3 posters" in result.output and out.read_bytes().startswith(b"%PDF")

@@ -5,8 +5,9 @@ from flask_smorest import Api as SmorestApi
 from werkzeug.exceptions import UnsupportedMediaType
 from werkzeug.routing import IntegerConverter
 
-from backend.api import events, stands
+from backend.api import batches, events, journey, stands
 from backend.api.schemas import ErrorSchema
+from backend.extensions import csrf
 
 PREFIX = "/api/v1"
 
@@ -44,6 +45,7 @@ def register_api(app):
     api = Api(app)
     api.register_converter(IdConverter, lambda _: {"type": "integer", "minimum": 1})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
-    for module in (events, stands):
+    for module in (events, stands, batches, journey):
         api.register_blueprint(module.blp, url_prefix=PREFIX)
+        csrf.exempt(module.blp)  # bearer tokens, not cookies: no CSRF to fear
     app.before_request(_require_json_body)

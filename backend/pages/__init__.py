@@ -1,6 +1,27 @@
-"""Pages for people: the student journey and the dashboard are built here."""
+"""Pages for people: the student journey, staff sign-in, and (later) the dashboard.
+
+Every page is one round trip: inline CSS, no scripts, no web fonts, no
+external assets, and a Content-Security-Policy that would refuse them.
+"""
+
+import base64
+import hashlib
+from pathlib import Path
 
 from flask import Blueprint, render_template
+
+from backend.pages import journey, staff
+
+INLINE_CSS = (Path(__file__).parent / "static" / "style.css").read_text().strip()
+_CSS_HASH = base64.b64encode(hashlib.sha256(INLINE_CSS.encode()).digest()).decode()
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; "
+    f"style-src 'sha256-{_CSS_HASH}'; "
+    "img-src 'self' data:; "
+    "form-action 'self'; "
+    "base-uri 'none'; "
+    "frame-ancestors 'none'"
+)
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 
@@ -11,5 +32,17 @@ def index():
     return render_template("index.html")
 
 
+def _security_headers(response):
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+    return response
+
+
 def register_pages(app):
     app.register_blueprint(bp)
+    app.register_blueprint(journey.bp)
+    app.register_blueprint(staff.bp)
+    app.context_processor(lambda: {"inline_css": INLINE_CSS})
+    app.after_request(_security_headers)

@@ -2,13 +2,13 @@
 
 from datetime import date
 
-from qr.codes import mint_stand_code
 from sqlalchemy import select
 
 from backend.errors import Conflict
 from backend.extensions import db
 from backend.models import Company, Event, Stand
 from backend.models.types import TWENTE_PLAZA
+from qr.codes import mint_stand_code
 
 DEMO_SLUG = "bdt-2026"
 PORTAL = "https://www.twente.com"

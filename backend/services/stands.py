@@ -1,6 +1,5 @@
 """Use cases for stands."""
 
-from qr.codes import mint_stand_code
 from sqlalchemy import select
 
 from backend.errors import StandNotFound
@@ -9,6 +8,7 @@ from backend.models import Stand
 from backend.services.commit import commit_or_conflict
 from backend.services.events import get_company, get_event
 from backend.services.paging import Page, paginate
+from qr.codes import mint_stand_code
 
 
 def get_stand(stand_id: int) -> Stand:

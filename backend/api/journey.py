@@ -1,0 +1,110 @@
+"""The companion app (no token: the pin code is the key) and stand staff's visit registration."""
+
+from flask.views import MethodView
+from marshmallow import ValidationError
+
+from backend.api.base import Blueprint
+from backend.api.journey_schemas import (
+    PinStateOut,
+    PublicEvent,
+    SurveyIn,
+    SurveyOut,
+    VisitBatchIn,
+    VisitBatchOut,
+    VisitIn,
+    VisitOut,
+)
+from backend.auth import BEARER_DOC, ORGANISER, STAND, check_stand_access, require_role
+from backend.errors import InvalidInput, PinNotFound, handle_domain_error
+from backend.models.types import utcnow
+from backend.ratelimit import count_unknown_code, refuse_if_guessing
+from backend.services import journey, stamps, survey
+from backend.services.pins import find_pin
+
+blp = Blueprint("journey_api", __name__, description="Companion app and stand staff")
+blp.before_request(refuse_if_guessing)
+
+
+@blp.errorhandler(PinNotFound)
+def _unknown_pin(error: PinNotFound):
+    # A code is the key here, so an unknown one counts towards the guessing brake.
+    count_unknown_code()
+    return handle_domain_error(error)
+
+
+@blp.route("/events/<slug>/public")
+class PublicEventItem(MethodView):
+    @blp.response(200, PublicEvent)
+    def get(self, slug):
+        """The event with its Twente Plaza companies and stands: what the app shows. No token."""
+        return journey.public_event(slug)
+
+
+@blp.route("/pins/<code>")
+class PinItem(MethodView):
+    @blp.response(200, PinStateOut)
+    def get(self, code):
+        """A pin's own progress: stands stamped, survey answered. The code is the key."""
+        return journey.pin_state(find_pin(code))
+
+
+@blp.route("/pins/<code>/survey")
+class PinSurvey(MethodView):
+    @blp.arguments(SurveyIn)
+    @blp.response(200, SurveyOut)
+    def post(self, data, code):
+        """Answer (or re-answer) the two questions for this pin."""
+        return survey.answer_survey(
+            code, data["named_before"], data["known_before"], False, utcnow()
+        )
+
+
+def _visit_out(result):
+    visit = result.visit
+    return {
+        "id": visit.id,
+        "stand_id": visit.stand_id,
+        "method": visit.method,
+        "visited_at": visit.visited_at,
+        "created": result.created,
+    }
+
+
+@blp.route("/stands/<id:stand_id>/visits")
+class StandVisits(MethodView):
+    @require_role(ORGANISER, STAND)
+    @blp.arguments(VisitIn)
+    @blp.response(201, VisitOut)
+    @blp.alt_response(200, schema=VisitOut, description="The pin was registered here before")
+    @blp.doc(**BEARER_DOC)
+    def post(self, data, stand_id):
+        """Register a visit by scanning the student's pin (its code or its URL)."""
+        check_stand_access(stand_id)
+        result = stamps.staff_stamp(
+            stand_id, data["pin"], utcnow(), data["scanned_at"], data["nonce"]
+        )
+        return _visit_out(result), 201 if result.created else 200
+
+
+def _load_item(item):
+    """One offline scan, or the reason it is refused (reported for that item alone)."""
+    try:
+        return VisitIn().load(item)
+    except ValidationError as error:
+        return InvalidInput(fields=error.messages)
+
+
+@blp.route("/stands/<id:stand_id>/visits/batch")
+class StandVisitBatch(MethodView):
+    @require_role(ORGANISER, STAND)
+    @blp.arguments(VisitBatchIn)
+    @blp.response(200, VisitBatchOut)
+    @blp.doc(**BEARER_DOC)
+    def post(self, data, stand_id):
+        """Replay up to 500 scans made offline; each has its own result, a replay changes nothing."""
+        check_stand_access(stand_id)
+        results = stamps.staff_stamp_batch(
+            stand_id, [_load_item(i) for i in data["visits"]], utcnow()
+        )
+        count = {s: sum(r["status"] == s for r in results) for s in ("created", "exists", "error")}
+        return {"results": results, **count, "errors": count.pop("error")}

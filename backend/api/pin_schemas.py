@@ -1,0 +1,38 @@
+"""Schemas for batches, pins and print options."""
+
+from marshmallow import Schema, fields, validate
+
+from backend.api.schemas import SLUG, StrictInt
+from backend.services.pins import MAX_BATCH
+
+
+class BatchIn(Schema):
+    label = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    channel = fields.String(required=True, validate=[validate.Length(min=1, max=40), SLUG])
+    size = StrictInt(required=True, validate=validate.Range(min=1, max=MAX_BATCH))
+
+
+class BatchOut(Schema):
+    id = fields.Integer()
+    event = fields.Function(lambda summary: summary.batch.event.slug)
+    label = fields.Function(lambda summary: summary.batch.label)
+    channel = fields.Function(lambda summary: summary.batch.channel)
+    size = fields.Function(lambda summary: summary.batch.size)
+    created_at = fields.Function(lambda summary: summary.batch.created_at.isoformat())
+    issued = fields.Integer(metadata={"description": "Pins minted in this batch"})
+    void = fields.Integer(metadata={"description": "Pins voided (lost or misprinted)"})
+    qr_version = fields.Integer(metadata={"description": "QR version of the pin codes"})
+    module_mm = fields.Float(metadata={"description": "QR module size on the default sheet"})
+
+
+class PinOut(Schema):
+    code = fields.String()
+    display = fields.String(metadata={"description": "The code as printed under the QR"})
+    url = fields.String()
+    status = fields.String()
+    voided_at = fields.DateTime(allow_none=True)
+    void_reason = fields.String(allow_none=True)
+
+
+class VoidIn(Schema):
+    reason = fields.String(load_default=None, validate=validate.Length(max=200), allow_none=True)

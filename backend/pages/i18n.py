@@ -1,0 +1,106 @@
+"""Dutch by default, English on request: the few strings the student pages say.
+
+A dictionary rather than gettext catalogues: two languages and some forty
+strings do not need a compile step, and a missing key fails loudly in tests.
+"""
+
+from flask import request, session
+
+LANGUAGES = ("nl", "en")
+
+TEXT = {
+    "nl": {
+        "welcome": "Welkom bij {event}",
+        "intro": "Ontdek de Twentse bedrijven op het Twente Plaza, verzamel stempels en "
+        "vind je baan of stage op Twente.com.",
+        "to_portal": "Naar Twente.com",
+        "plaza": "Twente Plaza",
+        "stand": "stand",
+        "stamp_card": "Stempelkaart",
+        "stamped_of": "{done} van {total} Twentse stands bezocht",
+        "stamped": "gestempeld",
+        "not_yet": "nog niet",
+        "survey": "Twee korte vragen",
+        "q1": "Hoeveel Twentse bedrijven kon je noemen vóór Business Days?",
+        "q2": "Welke van deze Twente Plaza-bedrijven kende je al?",
+        "send": "Versturen",
+        "thanks": "Bedankt! Je antwoord is opgeslagen. Je kunt het hieronder nog aanpassen.",
+        "answered": "Je hebt de vragen beantwoord; opnieuw versturen vervangt je antwoord.",
+        "switch": "English",
+        "unknown_title": "Deze pin kennen we niet",
+        "unknown_body": "De code klopt niet of bestaat niet. Kijk gerust verder op Twente.com.",
+        "void_title": "Deze pin is niet meer geldig",
+        "void_body": "Deze pin is ingetrokken (verloren of misdrukt). Vraag bij de "
+        "informatiebalie een nieuwe, of kijk verder op Twente.com.",
+        "stamp_title": "Stempel voor {company}",
+        "stamp_new": "Gestempeld! Je bezoek aan stand {label} is geregistreerd.",
+        "stamp_again": "Deze stand had je al gestempeld; dat telt één keer.",
+        "stamp_need_pin": "Typ de code van je pin om je bezoek te stempelen.",
+        "pin_code": "Code van je pin",
+        "stamp_button": "Stempel",
+        "bad_pin": "Die code klopt niet. Controleer de tekens onder de QR-code op je pin.",
+        "other_event": "Deze pin hoort bij een andere editie.",
+        "back": "Terug naar je stempelkaart",
+        "too_many": "Even rustig aan: te veel onbekende codes. Probeer het over een paar minuten "
+        "opnieuw.",
+        "error_title": "Er ging iets mis",
+        "error_body": "Dit adres kennen we niet, of het verzoek klopte niet.",
+    },
+    "en": {
+        "welcome": "Welcome to {event}",
+        "intro": "Discover the Twente companies on the Twente Plaza, collect stamps and find "
+        "your job or internship on Twente.com.",
+        "to_portal": "Go to Twente.com",
+        "plaza": "Twente Plaza",
+        "stand": "stand",
+        "stamp_card": "Stamp card",
+        "stamped_of": "{done} of {total} Twente stands visited",
+        "stamped": "stamped",
+        "not_yet": "not yet",
+        "survey": "Two short questions",
+        "q1": "How many Twente companies could you name before Business Days?",
+        "q2": "Which of these Twente Plaza companies did you know before?",
+        "send": "Send",
+        "thanks": "Thank you! Your answer is saved. You can still change it below.",
+        "answered": "You have answered; sending again replaces your answer.",
+        "switch": "Nederlands",
+        "unknown_title": "We do not know this pin",
+        "unknown_body": "The code is wrong or does not exist. Do have a look at Twente.com.",
+        "void_title": "This pin is no longer valid",
+        "void_body": "This pin was withdrawn (lost or misprinted). Ask the information desk "
+        "for a new one, or have a look at Twente.com.",
+        "stamp_title": "Stamp for {company}",
+        "stamp_new": "Stamped! Your visit to stand {label} is registered.",
+        "stamp_again": "You had stamped this stand already; it counts once.",
+        "stamp_need_pin": "Type the code on your pin to stamp your visit.",
+        "pin_code": "Your pin's code",
+        "stamp_button": "Stamp",
+        "bad_pin": "That code is not right. Check the characters under the QR code on your pin.",
+        "other_event": "This pin belongs to another edition.",
+        "back": "Back to your stamp card",
+        "too_many": "Slow down: too many unknown codes. Try again in a few minutes.",
+        "error_title": "Something went wrong",
+        "error_body": "We do not know this address, or the request was not right.",
+    },
+}
+Q1_OPTIONS = ("0", "1-2", "3-5", "6+")
+
+
+def current_language() -> str:
+    """``?lang=`` wins and is remembered; else the session; else Accept-Language; else Dutch."""
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        session["lang"] = asked
+        return asked
+    if session.get("lang") in LANGUAGES:
+        return session["lang"]
+    return request.accept_languages.best_match(LANGUAGES, default="nl")
+
+
+def translator(lang: str):
+    table = TEXT[lang]
+
+    def t(key: str, **values) -> str:
+        return table[key].format(**values) if values else table[key]
+
+    return t

@@ -1,0 +1,147 @@
+"""The student journey as pages: scan, landing, click-through, stamp, survey.
+
+Routes only translate HTTP to use cases and back; the rules live in
+``backend/services``.
+"""
+
+from datetime import timedelta
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+
+from backend.errors import DomainError, PinNotFound
+from backend.models.types import utcnow
+from backend.pages.i18n import Q1_OPTIONS, current_language, translator
+from backend.ratelimit import count_unknown_code, refuse_if_guessing
+from backend.services import journey, scans, stamps, survey
+from backend.services.scans import visitor_from
+
+bp = Blueprint("journey", __name__)
+PIN_COOKIE = "speld_pin"
+PIN_COOKIE_DAYS = 60
+
+
+bp.before_request(refuse_if_guessing)
+
+
+def _is_test() -> bool:
+    # Organisers and stand staff signed in on this browser: their traffic is a test.
+    return bool(session.get("staff_role"))
+
+
+def _visitor(now):
+    return visitor_from(
+        request.remote_addr, request.user_agent.string, request.method, _is_test(), now
+    )
+
+
+def _page(template: str, status_code: int = 200, **context):
+    # The language is worked out only for pages: a scan's redirect does not need it.
+    lang = current_language()
+    return render_template(template, lang=lang, t=translator(lang), **context), status_code
+
+
+def _portal_fallback():
+    return current_app.config["FALLBACK_PORTAL_URL"]
+
+
+@bp.route("/p/<path:code>", methods=["GET", "HEAD"])
+@bp.route("/P/<path:code>", methods=["GET", "HEAD"])
+def scan(code):
+    """A pin's QR code lands here: log the scan, remember the pin, go to the landing page."""
+    now = utcnow()
+    window = timedelta(minutes=current_app.config["REPEAT_WINDOW_MINUTES"])
+    result = scans.record_scan(code, request.path, _visitor(now), now, window)
+    if result.status == "orphan":
+        count_unknown_code()
+        return _page("unknown_pin.html", 404, portal_url=_portal_fallback())
+    if result.status == "void":
+        return _page("void_pin.html", 410, portal_url=_portal_fallback())
+    response = redirect(url_for("journey.landing", code=result.code), 302)
+    response.headers["Cache-Control"] = "no-store"  # every scan must reach the server
+    response.set_cookie(
+        PIN_COOKIE,
+        result.code,
+        max_age=PIN_COOKIE_DAYS * 86400,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure,
+    )
+    return response
+
+
+@bp.get("/l/<code>")
+def landing(code):
+    state = journey.visit_landing(code, _visitor(utcnow()), utcnow())
+    if state.pin.status == "void":
+        return _page("void_pin.html", 410, portal_url=state.event.portal_url)
+    return _page(
+        "landing.html", state=state, q1_options=Q1_OPTIONS, thanks="thanks" in request.args
+    )
+
+
+@bp.get("/go/<code>")
+def go(code):
+    company = request.args.get("company", type=int)
+    if "company" in request.args and company is None:
+        raise PinNotFound("No such company.")
+    target = journey.click_through(code, company, _visitor(utcnow()), utcnow())
+    return redirect(target, 302)
+
+
+@bp.post("/l/<code>/survey")
+def answer(code):
+    known = [int(v) for v in request.form.getlist("known_before") if v.isdigit() and len(v) < 10]
+    survey.answer_survey(code, request.form.get("named_before", ""), known, _is_test(), utcnow())
+    return redirect(url_for("journey.landing", code=code.upper(), thanks=1, _anchor="survey"), 303)
+
+
+@bp.route("/s/<code>", methods=["GET", "POST"])
+@bp.route("/S/<code>", methods=["GET", "POST"])
+def stand(code):
+    """The stand poster: stamp the pin in the cookie, or ask for the pin's code."""
+    stand_row = stamps.find_stand_by_code(code)
+    pin_code = (
+        request.form.get("pin") if request.method == "POST" else request.cookies.get(PIN_COOKIE)
+    )
+    if not pin_code:
+        return _page("stamp_form.html", stand=stand_row)
+    try:
+        result = stamps.self_stamp(code, pin_code, _is_test(), utcnow())
+    except PinNotFound:
+        count_unknown_code()
+        return _page(
+            "stamp_form.html",
+            404 if request.method == "POST" else 200,
+            stand=stand_row,
+            problem="bad_pin",
+        )
+    except stamps.PinOfOtherEvent:
+        return _page("stamp_form.html", 422, stand=stand_row, problem="other_event")
+    state = journey.pin_state(journey.find_pin(pin_code))
+    response = current_app.make_response(
+        _page("stamped.html", stand=stand_row, created=result.created, state=state)
+    )
+    if request.method == "POST":
+        response.set_cookie(
+            PIN_COOKIE,
+            state.pin.code,
+            max_age=PIN_COOKIE_DAYS * 86400,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure,
+        )
+    return response
+
+
+@bp.errorhandler(DomainError)
+def _friendly(error: DomainError):
+    """Students get a page in their language, never a stack trace."""
+    if isinstance(error, PinNotFound | stamps.StandCodeNotFound):
+        count_unknown_code()
+        return _page("unknown_pin.html", 404, portal_url=_portal_fallback())
+    if isinstance(error, stamps.PinVoid):
+        return _page("void_pin.html", 410, portal_url=_portal_fallback())
+    back = None
+    if request.endpoint == "journey.answer":
+        back = url_for("journey.landing", code=request.view_args["code"])
+    return _page("problem.html", error.status, back=back)

@@ -1,0 +1,128 @@
+"""Print outputs for batches and stands: the database side of ``qr/``.
+
+Pins are streamed from the database straight into the renderers, so memory
+does not grow with the batch size.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, TextIO
+
+from backend.models import Batch, Event, Stand
+from backend.services.pins import batch_counts, find_pin, get_batch, iter_pin_codes
+from qr import (
+    Poster,
+    PrintInfo,
+    PrintMeta,
+    RenderOptions,
+    SheetInfo,
+    SheetLayout,
+    codes,
+    module_mm,
+    qr_version,
+    render,
+    render_posters,
+    render_sheets,
+    write_bundle,
+    write_manifest,
+    write_print_set,
+)
+
+# Every pin code has the same length and alphabet, so one stands for all.
+_SAMPLE_CODE = "0" * codes.PIN_LENGTH
+
+
+def pin_qr_version(base_url: str, ecc: str = "M") -> int:
+    """The QR version of every pin URL under ``base_url``."""
+    return qr_version(codes.pin_url(base_url, _SAMPLE_CODE), ecc)
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    batch: Batch
+    issued: int
+    void: int
+    qr_version: int
+    module_mm: float
+
+    @property
+    def id(self) -> int:
+        return self.batch.id
+
+
+def summarize(batches: list[Batch], base_url: str) -> list[BatchSummary]:
+    """Counts and print geometry for batches (one counting query for all of them)."""
+    counts = batch_counts([b.id for b in batches])
+    version = pin_qr_version(base_url)
+    size = round(module_mm(SheetLayout(), version), 3)
+    return [BatchSummary(b, **counts[b.id], qr_version=version, module_mm=size) for b in batches]
+
+
+def pin_items(batch_id: int, base_url: str) -> Iterator[tuple[str, str]]:
+    """(code, url) for every pin of a batch, in print order, streamed."""
+    for code in iter_pin_codes(batch_id):
+        yield code, codes.pin_url(base_url, code)
+
+
+def print_sheets(batch_id: int, base_url: str, layout: SheetLayout, out: BinaryIO) -> SheetInfo:
+    get_batch(batch_id)
+    return render_sheets(pin_items(batch_id, base_url), layout, out)
+
+
+def print_manifest(batch_id: int, base_url: str, out: TextIO) -> int:
+    batch = get_batch(batch_id)
+    version = pin_qr_version(base_url)
+    rows = (
+        (code, url, batch.label, batch.channel, version)
+        for code, url in pin_items(batch_id, base_url)
+    )
+    return write_manifest(rows, out)
+
+
+def _meta(batch: Batch) -> PrintMeta:
+    return PrintMeta(batch=batch.label, channel=batch.channel)
+
+
+def print_bundle(batch_id: int, base_url: str, layout: SheetLayout, out: BinaryIO) -> PrintInfo:
+    batch = get_batch(batch_id)
+    return write_bundle(pin_items(batch_id, base_url), _meta(batch), layout, out)
+
+
+def print_set(
+    batch_id: int, base_url: str, layout: SheetLayout, out_dir: Path, tick=None
+) -> PrintInfo:
+    """sheets.pdf, manifest.csv and bundle.zip written into a folder (the CLI's output).
+
+    ``tick(1)`` is called after each pin, for a progress bar.
+    """
+    batch = get_batch(batch_id)
+    items = pin_items(batch_id, base_url)
+    if tick is not None:
+        items = _ticking(items, tick)
+    return write_print_set(items, _meta(batch), layout, out_dir)
+
+
+def _ticking(items, tick):
+    for item in items:
+        yield item
+        tick(1)
+
+
+def pin_qr(raw_code: str, base_url: str, options: RenderOptions) -> tuple[bytes, str]:
+    """One pin's QR as PNG, SVG or PDF bytes."""
+    pin = find_pin(raw_code)
+    return render(codes.pin_url(base_url, pin.code), options)
+
+
+def print_posters(stands: list[Stand], base_url: str, out: BinaryIO) -> int:
+    """A4 posters, one per stand: company, label and the QR to stamp a visit."""
+    posters = (
+        Poster(company=s.company.name, label=s.label, url=codes.stand_url(base_url, s.code))
+        for s in stands
+    )
+    return render_posters(posters, out)
+
+
+def event_stands(event: Event) -> list[Stand]:
+    return sorted(event.stands, key=lambda stand: stand.label)

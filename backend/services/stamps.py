@@ -1,0 +1,176 @@
+"""Stand visits: stamped by the student at the poster, or registered by stand staff.
+
+A visit is unique per pin and stand (and per test flag), so registering the
+same pin twice is harmless and counted once. Offline staff scans arrive in
+batches with a nonce per item, so a batch sent twice changes nothing.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from backend.errors import DomainError, InvalidInput, NotFound
+from backend.extensions import db
+from backend.models import Pin, Stand, StandVisit
+from backend.services.pins import find_pin
+from backend.services.stands import get_stand
+from qr import codes
+
+MAX_OFFLINE_BATCH = 500
+# Offline devices' clocks drift and fairs run late: accept a day either side.
+DATE_SLACK = timedelta(days=1)
+
+
+class StandCodeNotFound(NotFound):
+    code, message = "stand_not_found", "No stand with that code."
+
+
+class PinVoid(DomainError):
+    code, status, message = "pin_void", 409, "This pin has been voided."
+
+
+class PinOfOtherEvent(DomainError):
+    code, status, message = "pin_other_event", 422, "This pin belongs to another event."
+
+
+class OutsideEvent(DomainError):
+    code, status, message = "outside_event", 422, "scanned_at is outside the event's dates."
+
+
+def find_stand_by_code(raw_code: str) -> Stand:
+    """The stand of a poster code; a malformed code is refused by its check character first."""
+    stand = None
+    if isinstance(raw_code, str) and codes.is_valid_stand(raw_code):
+        stand = db.session.scalar(select(Stand).where(Stand.code == codes.normalize(raw_code)))
+    if stand is None:
+        raise StandCodeNotFound()
+    return stand
+
+
+class NonceReused(DomainError):
+    code, status, message = "nonce_reused", 409, "That nonce was used for another pin."
+
+
+@dataclass(frozen=True)
+class StampResult:
+    visit: StandVisit
+    created: bool
+
+
+def _check(pin: Pin, stand: Stand) -> None:
+    if pin.status == "void":
+        raise PinVoid()
+    if pin.batch.event_id != stand.event_id:
+        raise PinOfOtherEvent()
+
+
+def _existing(pin_id: int, stand_id: int, is_test: bool) -> StandVisit | None:
+    return db.session.scalar(
+        select(StandVisit).where(
+            StandVisit.pin_id == pin_id,
+            StandVisit.stand_id == stand_id,
+            StandVisit.is_test == is_test,
+        )
+    )
+
+
+def stamp(
+    pin: Pin, stand: Stand, method: str, is_test: bool, now: datetime, **extra
+) -> StampResult:
+    """Register one visit; an existing one is returned unchanged."""
+    _check(pin, stand)
+    nonce = extra.get("nonce")
+    if nonce is not None:
+        earlier = db.session.scalar(
+            select(StandVisit).where(StandVisit.stand_id == stand.id, StandVisit.nonce == nonce)
+        )
+        if earlier is not None and earlier.pin_id != pin.id:
+            raise NonceReused()
+        if earlier is not None:
+            return StampResult(earlier, False)
+    existing = _existing(pin.id, stand.id, is_test)
+    if existing is not None:
+        return StampResult(existing, False)
+    visit = StandVisit(
+        pin_id=pin.id,
+        stand_id=stand.id,
+        method=method,
+        is_test=is_test,
+        visited_at=extra.get("visited_at") or now,
+        recorded_at=now,
+        nonce=nonce,
+    )
+    db.session.add(visit)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The same pin was stamped here a moment ago by a parallel request.
+        db.session.rollback()
+        existing = _existing(pin.id, stand.id, is_test)
+        if existing is None:
+            raise NonceReused() from None
+        return StampResult(existing, False)
+    return StampResult(visit, True)
+
+
+def self_stamp(stand_code: str, pin_code: str, is_test: bool, now: datetime) -> StampResult:
+    """The student scanned the stand poster (pin from the cookie or typed)."""
+    stand = find_stand_by_code(stand_code)
+    return stamp(find_pin(pin_code), stand, "self", is_test, now)
+
+
+def _check_when(stand: Stand, scanned_at: datetime) -> None:
+    event = stand.event
+    zone = ZoneInfo(event.timezone)
+    first = datetime.combine(event.starts_on, time.min, tzinfo=zone)
+    last = datetime.combine(event.ends_on, time.max, tzinfo=zone)
+    if not first - DATE_SLACK <= scanned_at <= last + DATE_SLACK:
+        raise OutsideEvent()
+
+
+def staff_stamp(stand_id: int, pin_ref: str, now: datetime, scanned_at=None, nonce=None):
+    """Stand staff scanned a student's pin (a code or a full pin URL)."""
+    stand = get_stand(stand_id)
+    if scanned_at is not None:
+        _check_when(stand, scanned_at)
+    pin = find_pin(pin_code_from(pin_ref))
+    return stamp(pin, stand, "staff", False, now, visited_at=scanned_at, nonce=nonce)
+
+
+def pin_code_from(pin_ref: str) -> str:
+    """Accept a bare code or what the pin's QR holds: ``https://host/P/CODE``."""
+    if not isinstance(pin_ref, str):
+        raise InvalidInput(fields={"pin": ["Give a pin code or pin URL."]})
+    return pin_ref.rstrip("/").rsplit("/", 1)[-1]
+
+
+def staff_stamp_batch(stand_id: int, items: list[dict], now: datetime) -> list[dict]:
+    """Replay offline scans; each item succeeds or fails on its own.
+
+    ``items`` are parsed visits, or the ``DomainError`` an item was refused with.
+    Returns one result per item: ``created``, ``exists`` or ``error`` with a code.
+    """
+    if len(items) > MAX_OFFLINE_BATCH:
+        raise InvalidInput(fields={"visits": [f"At most {MAX_OFFLINE_BATCH} per batch."]})
+    get_stand(stand_id)
+    results = []
+    for index, item in enumerate(items):
+        try:
+            if isinstance(item, DomainError):
+                raise item
+            result = staff_stamp(
+                stand_id, item["pin"], now, item.get("scanned_at"), item.get("nonce")
+            )
+            outcome = {
+                "status": "created" if result.created else "exists",
+                "visit_id": result.visit.id,
+            }
+        except DomainError as error:
+            db.session.rollback()
+            outcome = {"status": "error", "error": {"code": error.code, "message": error.message}}
+        nonce = None if isinstance(item, DomainError) else item.get("nonce")
+        results.append({"index": index, "nonce": nonce, **outcome})
+    return results

@@ -1,0 +1,209 @@
+"""Load test of the scan hot path: the real app vs a bare redirect, under the same gunicorn.
+
+Seeds 10,000 pins, drives GET /p/<code> over random codes with wrk at 64 and
+256 connections, then checks that every 302 left exactly one Scan row.
+SQLite in a temporary folder by default; PostgreSQL when DATABASE_URL is set
+(a database whose name contains "bench" or "test": it is emptied).
+Traffic goes to 127.0.0.1 only, and every run stops by itself.
+
+    .venv/bin/python bench/scan_load.py [--duration 10] [--workers 4]
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+LUA = r"""
+local codes = {}
+for line in io.lines("%(codes)s") do codes[#codes + 1] = line end
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) statuses = {} end
+function request()
+  return wrk.format("GET", "/p/" .. codes[math.random(#codes)], {["User-Agent"] = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 Safari/604.1"})
+end
+function response(status, headers, body) statuses[status] = (statuses[status] or 0) + 1 end
+function done(summary, latency, requests)
+  local merged = {}
+  for _, thread in ipairs(threads) do
+    for status, n in pairs(thread:get("statuses")) do merged[tostring(status)] = (merged[tostring(status)] or 0) + n end
+  end
+  local parts = {}
+  for status, n in pairs(merged) do parts[#parts + 1] = string.format('"%%s": %%d', status, n) end
+  io.write(string.format('RESULT {"requests": %%d, "seconds": %%f, "p50_ms": %%f, "p99_ms": %%f, "socket_errors": %%d, "statuses": {%%s}}\n',
+    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1e3, latency:percentile(99) / 1e3,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    table.concat(parts, ", ")))
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(port: int, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"server on port {port} did not start")
+
+
+def gunicorn(app_spec: str, port: int, workers: int, env: dict) -> subprocess.Popen:
+    command = [
+        str(ROOT / ".venv/bin/gunicorn"),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+        "--chdir",
+        str(ROOT),
+        app_spec,
+    ]
+    process = subprocess.Popen(command, env=env, start_new_session=True)
+    wait_for(port)
+    return process
+
+
+def stop(process: subprocess.Popen) -> None:
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=30)
+
+
+def wrk(port: int, connections: int, duration: int, script: Path) -> dict:
+    output = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--timeout",
+            "5s",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{port}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=duration + 60,
+        check=True,
+    ).stdout
+    result = json.loads(re.search(r"^RESULT (.*)$", output, re.M)[1])
+    result["rps"] = result["requests"] / result["seconds"]
+    return result
+
+
+def seed(env: dict, count: int, codes_file: Path) -> None:
+    """Build the schema and mint the pins through the real use case."""
+    os.environ.update(env)
+    import flask_migrate
+    from sqlalchemy import text
+
+    from backend import create_app
+    from backend.extensions import db
+    from backend.services import demo, pins
+
+    app = create_app()
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        flask_migrate.upgrade()
+        demo.seed_demo()
+        batch = pins.mint_batch(demo.DEMO_SLUG, "Load test", "ut-desk", count)
+        codes_file.write_text("\n".join(pins.iter_pin_codes(batch.id)) + "\n")
+        db.engine.dispose()
+
+
+def count_scans(env: dict) -> int:
+    from sqlalchemy import func, select
+
+    from backend import create_app
+    from backend.extensions import db
+    from backend.models import Scan
+
+    with create_app().app_context():
+        return db.session.scalar(select(func.count()).select_from(Scan))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--pins", type=int, default=10_000)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument("--connections", default="64,256")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install wrk")
+
+    work = Path(tempfile.mkdtemp(prefix="speld-bench-"))
+    env = {**os.environ, "SPELD_ENV": "development", "PUBLIC_BASE_URL": "http://127.0.0.1"}
+    database = os.environ.get("DATABASE_URL")
+    if database and not re.search(r"bench|test", database.rsplit("/", 1)[-1]):
+        sys.exit("DATABASE_URL must name a database containing 'bench' or 'test': it is emptied")
+    env["DATABASE_URL"] = database or f"sqlite:///{work / 'bench.sqlite'}"
+    env["UNKNOWN_CODE_LIMIT"] = "1000000/minute"
+    codes_file, script = work / "codes.txt", work / "scan.lua"
+    seed(env, args.pins, codes_file)
+    script.write_text(LUA % {"codes": codes_file})
+
+    rows = []
+    for name, spec in (("bare redirect", "bench.bare_app:app"), ("real scan", "wsgi:app")):
+        port = free_port()
+        server = gunicorn(spec, port, args.workers, env)
+        try:
+            for connections in map(int, args.connections.split(",")):
+                result = wrk(port, connections, args.duration, script)
+                rows.append((name, connections, result))
+        finally:
+            stop(server)
+
+    redirects = sum(r["statuses"].get("302", 0) for name, _, r in rows if name == "real scan")
+    scans = count_scans(env)
+    engine = "PostgreSQL" if database else "SQLite"
+    print(
+        f"\n### Scan load, {engine}, {args.pins} pins, {args.workers} gunicorn workers, "
+        f"{args.duration} s per run\n"
+    )
+    print("| app | connections | req/s | p50 ms | p99 ms | non-302 | socket errors |")
+    print("|---|---|---|---|---|---|---|")
+    for name, connections, r in rows:
+        other = r["requests"] - r["statuses"].get("302", 0)
+        print(
+            f"| {name} | {connections} | {r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} "
+            f"| {other} | {r['socket_errors']} |"
+        )
+    for connections in map(int, args.connections.split(",")):
+        bare = next(r for n, c, r in rows if n == "bare redirect" and c == connections)
+        real = next(r for n, c, r in rows if n == "real scan" and c == connections)
+        print(
+            f"\nAt {connections} connections the real scan runs at "
+            f"{100 * real['rps'] / bare['rps']:.0f}% of the bare redirect's throughput."
+        )
+    print(f"\n302 responses: {redirects}; Scan rows: {scans}; lost rows: {redirects - scans}")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""Render and layout parameters: unknown or bad values are refused with the field named."""
+
+import pytest
+
+from qr import RenderOptionError, RenderOptions, SheetLayout
+
+
+def field_of(call, *args):
+    with pytest.raises(RenderOptionError) as caught:
+        call(*args)
+    assert isinstance(caught.value, ValueError)
+    return caught.value.field
+
+
+def test_defaults_are_a_black_on_white_png_at_level_m():
+    options = RenderOptions.from_params({})
+    assert options == RenderOptions()
+    assert (options.format, options.ecc, options.quiet_zone, options.mimetype) == (
+        "png",
+        "M",
+        4,
+        "image/png",
+    )
+
+
+def test_query_string_values_are_parsed_and_normalised():
+    options = RenderOptions.from_params(
+        {"format": "SVG", "size_px": "300", "ecc": "q", "dark": "#1A2B3C", "light": "#FFFFFF"}
+    )
+    assert options == RenderOptions("svg", 300, "Q", 4, "#1a2b3c", "#ffffff")
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"colour": "#000000"}, "colour"),
+        ({"dark": "black"}, "dark"),
+        ({"light": "#fff"}, "light"),
+        ({"dark": "#00000g"}, "dark"),
+        ({"ecc": "X"}, "ecc"),
+        ({"format": "gif"}, "format"),
+        ({"size_px": "big"}, "size_px"),
+        ({"size_px": True}, "size_px"),
+        ({"size_px": 12.5}, "size_px"),
+        ({"quiet_zone": "-"}, "quiet_zone"),
+        ({"dark": "#777777", "light": "#888888"}, "dark"),
+        ({"dark": "#ffffff", "light": "#000000"}, "dark"),
+    ],
+)
+def test_bad_render_option_is_refused_with_its_field(params, field):
+    assert field_of(RenderOptions.from_params, params) == field
+
+
+def test_sizes_and_quiet_zone_are_clamped_not_refused():
+    low = RenderOptions.from_params({"size_px": 1, "quiet_zone": 0})
+    high = RenderOptions.from_params({"size_px": "99999", "quiet_zone": 100})
+    assert (low.size_px, low.quiet_zone) == (64, 4)
+    assert (high.size_px, high.quiet_zone) == (4096, 16)
+
+
+def test_direct_construction_is_strict():
+    assert field_of(RenderOptions, "png", 10) == "size_px"
+    assert field_of(RenderOptions, "png", 512, "M", 2) == "quiet_zone"
+
+
+def test_default_sheet_layout_fits_six_by_ten_pins_of_25_mm():
+    layout = SheetLayout.from_params({})
+    assert (layout.diameter_mm, layout.grid, layout.per_page) == (25.0, (6, 10), 60)
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"diameter_mm": 500}, "diameter_mm"),
+        ({"diameter_mm": "10"}, "diameter_mm"),
+        ({"diameter_mm": "nan"}, "diameter_mm"),
+        ({"columns": 50}, "columns"),
+        ({"rows": 0}, "rows"),
+        ({"margin_mm": -1}, "margin_mm"),
+        ({"gap_mm": 100}, "gap_mm"),
+        ({"ecc": "X"}, "ecc"),
+        ({"paper": "letter"}, "paper"),
+    ],
+)
+def test_bad_sheet_layout_is_refused_with_its_field(params, field):
+    assert field_of(SheetLayout.from_params, params) == field
+
+
+def test_a_smaller_grid_can_be_asked_for():
+    layout = SheetLayout.from_params({"diameter_mm": "38", "columns": "3", "rows": 4})
+    assert layout.grid == (3, 4) and layout.per_page == 12
