@@ -47,6 +47,26 @@ class PinNotFound(NotFound):
     code, message = "pin_not_found", "No pin with that code."
 
 
+class StandCodeNotFound(NotFound):
+    code, message = "stand_not_found", "No stand with that code."
+
+
+class PinVoid(DomainError):
+    code, status, message = "pin_void", 409, "This pin has been voided."
+
+
+class PinOfOtherEvent(DomainError):
+    code, status, message = "pin_other_event", 422, "This pin belongs to another event."
+
+
+class OutsideEvent(DomainError):
+    code, status, message = "outside_event", 422, "scanned_at is outside the event's dates."
+
+
+class NonceReused(DomainError):
+    code, status, message = "nonce_reused", 409, "That nonce was used for another pin."
+
+
 class Conflict(DomainError):
     code, status, message = "conflict", 409, "That conflicts with what is stored."
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 
-from backend.errors import DomainError, PinNotFound
+from backend.errors import DomainError, PinNotFound, PinOfOtherEvent, PinVoid, StandCodeNotFound
 from backend.models.types import utcnow
 from backend.pages.i18n import Q1_OPTIONS, current_language, translator
 from backend.ratelimit import count_unknown_code, refuse_if_guessing
@@ -53,9 +53,9 @@ def scan(code):
     result = scans.record_scan(code, request.path, _visitor(now), now, window)
     if result.status == "orphan":
         count_unknown_code()
-        return _page("unknown_pin.html", 404, portal_url=_portal_fallback())
+        return _page("notice.html", 404, kind="unknown", portal_url=_portal_fallback())
     if result.status == "void":
-        return _page("void_pin.html", 410, portal_url=_portal_fallback())
+        return _page("notice.html", 410, kind="void", portal_url=_portal_fallback())
     response = redirect(url_for("journey.landing", code=result.code), 302)
     response.headers["Cache-Control"] = "no-store"  # every scan must reach the server
     response.set_cookie(
@@ -73,7 +73,7 @@ def scan(code):
 def landing(code):
     state = journey.visit_landing(code, _visitor(utcnow()), utcnow())
     if state.pin.status == "void":
-        return _page("void_pin.html", 410, portal_url=state.event.portal_url)
+        return _page("notice.html", 410, kind="void", portal_url=state.event.portal_url)
     return _page(
         "landing.html", state=state, q1_options=Q1_OPTIONS, thanks="thanks" in request.args
     )
@@ -115,7 +115,7 @@ def stand(code):
             stand=stand_row,
             problem="bad_pin",
         )
-    except stamps.PinOfOtherEvent:
+    except PinOfOtherEvent:
         return _page("stamp_form.html", 422, stand=stand_row, problem="other_event")
     state = journey.pin_state(journey.find_pin(pin_code))
     response = current_app.make_response(
@@ -136,11 +136,11 @@ def stand(code):
 @bp.errorhandler(DomainError)
 def _friendly(error: DomainError):
     """Students get a page in their language, never a stack trace."""
-    if isinstance(error, PinNotFound | stamps.StandCodeNotFound):
+    if isinstance(error, PinNotFound | StandCodeNotFound):
         count_unknown_code()
-        return _page("unknown_pin.html", 404, portal_url=_portal_fallback())
-    if isinstance(error, stamps.PinVoid):
-        return _page("void_pin.html", 410, portal_url=_portal_fallback())
+        return _page("notice.html", 404, kind="unknown", portal_url=_portal_fallback())
+    if isinstance(error, PinVoid):
+        return _page("notice.html", 410, kind="void", portal_url=_portal_fallback())
     back = None
     if request.endpoint == "journey.answer":
         back = url_for("journey.landing", code=request.view_args["code"])

@@ -12,7 +12,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from backend.errors import DomainError, InvalidInput, NotFound
+from backend.errors import (
+    DomainError,
+    InvalidInput,
+    NonceReused,
+    OutsideEvent,
+    PinOfOtherEvent,
+    PinVoid,
+    StandCodeNotFound,
+)
 from backend.extensions import db
 from backend.models import Pin, Stand, StandVisit
 from backend.services.pins import find_pin
@@ -24,22 +32,6 @@ MAX_OFFLINE_BATCH = 500
 DATE_SLACK = timedelta(days=1)
 
 
-class StandCodeNotFound(NotFound):
-    code, message = "stand_not_found", "No stand with that code."
-
-
-class PinVoid(DomainError):
-    code, status, message = "pin_void", 409, "This pin has been voided."
-
-
-class PinOfOtherEvent(DomainError):
-    code, status, message = "pin_other_event", 422, "This pin belongs to another event."
-
-
-class OutsideEvent(DomainError):
-    code, status, message = "outside_event", 422, "scanned_at is outside the event's dates."
-
-
 def find_stand_by_code(raw_code: str) -> Stand:
     """The stand of a poster code; a malformed code is refused by its check character first."""
     stand = None
@@ -48,10 +40,6 @@ def find_stand_by_code(raw_code: str) -> Stand:
     if stand is None:
         raise StandCodeNotFound()
     return stand
-
-
-class NonceReused(DomainError):
-    code, status, message = "nonce_reused", 409, "That nonce was used for another pin."
 
 
 @dataclass(frozen=True)
