@@ -87,7 +87,7 @@ def _integer(env: dict, name: str, default: int) -> int:
 DEFAULTS = {
     "MAX_CONTENT_LENGTH": 1 * MiB,
     "JSON_SORT_KEYS": False,
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
     "API_TITLE": "Speld",
     "API_VERSION": "v1",
     "OPENAPI_VERSION": "3.0.3",

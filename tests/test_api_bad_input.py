@@ -51,6 +51,9 @@ CASES = [
     ("POST", "/companies", {"name": OVERLONG}, 422, "invalid_input"),
     ("PATCH", "/stands/{stand}", {"label": "TP 01; drop"}, 422, "invalid_input"),
     ("PATCH", "/stands/{stand}", {"label": OVERLONG}, 422, "invalid_input"),
+    ("POST", "/companies", {"name": "Nul\u0000Byte"}, 422, "invalid_input"),
+    ("PATCH", "/events/{slug}", {"name": "x\u0000"}, 422, "invalid_input"),
+    ("GET", "/events?page=1%00", None, 422, "invalid_input"),
     # invalid slugs
     ("POST", "/events", {**EVENT, "slug": "BDT 2030"}, 422, "invalid_input"),
     ("POST", "/events", {**EVENT, "slug": "bdt--2030"}, 422, "invalid_input"),
@@ -61,6 +64,9 @@ CASES = [
     ("PATCH", "/events/no-such-event", {"name": "x"}, 404, "event_not_found"),
     ("GET", "/events/" + "x" * 300, None, 404, "event_not_found"),
     ("GET", "/events/no-such-event/stands", None, 404, "event_not_found"),
+    ("GET", "/events/bdt%00", None, 404, "event_not_found"),
+    ("GET", "/events/{slug}/stands?zone=x%00", None, 422, "invalid_input"),
+    ("GET", "/pins/%00", None, 404, "pin_not_found"),
     (
         "POST",
         "/events/no-such-event/stands",

@@ -1,7 +1,8 @@
 """Schemas of the companion app's and stand staff's API."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
+from backend.api.base import Schema
 from backend.api.schemas import CompanyOut, StrictInt
 from backend.models.types import NAMED_BEFORE
 from backend.services.stamps import MAX_OFFLINE_BATCH

@@ -1,7 +1,8 @@
 """Schemas for batches, pins and print options."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
+from backend.api.base import Schema
 from backend.api.schemas import SLUG, StrictInt
 from backend.services.pins import MAX_BATCH
 

@@ -4,8 +4,9 @@ import re
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
+from backend.api.base import Schema
 from backend.models.types import TWENTE_PLAZA
 
 SLUG = validate.Regexp(

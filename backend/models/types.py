@@ -48,3 +48,5 @@ PIN_STATUSES = ("active", "void")
 VISIT_METHODS = ("self", "staff")
 NAMED_BEFORE = ("0", "1-2", "3-5", "6+")
 TWENTE_PLAZA = "twente-plaza"
+# Slugs of events, channels and zones: lower-case words joined by single hyphens.
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"

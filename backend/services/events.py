@@ -1,16 +1,21 @@
 """Use cases for editions and companies."""
 
+import re
+
 from sqlalchemy import select
 
 from backend.errors import CompanyNotFound, EventNotFound, InvalidInput
 from backend.extensions import db
 from backend.models import Company, Event
+from backend.models.types import SLUG_PATTERN
 from backend.services.commit import commit_or_conflict
 from backend.services.paging import Page, paginate
 
 
 def get_event(slug: str) -> Event:
-    event = db.session.scalar(select(Event).where(Event.slug == slug[:40]))
+    event = None
+    if len(slug) <= 40 and re.fullmatch(SLUG_PATTERN, slug):
+        event = db.session.scalar(select(Event).where(Event.slug == slug))
     if event is None:
         raise EventNotFound()
     return event

@@ -1,24 +1,21 @@
 """Recording scans of pin URLs: the hot path of the whole product.
 
 Every request is written before it is answered (no buffering a crash could
-lose). The work per request is kept to one indexed lookup, at most one
-repeat check and one insert, through SQLAlchemy Core rather than ORM objects.
+lose). The work per request is one indexed lookup (with the repeat check in
+it) and one insert, on the database driver's cursor.
 """
 
+import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-
-from sqlalchemy import bindparam, insert, text
+from datetime import UTC, datetime, timedelta
+from functools import cache
 
 from backend.extensions import db
-from backend.models import OrphanScan, Scan
-from backend.models.types import UtcDateTime
 from backend.services.useragents import classify
 from backend.services.visitors import visitor_hash
 from qr import codes
 
 ORPHAN_PATH_LENGTH = 120
-_VISITOR_COLUMNS = ("kind", "device_class", "os_family", "visitor_hash")
 
 
 @dataclass(frozen=True)
@@ -53,29 +50,40 @@ class ScanResult:
     is_repeat: bool = False
 
 
-# Built once: per request only parameters are bound. Statement construction and
-# ORM execution cost several times more than SQLite itself on this path.
-_FIND_PIN = text(
-    """
-    SELECT pins.id, pins.status,
-           EXISTS (SELECT 1 FROM scans
-                   WHERE scans.pin_id = pins.id AND scans.visitor_hash = :visitor
-                     AND scans.kind = 'human' AND scans.scanned_at >= :since) AS seen
-    FROM pins WHERE pins.code = :code
-    """
-).bindparams(bindparam("since", type_=UtcDateTime))
-_INSERT_SCAN = insert(Scan).values(
-    {
-        name: bindparam(name, type_=Scan.__table__.c[name].type)
-        for name in ("pin_id", "scanned_at", "is_repeat", "pin_void", *_VISITOR_COLUMNS)
-    }
+# The two statements of the hot path, in plain SQL run on the driver's own cursor.
+# Measured on SQLite: 450-550 us per scan through SQLAlchemy (Core or ORM), about
+# 200 us this way, of which SQLite itself takes about 100 us. Written for
+# sqlite3's named style and turned into psycopg's on PostgreSQL.
+FIND_PIN = (
+    "SELECT pins.id, pins.status,"
+    " EXISTS (SELECT 1 FROM scans WHERE scans.pin_id = pins.id"
+    " AND scans.visitor_hash = :visitor AND scans.kind = 'human'"
+    " AND scans.scanned_at >= :since)"
+    " FROM pins WHERE pins.code = :code"
 )
-_INSERT_ORPHAN = insert(OrphanScan).values(
-    {
-        name: bindparam(name, type_=OrphanScan.__table__.c[name].type)
-        for name in ("scanned_at", "path", *_VISITOR_COLUMNS)
-    }
+INSERT_SCAN = (
+    "INSERT INTO scans (pin_id, scanned_at, is_repeat, pin_void,"
+    " kind, device_class, os_family, visitor_hash)"
+    " VALUES (:pin_id, :at, :is_repeat, :pin_void,"
+    " :kind, :device_class, :os_family, :visitor_hash)"
 )
+INSERT_ORPHAN = (
+    "INSERT INTO orphan_scans (scanned_at, path, kind, device_class, os_family, visitor_hash)"
+    " VALUES (:at, :path, :kind, :device_class, :os_family, :visitor_hash)"
+)
+
+
+@cache
+def _for_dialect(sql: str, dialect: str) -> str:
+    return sql if dialect == "sqlite" else re.sub(r":(\w+)", r"%(\1)s", sql)
+
+
+def _timestamp(value: datetime, dialect: str):
+    # What UtcDateTime stores: on SQLite naive UTC text in SQLAlchemy's format
+    # (always six digits of microseconds, so text order is time order).
+    if dialect == "sqlite":
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return value
 
 
 def record_scan(
@@ -86,29 +94,36 @@ def record_scan(
     A repeat is the same visitor scanning the same pin (as a human) within the
     window before now; it is kept but not counted.
     """
-    connection = db.session.connection()
-    pin = None
-    if codes.is_valid(raw_code):
-        code = codes.normalize(raw_code)
-        params = {"code": code, "visitor": visitor.hash, "since": now - repeat_window}
-        pin = connection.execute(_FIND_PIN, params).first()
-    if pin is None:
-        connection.execute(
-            _INSERT_ORPHAN,
-            {"scanned_at": now, "path": path[:ORPHAN_PATH_LENGTH], **visitor.columns()},
-        )
-        db.session.commit()
-        return ScanResult("orphan")
-    is_repeat = visitor.kind == "human" and bool(pin.seen)
-    connection.execute(
-        _INSERT_SCAN,
-        {
-            "pin_id": pin.id,
-            "scanned_at": now,
+    dialect = db.engine.dialect.name
+    connection = db.engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        pin = None
+        if codes.is_valid(raw_code):
+            code = codes.normalize(raw_code)
+            since = _timestamp(now - repeat_window, dialect)
+            params = {"code": code, "visitor": visitor.hash, "since": since}
+            cursor.execute(_for_dialect(FIND_PIN, dialect), params)
+            pin = cursor.fetchone()
+        at = _timestamp(now, dialect)
+        if pin is None:
+            # PostgreSQL text cannot hold NUL; a path is kept only to diagnose misprints.
+            clean_path = path.replace("\x00", "\ufffd")[:ORPHAN_PATH_LENGTH]
+            params = {"at": at, "path": clean_path, **visitor.columns()}
+            cursor.execute(_for_dialect(INSERT_ORPHAN, dialect), params)
+            connection.commit()
+            return ScanResult("orphan")
+        pin_id, status, seen = pin
+        is_repeat = visitor.kind == "human" and bool(seen)
+        params = {
+            "pin_id": pin_id,
+            "at": at,
             "is_repeat": is_repeat,
-            "pin_void": pin.status == "void",
+            "pin_void": status == "void",
             **visitor.columns(),
-        },
-    )
-    db.session.commit()
-    return ScanResult(pin.status, code, is_repeat)
+        }
+        cursor.execute(_for_dialect(INSERT_SCAN, dialect), params)
+        connection.commit()
+        return ScanResult(status, code, is_repeat)
+    finally:
+        connection.close()  # back to the pool, which rolls back anything left open
