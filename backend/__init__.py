@@ -21,6 +21,7 @@ from backend.extensions import (
     render_migration_item,
 )
 from backend.pages import register_pages
+from backend.sessions import CachedSerializerSessionInterface
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -37,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
         # Only then is X-Forwarded-For believed; otherwise anyone could spoof their address.
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+    app.session_interface = CachedSerializerSessionInterface()
     register_extensions(app)
     register_api(app)
     register_pages(app)

@@ -23,6 +23,12 @@ CONTENT_SECURITY_POLICY = (
     "frame-ancestors 'none'"
 )
 
+SECURITY_HEADERS = [
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+]
+
 bp = Blueprint("pages", __name__, template_folder="templates")
 
 
@@ -33,10 +39,9 @@ def index():
 
 
 def _security_headers(response):
-    if response.mimetype == "text/html":
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
+    # Pages only: a redirect's body is never shown, and scans are the hot path.
+    if response.mimetype == "text/html" and not 300 <= response.status_code < 400:
+        response.headers.extend(SECURITY_HEADERS)
     return response
 
 

@@ -56,7 +56,8 @@ def scan(code):
         return _page("notice.html", 404, kind="unknown", portal_url=_portal_fallback())
     if result.status == "void":
         return _page("notice.html", 410, kind="void", portal_url=_portal_fallback())
-    response = redirect(url_for("journey.landing", code=result.code), 302)
+    # A plain path rather than url_for: this is the hot path, and the route is fixed.
+    response = redirect(f"{request.script_root}/l/{result.code}", 302)
     response.headers["Cache-Control"] = "no-store"  # every scan must reach the server
     response.set_cookie(
         PIN_COOKIE,

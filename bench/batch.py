@@ -1,0 +1,86 @@
+"""Mint and print a batch through the real use cases, against a bare qrcode loop.
+
+    .venv/bin/python bench/batch.py [--size 10000]
+
+In one run: (a) the bare loop renders the batch's URLs with qrcode.make(url).save(PNG);
+(b) mint_batch writes the pins to a database (SQLite in a temporary folder, or the
+PostgreSQL of DATABASE_URL, whose name must contain "bench" or "test": it is emptied);
+(c) print_set streams them from the database into sheets.pdf, manifest.csv and bundle.zip.
+Target: (b) + (c) within 2x (a); peak RSS under 300 MB.
+"""
+
+import argparse
+import os
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.qr_render import bare, peak_rss_mb
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=10_000)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="speld-batch-"))
+    database = os.environ.get("DATABASE_URL")
+    if database and not re.search(r"bench|test", database.rsplit("/", 1)[-1]):
+        sys.exit("DATABASE_URL must name a database containing 'bench' or 'test': it is emptied")
+    os.environ.update(
+        SPELD_ENV="development",
+        DATABASE_URL=database or f"sqlite:///{work / 'batch.sqlite'}",
+        PUBLIC_BASE_URL="https://pins.example.org",
+    )
+    import flask_migrate
+    from sqlalchemy import text
+
+    from backend import create_app
+    from backend.extensions import db
+    from backend.services import demo, pins, printing
+    from qr import SheetLayout
+
+    app = create_app()
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        flask_migrate.upgrade()
+        demo.seed_demo()
+        base = app.config["PUBLIC_BASE_URL"]
+
+        start = time.perf_counter()
+        batch = pins.mint_batch(demo.DEMO_SLUG, "Bench", "ut-desk", args.size)
+        mint_s = time.perf_counter() - start
+        start = time.perf_counter()
+        info = printing.print_set(batch.id, base, SheetLayout(), work / "out")
+        print_s = time.perf_counter() - start
+        urls = [url for _, url in printing.pin_items(batch.id, base)]
+    rss_batch = peak_rss_mb()
+    bare_s = bare(urls)
+    sizes = {Path(f).name: Path(f).stat().st_size / 2**20 for f in info.files}
+
+    engine = "PostgreSQL" if database else "SQLite"
+    ratio = (mint_s + print_s) / bare_s
+    print(f"## Batch of {args.size} pins, minted and printed ({engine})\n")
+    print("| step | seconds |\n|---|---:|")
+    print(f"| mint_batch (codes, uniqueness check, insert, commit) | {mint_s:.1f} |")
+    print(f"| print_set (sheets.pdf, manifest.csv, bundle.zip from the database) | {print_s:.1f} |")
+    print(f"| bare loop: qrcode.make(url).save(PNG) for the same URLs | {bare_s:.1f} |")
+    print("\n| figure | value | target |\n|---|---:|---|")
+    print(f"| (mint + print) / bare | {ratio:.2f} | <= 2.00 |")
+    print(f"| peak RSS after mint and print | {rss_batch:.0f} MB | < 300 MB |")
+    print(
+        f"| sheets | {info.sheets.pages} pages, version {info.sheets.max_version}, "
+        f"modules {info.sheets.module_mm:.3f} mm | |"
+    )
+    for name, size in sizes.items():
+        print(f"| {name} | {size:.1f} MB | |")
+    return 0 if ratio <= 2 and rss_batch < 300 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
