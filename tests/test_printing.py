@@ -125,6 +125,8 @@ def test_voiding_a_pin_counts_in_the_batch(client, auth, batch, db):
     assert client.post(f"/api/v1/pins/{code}/void", json={}, headers=headers).status_code == 409
     summary = client.get(f"/api/v1/batches/{batch['id']}", headers=auth("viewer")).json
     assert (summary["issued"], summary["void"]) == (30, 1)
+    reprint = client.get(f"/api/v1/pins/{code}/qr.png", headers=headers)
+    assert reprint.status_code == 409 and reprint.json["error"]["code"] == "pin_void"
 
 
 def test_pins_list_is_paginated_and_organiser_only(client, auth, batch):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
+from backend.errors import PinVoid
 from backend.models import Batch, Event, Stand
 from backend.services.pins import batch_counts, find_pin, get_batch, iter_pin_codes
 from qr import (
@@ -110,8 +111,10 @@ def _ticking(items, tick):
 
 
 def pin_qr(raw_code: str, base_url: str, options: RenderOptions) -> tuple[bytes, str]:
-    """One pin's QR as PNG, SVG or PDF bytes."""
+    """One pin's QR as PNG, SVG or PDF bytes; a void pin is not printed again."""
     pin = find_pin(raw_code)
+    if pin.status == "void":
+        raise PinVoid("This pin is void; print a new batch instead.")
     return render(codes.pin_url(base_url, pin.code), options)
 
 

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from backend.errors import InvalidInput
 from backend.extensions import db
@@ -23,15 +24,23 @@ def answer_survey(
     chosen = set(known_before)
     if not chosen <= allowed:
         raise InvalidInput(fields={"known_before": ["Only this event's Twente Plaza companies."]})
-    response = db.session.scalar(select(SurveyResponse).where(SurveyResponse.pin_id == pin.id))
-    if response is None:
-        response = SurveyResponse(pin_id=pin.id)
-        db.session.add(response)
-    response.named_before = named_before
-    response.is_test = is_test
-    response.answered_at = now
-    response.known_before = list(
-        db.session.scalars(select(Company).where(Company.id.in_(chosen))) if chosen else []
-    )
-    db.session.commit()
-    return response
+    for attempt in range(2):
+        response = db.session.scalar(select(SurveyResponse).where(SurveyResponse.pin_id == pin.id))
+        if response is None:
+            response = SurveyResponse(pin_id=pin.id)
+            db.session.add(response)
+        response.named_before = named_before
+        response.is_test = is_test
+        response.answered_at = now
+        response.known_before = list(
+            db.session.scalars(select(Company).where(Company.id.in_(chosen))) if chosen else []
+        )
+        try:
+            db.session.commit()
+            return response
+        except IntegrityError:
+            # The same pin's first answer arrived twice at once: replace the one that won.
+            db.session.rollback()
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
