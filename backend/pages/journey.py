@@ -12,7 +12,7 @@ from backend.errors import DomainError, PinNotFound, PinOfOtherEvent, PinVoid, S
 from backend.models.types import utcnow
 from backend.pages.i18n import Q1_OPTIONS, current_language, translator
 from backend.ratelimit import count_unknown_code, refuse_if_guessing
-from backend.services import journey, scans, stamps, survey
+from backend.services import journey, pins, scans, stamps, survey
 from backend.services.scans import visitor_from
 
 bp = Blueprint("journey", __name__)
@@ -40,6 +40,18 @@ def _page(template: str, status_code: int = 200, **context):
     return render_template(template, lang=lang, t=translator(lang), **context), status_code
 
 
+def _remember_pin(response, code: str) -> None:
+    """The functional pin cookie: so a stand poster knows whose visit to stamp."""
+    response.set_cookie(
+        PIN_COOKIE,
+        code,
+        max_age=PIN_COOKIE_DAYS * 86400,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure,
+    )
+
+
 def _portal_fallback():
     return current_app.config["FALLBACK_PORTAL_URL"]
 
@@ -59,14 +71,7 @@ def scan(code):
     # A plain path rather than url_for: this is the hot path, and the route is fixed.
     response = redirect(f"{request.script_root}/l/{result.code}", 302)
     response.headers["Cache-Control"] = "no-store"  # every scan must reach the server
-    response.set_cookie(
-        PIN_COOKIE,
-        result.code,
-        max_age=PIN_COOKIE_DAYS * 86400,
-        httponly=True,
-        samesite="Lax",
-        secure=request.is_secure,
-    )
+    _remember_pin(response, result.code)
     return response
 
 
@@ -107,7 +112,8 @@ def stand(code):
     if not pin_code:
         return _page("stamp_form.html", stand=stand_row)
     try:
-        result = stamps.self_stamp(code, pin_code, _is_test(), utcnow())
+        pin = pins.find_pin(pin_code)
+        result = stamps.stamp(pin, stand_row, "self", _is_test(), utcnow())
     except PinNotFound:
         count_unknown_code()
         return _page(
@@ -118,19 +124,12 @@ def stand(code):
         )
     except PinOfOtherEvent:
         return _page("stamp_form.html", 422, stand=stand_row, problem="other_event")
-    state = journey.pin_state(journey.find_pin(pin_code))
+    state = journey.pin_state(pin)
     response = current_app.make_response(
         _page("stamped.html", stand=stand_row, created=result.created, state=state)
     )
     if request.method == "POST":
-        response.set_cookie(
-            PIN_COOKIE,
-            state.pin.code,
-            max_age=PIN_COOKIE_DAYS * 86400,
-            httponly=True,
-            samesite="Lax",
-            secure=request.is_secure,
-        )
+        _remember_pin(response, pin.code)
     return response
 
 
