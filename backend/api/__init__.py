@@ -7,7 +7,6 @@ from werkzeug.routing import IntegerConverter
 
 from backend.api import batches, events, journey, stands
 from backend.api.schemas import ErrorSchema
-from backend.extensions import csrf
 
 PREFIX = "/api/v1"
 
@@ -47,5 +46,4 @@ def register_api(app):
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     for module in (events, stands, batches, journey):
         api.register_blueprint(module.blp, url_prefix=PREFIX)
-        csrf.exempt(module.blp)  # bearer tokens, not cookies: no CSRF to fear
     app.before_request(_require_json_body)

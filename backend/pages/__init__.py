@@ -8,8 +8,9 @@ import base64
 import hashlib
 from pathlib import Path
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 
+from backend.extensions import csrf
 from backend.pages import journey, staff
 
 INLINE_CSS = (Path(__file__).parent / "static" / "style.css").read_text().strip()
@@ -45,7 +46,14 @@ def _security_headers(response):
     return response
 
 
+def _check_csrf():
+    # Form posts of people's pages carry a CSRF token; the JSON API authenticates by token.
+    if request.method not in ("GET", "HEAD", "OPTIONS") and not request.path.startswith("/api/"):
+        csrf.protect()
+
+
 def register_pages(app):
+    app.before_request(_check_csrf)
     app.register_blueprint(bp)
     app.register_blueprint(journey.bp)
     app.register_blueprint(staff.bp)

@@ -17,7 +17,7 @@ from backend.services.scans import visitor_from
 
 bp = Blueprint("journey", __name__)
 PIN_COOKIE = "speld_pin"
-PIN_COOKIE_DAYS = 60
+PIN_COOKIE_SECONDS = 60 * 86400
 
 
 bp.before_request(refuse_if_guessing)
@@ -25,13 +25,15 @@ bp.before_request(refuse_if_guessing)
 
 def _is_test() -> bool:
     # Organisers and stand staff signed in on this browser: their traffic is a test.
+    # Without a session cookie the session is not touched (a first scan has none).
+    if current_app.config["SESSION_COOKIE_NAME"] not in request.cookies:
+        return False
     return bool(session.get("staff_role"))
 
 
 def _visitor(now):
-    return visitor_from(
-        request.remote_addr, request.user_agent.string, request.method, _is_test(), now
-    )
+    user_agent = request.headers.get("User-Agent")
+    return visitor_from(request.remote_addr, user_agent, request.method, _is_test(), now)
 
 
 def _page(template: str, status_code: int = 200, **context):
@@ -41,14 +43,15 @@ def _page(template: str, status_code: int = 200, **context):
 
 
 def _remember_pin(response, code: str) -> None:
-    """The functional pin cookie: so a stand poster knows whose visit to stamp."""
-    response.set_cookie(
-        PIN_COOKIE,
-        code,
-        max_age=PIN_COOKIE_DAYS * 86400,
-        httponly=True,
-        samesite="Lax",
-        secure=request.is_secure,
+    """The functional pin cookie: so a stand poster knows whose visit to stamp.
+
+    Written as a header directly: a code is only letters and digits, and
+    Werkzeug's general cookie writer is a measurable share of a scan.
+    """
+    secure = "; Secure" if request.is_secure else ""
+    response.headers.add(
+        "Set-Cookie",
+        f"{PIN_COOKIE}={code}; Max-Age={PIN_COOKIE_SECONDS}; HttpOnly; Path=/; SameSite=Lax{secure}",
     )
 
 
