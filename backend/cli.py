@@ -7,8 +7,10 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from backend.errors import DomainError
-from backend.services import demo, pins, printing, tokens
+from backend.services import demo, pins, printing, reports, simulation, tokens
 from backend.services.events import get_event
+from exports.formats import FORMATS, to_csv
+from exports.tables import DEFAULT_TABLE, TABLES
 from qr import RenderOptionError, SheetLayout
 
 
@@ -53,10 +55,16 @@ def demo_command():
     click.echo(f"Created {event.slug} with {len(event.stands)} stands.")
 
 
+DEMO_STUDENTS = 1000  # enough for a lively dashboard, about 20 s on first start
+
+
 @speld.command("bootstrap")
+@click.option(
+    "--students", type=click.IntRange(0, 50_000), default=DEMO_STUDENTS, show_default=True
+)
 @with_appcontext
-def bootstrap():
-    """For `make run`: seed the demo on an empty database and keep a local organiser token.
+def bootstrap(students):
+    """For `make run`: seed and simulate the demo on an empty database; keep a local organiser token.
 
     The token is written to the instance folder (mode 600) so a developer's
     next `make run` can show it again; production creates tokens with
@@ -64,7 +72,10 @@ def bootstrap():
     """
     if demo.database_is_empty():
         event = demo.seed_demo()
-        click.echo(f"Seeded the demo edition {event.slug}.")
+        click.echo(f"Seeded the demo edition {event.slug}; simulating its visitors:")
+        if students:
+            with click.progressbar(length=students, label="Simulating students") as bar:
+                simulation.simulate(event.slug, students, tick=bar.update)
     path = Path(current_app.instance_path) / "organiser-token"
     if not (path.exists() and tokens.authenticate_or_none(path.read_text().strip())):
         _, secret = tokens.create_token("organiser", "make run (local development)")
@@ -77,6 +88,7 @@ def bootstrap():
     click.echo(f"\nSpeld is starting on {base}/")
     click.echo(f"Organiser token: {token_text}")
     click.echo(f'Try: curl -H "Authorization: Bearer {token_text}" {stands_url}')
+    click.echo(f"Dashboard: {base}/dashboard/{demo.DEMO_SLUG} (sign in with the token)")
     click.echo(f"API description: {base}/api/v1/openapi.json\n")
 
 
@@ -127,3 +139,38 @@ def posters(event_slug, out_file):
     with out_file.open("wb") as out:
         count = printing.print_posters(stands, current_app.config["PUBLIC_BASE_URL"], out)
     click.echo(f"{count} posters written to {out_file}")
+
+
+@speld.command("export")
+@click.option("--event", "event_slug", required=True)
+@click.option(
+    "--format", "kind", type=click.Choice(list(FORMATS)), default="xlsx", show_default=True
+)
+@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--table", type=click.Choice(list(TABLES)), default=DEFAULT_TABLE, help="For csv.")
+@click.option("--viewer", is_flag=True, help="Suppress small numbers, as viewers see them.")
+@with_appcontext
+def export(event_slug, kind, out_file, table, viewer):
+    """Write the funnel of an event as csv, xlsx, json or zip (the API's very files)."""
+    try:
+        figures = reports.event_figures(event_slug, exact=not viewer)
+    except DomainError as error:
+        _fail(error)
+    body = to_csv(figures, table) if kind == "csv" else FORMATS[kind][1](figures)
+    out_file.write_bytes(body)
+    click.echo(f"Wrote {out_file} ({len(body):,} bytes)")
+
+
+@speld.command("simulate")
+@click.option("--event", "event_slug", required=True)
+@click.option("--students", type=click.IntRange(1, 50_000), default=3000, show_default=True)
+@click.option("--seed", type=int, default=2026, show_default=True)
+@with_appcontext
+def simulate(event_slug, students, seed):
+    """Generate believable fair traffic through the same use cases real requests use."""
+    try:
+        with click.progressbar(length=students, label="Simulating students") as bar:
+            summary = simulation.simulate(event_slug, students, seed, tick=bar.update)
+    except DomainError as error:
+        _fail(error)
+    click.echo(", ".join(f"{value} {name}" for name, value in summary.items()))

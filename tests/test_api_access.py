@@ -33,6 +33,11 @@ MATRIX = [
     ("POST", "/pins/{pin}/void", {"reason": "lost"}, (401, 200, 403, 403)),
     ("GET", "/stands/{stand}/poster.pdf", None, (401, 200, 403, 403)),
     ("GET", "/events/{slug}/posters.pdf", None, (401, 200, 403, 403)),
+    ("GET", "/events/{slug}/funnel", None, (401, 200, 200, 403)),
+    ("GET", "/events/{slug}/funnel.csv", None, (401, 200, 200, 403)),
+    ("GET", "/events/{slug}/funnel.xlsx", None, (401, 200, 200, 403)),
+    ("GET", "/events/{slug}/export.zip", None, (401, 200, 200, 403)),
+    ("GET", "/funnel/compare?events={slug}", None, (401, 200, 200, 403)),
     # The companion app's endpoints need no token: the pin code is the key.
     ("GET", "/events/{slug}/public", None, (200, 200, 200, 200)),
     ("GET", "/pins/{pin}", None, (200, 200, 200, 200)),

@@ -66,14 +66,15 @@ def test_demo_creates_bdt_2026_with_16_twente_plaza_stands_and_refuses_twice(run
 
 def test_bootstrap_seeds_once_and_shows_a_working_token(runner, client, db, app, tmp_path):
     app.instance_path = str(tmp_path)
-    first = runner.invoke(args=["speld", "bootstrap"])
+    first = runner.invoke(args=["speld", "bootstrap", "--students", "20"])
     assert first.exit_code == 0, first.output
     token = (tmp_path / "organiser-token").read_text().strip()
     assert token in first.output
-    second = runner.invoke(args=["speld", "bootstrap"])
+    second = runner.invoke(args=["speld", "bootstrap", "--students", "20"])
     assert token in second.output
     assert db.session.query(Event).count() == 1
     assert db.session.query(ApiToken).count() == 1
+    assert db.session.query(Pin).count() >= 20  # the simulated students' pins
     listed = client.get(
         "/api/v1/events/bdt-2026/stands?zone=twente-plaza",
         headers={"Authorization": f"Bearer {token}"},

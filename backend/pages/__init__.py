@@ -11,13 +11,16 @@ from pathlib import Path
 from flask import Blueprint, render_template, request
 
 from backend.extensions import csrf
-from backend.pages import journey, staff
+from backend.pages import dashboard, journey, staff
 
 INLINE_CSS = (Path(__file__).parent / "static" / "style.css").read_text().strip()
 _CSS_HASH = base64.b64encode(hashlib.sha256(INLINE_CSS.encode()).digest()).decode()
+# The dashboard's pages send the same block plus their own rules; students' pages stay small.
+DASHBOARD_CSS = INLINE_CSS + "\n" + (Path(__file__).parent / "static" / "dashboard.css").read_text()
+_DASHBOARD_HASH = base64.b64encode(hashlib.sha256(DASHBOARD_CSS.encode()).digest()).decode()
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; "
-    f"style-src 'sha256-{_CSS_HASH}'; "
+    f"style-src 'sha256-{_CSS_HASH}' 'sha256-{_DASHBOARD_HASH}'; "
     "img-src 'self' data:; "
     "form-action 'self'; "
     "base-uri 'none'; "
@@ -57,5 +60,6 @@ def register_pages(app):
     app.register_blueprint(bp)
     app.register_blueprint(journey.bp)
     app.register_blueprint(staff.bp)
-    app.context_processor(lambda: {"inline_css": INLINE_CSS})
+    app.register_blueprint(dashboard.bp)
+    app.context_processor(lambda: {"inline_css": INLINE_CSS, "dashboard_css": DASHBOARD_CSS})
     app.after_request(_security_headers)

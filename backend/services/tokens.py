@@ -51,3 +51,9 @@ def authenticate_or_none(token: str | None) -> ApiToken | None:
         return authenticate(token)
     except Unauthorized:
         return None
+
+
+def live_token(token_id: int) -> ApiToken | None:
+    """The token row if it still exists and is not revoked (a signed-in session re-checks it)."""
+    token = db.session.get(ApiToken, token_id)
+    return None if token is None or token.revoked_at is not None else token

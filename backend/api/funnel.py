@@ -1,0 +1,106 @@
+"""The funnel for the municipality: JSON, CSV, XLSX and a ZIP of everything."""
+
+import io
+
+from flask import g, send_file
+from flask.views import MethodView
+from marshmallow import fields, validate
+
+from backend.api.base import Blueprint, Schema
+from backend.api.schemas import SLUG
+from backend.auth import BEARER_DOC, ORGANISER, VIEWER, require_role
+from backend.services.reports import compare_figures, event_figures
+from exports.formats import FORMATS, to_csv
+from exports.tables import DEFAULT_TABLE, TABLES
+
+blp = Blueprint("funnel", __name__, description="Funnel figures and exports")
+
+
+class FunnelQuery(Schema):
+    channel = fields.String(validate=[validate.Length(max=40), SLUG])
+    batch = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    since = fields.String(
+        validate=validate.Length(max=40), metadata={"description": "date or date-time, event time"}
+    )
+    until = fields.String(
+        validate=validate.Length(max=40),
+        metadata={"description": "date (inclusive) or date-time (exclusive)"},
+    )
+
+
+class CsvQuery(FunnelQuery):
+    table = fields.String(load_default=DEFAULT_TABLE, validate=validate.OneOf(list(TABLES)))
+
+
+class CompareQuery(Schema):
+    events = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+
+
+def _figures(slug: str, args: dict) -> dict:
+    filters = {key: args[key] for key in ("channel", "since", "until") if key in args}
+    if "batch" in args:
+        filters["batch_id"] = args["batch"]
+    return event_figures(slug, exact=g.token.role == ORGANISER, **filters)
+
+
+def _file(body: bytes, kind: str, name: str):
+    return send_file(
+        io.BytesIO(body), mimetype=FORMATS[kind][0], as_attachment=True, download_name=name
+    )
+
+
+@blp.route("/events/<slug>/funnel")
+class Funnel(MethodView):
+    @require_role(ORGANISER, VIEWER)
+    @blp.arguments(FunnelQuery, location="query")
+    @blp.response(200)
+    @blp.doc(**BEARER_DOC)
+    def get(self, args, slug):
+        """Stages, excluded counts, breakdowns and awareness; viewers get small counts suppressed."""
+        return _figures(slug, args)
+
+
+@blp.route("/events/<slug>/funnel.csv")
+class FunnelCsv(MethodView):
+    @require_role(ORGANISER, VIEWER)
+    @blp.arguments(CsvQuery, location="query")
+    @blp.response(200, content_type="text/csv", description="One table")
+    @blp.doc(**BEARER_DOC)
+    def get(self, args, slug):
+        """One table as CSV: funnel (default), excluded, channels, hourly, daily, stands, devices, awareness, companies."""
+        table = args.pop("table")
+        return _file(to_csv(_figures(slug, args), table), "csv", f"{slug}-{table}.csv")
+
+
+@blp.route("/events/<slug>/funnel.xlsx")
+class FunnelXlsx(MethodView):
+    @require_role(ORGANISER, VIEWER)
+    @blp.arguments(FunnelQuery, location="query")
+    @blp.response(200, content_type=FORMATS["xlsx"][0], description="A sheet per table")
+    @blp.doc(**BEARER_DOC)
+    def get(self, args, slug):
+        """Every table in one workbook, with an About sheet of definitions and filters."""
+        return _file(FORMATS["xlsx"][1](_figures(slug, args)), "xlsx", f"{slug}-funnel.xlsx")
+
+
+@blp.route("/events/<slug>/export.zip")
+class FunnelZip(MethodView):
+    @require_role(ORGANISER, VIEWER)
+    @blp.arguments(FunnelQuery, location="query")
+    @blp.response(200, content_type="application/zip", description="CSVs, XLSX, JSON, metrics.md")
+    @blp.doc(**BEARER_DOC)
+    def get(self, args, slug):
+        """Everything: each table as CSV, the workbook, the JSON and the definitions."""
+        return _file(FORMATS["zip"][1](_figures(slug, args)), "zip", f"{slug}-export.zip")
+
+
+@blp.route("/funnel/compare")
+class FunnelCompare(MethodView):
+    @require_role(ORGANISER, VIEWER)
+    @blp.arguments(CompareQuery, location="query")
+    @blp.response(200)
+    @blp.doc(**BEARER_DOC)
+    def get(self, args):
+        """Headline figures of several editions side by side: ``?events=bdt-2026,bdt-2027``."""
+        slugs = [slug.strip() for slug in args["events"].split(",") if slug.strip()]
+        return compare_figures(slugs, exact=g.token.role == ORGANISER)

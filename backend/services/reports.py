@@ -1,0 +1,56 @@
+"""Funnel figures for an event, as the API, the CLI and the dashboard ask for them.
+
+Viewers (the municipality) get small counts suppressed; organisers get exact counts.
+"""
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from backend.errors import BatchNotFound, InvalidInput
+from backend.services.events import get_event
+from backend.services.pins import get_batch
+from exports.funnel import SUPPRESS_BELOW, Filters, compare, funnel
+
+
+def parse_moment(text: str | None, zone: ZoneInfo, field: str, end: bool = False):
+    """A date or date-time in the event's time zone; a bare ``until`` date includes that day."""
+    if not text:
+        return None
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            moment = datetime.combine(day + timedelta(days=1 if end else 0), time.min, zone)
+        else:
+            moment = datetime.fromisoformat(text)
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=zone)
+    except ValueError:
+        raise InvalidInput(fields={field: ["Use a date (2026-02-18) or date-time."]}) from None
+    return moment
+
+
+def event_filters(event, channel=None, batch_id=None, since=None, until=None) -> Filters:
+    zone = ZoneInfo(event.timezone)
+    if batch_id is not None and get_batch(batch_id).event_id != event.id:
+        raise BatchNotFound("That batch belongs to another event.")
+    start = parse_moment(since, zone, "since")
+    stop = parse_moment(until, zone, "until", end=True)
+    if start and stop and stop <= start:
+        raise InvalidInput(fields={"until": ["Must be after since."]})
+    return Filters(channel=channel, batch_id=batch_id, since=start, until=stop)
+
+
+def event_figures(slug: str, exact: bool, **filters) -> dict:
+    """The funnel of one event; ``exact`` for organisers, else small numbers are suppressed."""
+    event = get_event(slug)
+    return funnel(
+        event, event_filters(event, **filters), suppress_below=None if exact else SUPPRESS_BELOW
+    )
+
+
+def compare_figures(slugs: list[str], exact: bool) -> dict:
+    """Headline figures of several editions side by side."""
+    if not 1 <= len(slugs) <= 20:
+        raise InvalidInput(fields={"events": ["Name 1 to 20 event slugs, comma-separated."]})
+    events = [get_event(slug) for slug in slugs]
+    return compare(events, suppress_below=None if exact else SUPPRESS_BELOW)

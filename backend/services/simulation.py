@@ -1,0 +1,108 @@
+"""Believable fair traffic for the demo, written through the same use cases as real requests.
+
+So `make run` opens on a dashboard with something in it, and the figures obey
+every rule the real ones do (repeats, bots, voids, one visit per pin and stand).
+Random but seeded: the same seed gives the same fair.
+"""
+
+import hashlib
+import random
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from backend.models.types import NAMED_BEFORE, TWENTE_PLAZA
+from backend.services import journey, pins, scans, stamps, survey
+from backend.services.events import get_event
+from backend.services.scans import Visitor
+
+CHANNELS = (("ut-desk", 0.6), ("saxion", 0.25), ("roc", 0.15))
+PHONES = (("mobile", "iOS"), ("mobile", "Android"), ("tablet", "iOS"), ("desktop", "Windows"))
+PHONE_WEIGHTS = (55, 38, 3, 4)
+Q1_WEIGHTS = (30, 35, 22, 13)
+REPEAT_WINDOW = timedelta(minutes=30)
+
+
+def _visitor(rng: random.Random, student: int, kind: str = "human") -> Visitor:
+    device, os_family = rng.choices(PHONES, PHONE_WEIGHTS)[0] if kind == "human" else ("bot", None)
+    # A stand-in for the salted hash: the simulation has no IP addresses to hash.
+    digest = hashlib.sha256(f"sim-{student}-{kind}".encode()).hexdigest()
+    return Visitor(kind, device, os_family, digest)
+
+
+def _fair_moment(rng: random.Random, days: list, zone: ZoneInfo) -> datetime:
+    day = rng.choice(days)
+    minutes = rng.triangular(0, 7 * 60, 3 * 60)  # doors 10:00 to 17:00, busiest around 13:00
+    return datetime.combine(day, time(10), zone) + timedelta(minutes=minutes)
+
+
+def _mint(event, students: int, seed: int, rng: random.Random) -> list[str]:
+    codes = []
+    for channel, share in CHANNELS:
+        size = max(1, round(students * share))
+        batch = pins.mint_batch(event.slug, f"Simulation {seed} {channel}", channel, size)
+        codes += list(pins.iter_pin_codes(batch.id))
+    rng.shuffle(codes)
+    return codes[:students]
+
+
+def simulate(event_slug: str, students: int, seed: int = 2026, tick=None) -> dict:
+    """Mint pins for ``students`` and play their day at the fair; returns what was written."""
+    rng = random.Random(seed)
+    event = get_event(event_slug)
+    zone = ZoneInfo(event.timezone)
+    days = [
+        event.starts_on + timedelta(days=n)
+        for n in range((event.ends_on - event.starts_on).days + 1)
+    ]
+    plaza = [s for s in event.stands if s.zone == TWENTE_PLAZA]
+    others = [s for s in event.stands if s.zone != TWENTE_PLAZA]
+    codes = _mint(event, students, seed, rng)
+    done = dict.fromkeys(("scans", "landings", "clicks", "stand visits", "answers", "void"), 0)
+    for student, code in enumerate(codes):
+        if rng.random() < 0.01:
+            pins.void_pin(code, "lost (simulated)")
+            done["void"] += 1
+        if rng.random() < 0.88:
+            _play(rng, student, code, _fair_moment(rng, days, zone), plaza, others, done)
+        if tick:
+            tick(1)
+    for n in range(students // 50):  # mistyped or damaged codes
+        when = _fair_moment(rng, days, zone)
+        scans.record_scan(f"BAD{n:05d}X", f"/p/BAD{n:05d}X", _visitor(rng, -n), when, REPEAT_WINDOW)
+    return done
+
+
+def _play(rng, student, code, start, plaza, others, done) -> None:
+    human = _visitor(rng, student)
+    if rng.random() < 0.1:  # the link went through a chat app first
+        scans.record_scan(code, f"/p/{code}", _visitor(rng, student, "bot"), start, REPEAT_WINDOW)
+    result = scans.record_scan(code, f"/p/{code}", human, start, REPEAT_WINDOW)
+    done["scans"] += 1
+    if result.status != "active":
+        return
+    if rng.random() < 0.15:
+        later = start + timedelta(minutes=rng.uniform(1, 20))
+        scans.record_scan(code, f"/p/{code}", human, later, REPEAT_WINDOW)
+    if rng.random() > 0.92:
+        return
+    journey.visit_landing(code, human, start + timedelta(seconds=4))
+    done["landings"] += 1
+    moment = start + timedelta(minutes=1)
+    visited = rng.sample(plaza, k=min(len(plaza), int(rng.triangular(0, 9, 2))))
+    visited += rng.sample(others, k=min(len(others), rng.randint(0, 2)))
+    for stand in visited:
+        moment += timedelta(minutes=rng.uniform(3, 25))
+        if rng.random() < 0.7:
+            stamps.self_stamp(stand.code, code, False, moment)
+        else:
+            stamps.staff_stamp(stand.id, code, moment, scanned_at=moment)
+        done["stand visits"] += 1
+    if rng.random() < 0.45:
+        company = rng.choice(plaza).company_id if plaza and rng.random() < 0.5 else None
+        journey.click_through(code, company, human, moment + timedelta(minutes=2))
+        done["clicks"] += 1
+    if rng.random() < 0.42:
+        answer = rng.choices(NAMED_BEFORE, Q1_WEIGHTS)[0]
+        known = [s.company_id for s in plaza if rng.random() < 0.18]
+        survey.answer_survey(code, answer, known, False, moment + timedelta(minutes=3))
+        done["answers"] += 1

@@ -1,0 +1,155 @@
+"""The dashboard's SVG charts: well-formed, carrying the figures, escaped, calm about no data."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from backend.pages import charts
+
+STAGES = [
+    {"stage": "issued", "pins": 1200, "from_previous": None, "from_issued": 1.0},
+    {"stage": "scanned", "pins": 840, "from_previous": 0.7, "from_issued": 0.7},
+    {"stage": "landed", "pins": 800, "from_previous": 0.952, "from_issued": 0.667},
+    {"stage": "clicked", "pins": 300, "from_previous": 0.375, "from_issued": 0.25},
+    {"stage": "visited_stand", "pins": 410, "from_previous": 1.367, "from_issued": 0.342},
+    {"stage": "answered_survey", "pins": 0, "from_previous": 0.0, "from_issued": 0.0},
+]
+HOURLY = [
+    {"hour": "2026-02-18T10:00:00+01:00", "scans": 12, "pins": 11},
+    {"hour": "2026-02-18T13:00:00+01:00", "scans": 40, "pins": 35},
+    {"hour": "2026-02-19T11:00:00+01:00", "scans": 7, "pins": 7},
+]
+EVIL = '<b>"A&B"</b>'
+
+
+def parse(svg: str) -> ET.Element:
+    root = ET.fromstring(svg)
+    assert root.tag == "svg"
+    assert root.get("role") == "img" and root.get("aria-label")
+    assert root.get("width") == "100%" and root.get("viewBox").startswith("0 0 ")
+    assert root.find("title").text == root.get("aria-label")
+    return root
+
+
+def texts(root: ET.Element) -> list[str]:
+    return ["".join(node.itertext()) for node in root.iter("text")]
+
+
+def test_funnel_chart_shows_each_stage_count_and_share_of_issued():
+    root = parse(charts.funnel_chart(STAGES, lang="en"))
+    shown = texts(root)
+    for stage in STAGES:
+        assert charts.count(stage["pins"]) in shown
+    assert "1\u00a0200" in shown and "70.0%" in shown and "25.0%" in shown
+    values = [int(t.get("data-value")) for t in root.iter("text") if t.get("data-value")]
+    assert values == [s["pins"] for s in STAGES]
+    widths = [float(r.get("width")) for r in root.iter("rect")]
+    assert widths[0] == max(widths) and widths[-1] == 0
+
+
+def test_funnel_chart_speaks_dutch_with_a_decimal_comma():
+    labels = {"issued": "Uitgegeven", "scanned": "Gescand"}
+    shown = texts(parse(charts.funnel_chart(STAGES, labels, "Trechter", "nl")))
+    assert "Uitgegeven" in shown and "70,0%" in shown
+
+
+def test_funnel_of_an_edition_without_pins_divides_by_nothing():
+    empty = [dict(s, pins=0, from_previous=None, from_issued=None) for s in STAGES]
+    shown = texts(parse(charts.funnel_chart(empty)))
+    assert shown.count("0") == len(STAGES) and charts.DASH in shown
+
+
+def test_suppressed_counts_get_a_mark_and_no_bar():
+    rows = [dict(s, pins=None) if s["stage"] == "clicked" else s for s in STAGES]
+    root = parse(charts.funnel_chart(rows))
+    marked = [t for t in root.iter("text") if t.get("data-suppressed")]
+    assert [t.text for t in marked] == ["suppressed"]
+    assert len(list(root.iter("rect"))) == len(STAGES) - 1
+
+
+def test_bar_chart_escapes_company_names_and_sorts_largest_first():
+    stands = [
+        {"label": "TP-01", "company": EVIL, "pins": 3},
+        {"label": "TP-02", "company": "Kiemt & Co", "pins": 9},
+        {"label": "TP-03", "company": "Small", "pins": None},
+    ]
+    svg = charts.bar_chart(
+        stands, lambda s: f"{s['label']} {s['company']}", "pins", "Stands", sort=True
+    )
+    assert "<b>" not in svg and "&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt;" in svg
+    root = parse(svg)
+    labels = [g.get("data-key") for g in root.iter("g")]
+    assert labels == ["TP-02 Kiemt & Co", f"TP-01 {EVIL}", "TP-03 Small"]
+    assert "9" in texts(root) and "suppressed" in texts(root)
+
+
+def test_titles_and_labels_are_escaped_everywhere():
+    for svg in (
+        charts.funnel_chart(STAGES, {"issued": EVIL}, EVIL),
+        charts.bar_chart([{"name": EVIL, "n": 1}], "name", "n", EVIL),
+        charts.timeline_chart(HOURLY, EVIL),
+        charts.baseline_chart(0.2, 0.35, EVIL),
+    ):
+        root = parse(svg)
+        assert root.get("aria-label") == EVIL and "<b>" not in svg
+
+
+def test_control_characters_in_a_name_do_not_break_the_xml():
+    parse(charts.bar_chart([{"name": "Bad\x00\x1bName", "n": 2}], "name", "n", "Stands"))
+
+
+def test_timeline_has_a_bar_per_local_hour_filled_gaps_and_a_day_separator():
+    root = parse(charts.timeline_chart(HOURLY, lang="en"))
+    bars = list(root.iter("rect"))
+    assert len(bars) == 5  # 10, 11, 12, 13 on the 18th (11 and 12 empty), 11 on the 19th
+    values = {t.get("data-hour"): t.text for t in root.iter("text") if t.get("data-hour")}
+    assert values == {"2026-02-18T10": "12", "2026-02-18T13": "40", "2026-02-19T11": "7"}
+    assert len([line for line in root.iter("line") if line.get("data-day-separator")]) == 1
+    days = [t.text for t in root.iter("text") if t.get("data-day")]
+    assert days == ["Wed 18 Feb", "Thu 19 Feb"]
+
+
+def test_timeline_reads_hours_in_the_event_zone_as_written():
+    summer = [{"hour": "2026-06-01T23:00:00+02:00", "scans": 1, "pins": 1}]
+    root = parse(charts.timeline_chart(summer, lang="nl"))
+    assert [t.text for t in root.iter("text") if t.get("data-day")] == ["ma 1 jun"]
+    assert "23" in texts(root)
+
+
+def test_baseline_chart_sets_our_share_beside_the_2018_baseline():
+    root = parse(charts.baseline_chart(0.28, 0.35, lang="nl"))
+    shown = texts(root)
+    assert "28,0%" in shown and "35,0%" in shown and "Nulmeting 2018" in shown
+    ours, baseline = (float(r.get("width")) for r in root.iter("rect"))
+    assert ours < baseline
+
+
+def test_baseline_chart_without_answers_says_so():
+    root = parse(charts.baseline_chart(None, 0.35))
+    assert any("no answers yet" in t for t in texts(root)) and "35.0%" in texts(root)
+
+
+@pytest.mark.parametrize(
+    "svg",
+    [
+        charts.funnel_chart([]),
+        charts.bar_chart([], "label", "pins", "Stands"),
+        charts.timeline_chart([]),
+    ],
+)
+def test_charts_of_nothing_say_there_is_no_data_yet(svg):
+    root = parse(svg)
+    assert texts(root) == ["No data yet"]
+
+
+def test_suppressed_hour_gets_a_dash():
+    hourly = [dict(HOURLY[0], scans=None), HOURLY[1]]
+    root = parse(charts.timeline_chart(hourly))
+    assert [t.text for t in root.iter("text") if t.get("data-suppressed")] == [charts.DASH]
+
+
+def test_numbers_are_formatted_for_the_reader():
+    assert charts.count(1234567) == "1\u00a0234\u00a0567" and charts.count(None) == charts.DASH
+    assert charts.percent(0.3456, "nl") == "34,6%" and charts.percent(None) == charts.DASH
+    assert charts.points(-0.07, "en") == "\u22127.0 pp"
+    assert charts.points(0.021, "nl") == "+2,1 procentpunt"

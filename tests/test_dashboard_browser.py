@@ -1,0 +1,81 @@
+"""The dashboard in a laptop's headless Chromium: sign in, read the figures, print it on A4."""
+
+import pypdfium2
+
+from backend.pages.charts import percent
+from backend.services.simulation import simulate
+from exports.funnel import SUPPRESS_BELOW, Filters, funnel
+
+LAPTOP = {"width": 1366, "height": 900}
+A4_POINTS = (595.3, 841.9)
+
+
+def test_dashboard_on_a_laptop_shows_the_funnels_figures_and_prints(
+    browser, live_server, make, db, screenshots
+):
+    event, _ = make.plaza(stands=8)
+    simulate(event.slug, students=120, seed=7)
+    token = make.token("viewer")
+    context = browser.new_context(viewport=LAPTOP, locale="nl-NL")
+    page = context.new_page()
+
+    page.goto(f"{live_server}/dashboard/{event.slug}")
+    assert "/dashboard/sign-in" in page.url
+    page.fill("#token", token)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server}/dashboard/{event.slug}")
+    assert token not in page.url and token not in page.content()
+    assert page.get_attribute("html", "lang") == "nl"
+
+    figures = funnel(event, Filters(), suppress_below=SUPPRESS_BELOW)
+    expected = {s["stage"]: s["pins"] for s in figures["stages"]}
+    assert expected["scanned"] > 0 and expected["visited_stand"] > 0
+    table = {
+        row.get_attribute("data-stage"): int(
+            row.locator("td").first.inner_text().replace("\u00a0", "")
+        )
+        for row in page.locator("[data-testid=stages] tr[data-stage]").all()
+    }
+    assert table == expected
+    chart = page.locator("[data-testid=funnel-chart] svg")
+    assert chart.get_attribute("role") == "img"
+    bars = {
+        g.get_attribute("data-key"): (
+            g.locator("text[data-value]").get_attribute("data-value"),
+            g.locator("text[data-value]").text_content().replace("\u00a0", ""),
+            g.locator("text[data-figure=aside]").text_content(),
+        )
+        for g in chart.locator("g[data-key]").all()
+    }
+    assert bars == {
+        s["stage"]: (str(s["pins"]), str(s["pins"]), percent(s["from_issued"], "nl"))
+        for s in figures["stages"]
+    }
+    excluded = page.locator("[data-testid=excluded] tr[data-figure=bot_scans] td").inner_text()
+    assert int(excluded.replace("\u00a0", "")) == figures["excluded"]["bot_scans"]
+    named_none = page.locator("[data-testid=named-none]").inner_text()
+    assert named_none == percent(figures["awareness"]["named_none_share"], "nl")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=screenshots / "1-dashboard-screen-nl.png", full_page=True)
+
+    page.emulate_media(media="print")
+    assert not page.locator("form.filters").is_visible()
+    assert not page.locator("#downloads").is_visible()
+    assert not page.locator(".topbar").is_visible()
+    assert chart.is_visible()
+    page.screenshot(path=screenshots / "2-dashboard-print-nl.png", full_page=True)
+    pdf_path = screenshots / "3-dashboard-a4.pdf"
+    page.pdf(path=pdf_path, format="A4", print_background=True)
+    pdf = pypdfium2.PdfDocument(pdf_path)
+    pages, size = len(pdf), pdf[0].get_size()
+    pdf[0].render(scale=1.5).to_pil().save(screenshots / "4-dashboard-a4-page1.png")
+    pdf.close()
+    assert 1 <= pages <= 6
+    assert all(abs(side - a4) < 2 for side, a4 in zip(size, A4_POINTS, strict=True))
+
+    page.emulate_media(media="screen")
+    page.click("text=English")
+    assert page.get_attribute("html", "lang") == "en"
+    assert "Funnel" in page.inner_text("#funnel h2")
+    page.screenshot(path=screenshots / "5-dashboard-screen-en.png", full_page=True)
+    context.close()

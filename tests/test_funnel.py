@@ -1,0 +1,540 @@
+"""The funnel's figures, on a fair built by hand through the use cases.
+
+Every expected number is counted by hand in the comments of ``fair`` below
+(local time is Europe/Amsterdam, UTC+1 in February).
+"""
+
+import json
+from datetime import date, datetime, timedelta
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from backend.services import journey, pins, scans, stamps, survey
+from backend.services.scans import Visitor
+from exports.funnel import BASELINE_2018, DEFINITIONS_VERSION, Filters, compare, funnel
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+WINDOW = timedelta(minutes=30)
+BOT = Visitor("bot", "bot", None, "bot-hash")
+ORGANISER = Visitor("test", "desktop", "Linux", "organiser-hash")
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    """A moment in February 2026, Amsterdam time."""
+    return datetime(2026, 2, day, hour, minute, tzinfo=AMSTERDAM)
+
+
+def student(name: str, device: str = "mobile") -> Visitor:
+    return Visitor("human", device, "iOS", f"visitor-{name}")
+
+
+def scan(code: str, visitor: Visitor, now: datetime):
+    return scans.record_scan(code, f"/p/{code}", visitor, now, WINDOW)
+
+
+def codes_of(batch) -> list[str]:
+    return list(pins.iter_pin_codes(batch.id))
+
+
+@pytest.fixture
+def fair(make):
+    """Two channels, a bot, a repeat, a test scan, two void pins, orphans, stamps and answers.
+
+    Pins: ut-desk batch "UT 1" a b c d, batch "UT 2" e f; roc batch "ROC" g h i.
+    d is voided before the fair, f after it was scanned. Active: a b c e g h i.
+    Another edition's pin z1 is scanned and answers too, and must count nowhere here.
+    """
+    event = make.event(slug="fair-2026", name="Fair 2026")  # 18-19 February 2026
+    main_hall = make.stand(
+        event, make.company(name="Main Hall Co"), label="MH-01", zone="main-hall"
+    )
+    alpha = make.stand(event, make.company(name="Alpha"), label="TP-01")
+    beta = make.stand(event, make.company(name="Beta"), label="TP-02")
+    gamma = make.stand(event, make.company(name="Gamma"), label="TP-03")
+    ut1 = make.batch(event, size=4, channel="ut-desk", label="UT 1")
+    ut2 = make.batch(event, size=2, channel="ut-desk", label="UT 2")
+    roc = make.batch(event, size=3, channel="roc", label="ROC")
+    a, b, c, d = codes_of(ut1)
+    e, f = codes_of(ut2)
+    g, h, i = codes_of(roc)
+    old = make.event(slug="fair-2025", starts_on=date(2025, 2, 19), ends_on=date(2025, 2, 20))
+    z1, _z2 = codes_of(make.batch(old, size=2, channel="ut-desk", label="UT old"))
+
+    pins.void_pin(d, "lost before the fair", at(18, 9))
+    scan(z1, student("z"), at(18, 10, 0))  # another edition's pin
+    survey.answer_survey(z1, "1-2", [], False, at(18, 10, 2))
+    # 18 Feb, 10:00-11:00: a twice (the second a repeat), a bot on a, b on a laptop, g.
+    scan(a, student("a"), at(18, 10, 5))
+    journey.visit_landing(a, student("a"), at(18, 10, 6))
+    journey.click_through(a, None, student("a"), at(18, 10, 7))
+    assert scan(a, student("a"), at(18, 10, 10)).is_repeat
+    journey.visit_landing(a, student("a"), at(18, 10, 11))
+    scan(a, BOT, at(18, 10, 12))
+    scan(b, student("b", "desktop"), at(18, 10, 20))
+    journey.visit_landing(b, student("b", "desktop"), at(18, 10, 21))
+    scan(g, student("g"), at(18, 10, 30))
+    journey.visit_landing(g, student("g"), at(18, 10, 31))
+    journey.click_through(g, alpha.company_id, student("g"), at(18, 10, 32))
+    # An organiser tries pin c: test scan and test landing.
+    scan(c, ORGANISER, at(18, 11, 0))
+    journey.visit_landing(c, ORGANISER, at(18, 11, 1))
+    scan("NOT-A-PIN", student("x"), at(18, 11, 15))  # orphan
+    # f is scanned, lands and answers, then is voided (misprint) and scanned again.
+    scan(f, student("f"), at(18, 11, 20))
+    journey.visit_landing(f, student("f"), at(18, 11, 21))
+    survey.answer_survey(f, "0", [], False, at(18, 11, 22))
+    pins.void_pin(f, "misprint", at(18, 12))
+    assert scan(f, student("f2"), at(18, 12, 30)).status == "void"
+    scan(f, BOT, at(18, 12, 31))
+    # Stamps on day 1: a by itself at Alpha and by Beta's staff (twice: one visit), g by
+    # Alpha's staff, an organiser's test stamp of c at Alpha.
+    stamps.self_stamp(alpha.code, a, False, at(18, 13, 0))
+    stamps.staff_stamp(beta.id, a, at(18, 13, 10))
+    assert not stamps.staff_stamp(
+        beta.id, f"https://pins.example.org/P/{a}", at(18, 13, 20)
+    ).created
+    stamps.staff_stamp(alpha.id, g, at(18, 14, 0))
+    stamps.self_stamp(alpha.code, c, True, at(18, 14, 10))
+    survey.answer_survey(g, "0", [beta.company_id], False, at(18, 14, 30))
+    survey.answer_survey(c, "0", [], True, at(18, 14, 40))  # test answer
+    survey.answer_survey(a, "1-2", [alpha.company_id], False, at(18, 15, 0))  # replaced on day 2
+    # Around midnight: h at 23:30 on the 18th, i at 00:30 on the 19th (still the 18th in UTC).
+    scan(h, student("h"), at(18, 23, 30))
+    journey.visit_landing(h, student("h"), at(18, 23, 31))
+    stamps.self_stamp(gamma.code, h, False, at(18, 23, 40))
+    known = [alpha.company_id, beta.company_id, gamma.company_id]
+    survey.answer_survey(h, "6+", known, False, at(18, 23, 45))
+    scan(i, student("i", "tablet"), at(19, 0, 30))
+    journey.visit_landing(i, student("i", "tablet"), at(19, 0, 31))
+    journey.click_through(i, None, student("i", "tablet"), at(19, 0, 35))
+    # Gamma's staff scanned i offline at 00:40 and uploaded at 09:00.
+    stamps.staff_stamp(gamma.id, i, at(19, 9, 0), scanned_at=at(19, 0, 40))
+    # Day 2: a answers again (replaces "1-2"/Alpha); b from a phone; e; c stamped, never scanned.
+    survey.answer_survey(a, "0", [], False, at(19, 9, 30))
+    assert not scan(b, student("b2"), at(19, 10, 0)).is_repeat
+    journey.click_through(b, None, BOT, at(19, 10, 1))
+    scan(e, student("e"), at(19, 10, 40))
+    journey.visit_landing(e, BOT, at(19, 10, 41))
+    stamps.self_stamp(main_hall.code, b, False, at(19, 11, 0))
+    survey.answer_survey(b, "3-5", [alpha.company_id, beta.company_id], False, at(19, 11, 5))
+    stamps.staff_stamp(beta.id, c, at(19, 12, 0))
+    # Orphans: the day before the fair counts, a week later does not.
+    scan("NOPE", student("y"), at(17, 12))
+    scan("NOPE", student("y"), at(25, 12))
+    return SimpleNamespace(
+        event=event,
+        old=old,
+        stands=SimpleNamespace(main_hall=main_hall, alpha=alpha, beta=beta, gamma=gamma),
+        batches=SimpleNamespace(ut1=ut1, ut2=ut2, roc=roc),
+    )
+
+
+def stages(figures: dict) -> list[tuple]:
+    return [
+        (s["stage"], s["pins"], s["from_previous"], s["from_issued"]) for s in figures["stages"]
+    ]
+
+
+def stand_rows(fair, counts: dict) -> list[dict]:
+    """Expected stand rows by label, from {label: (pins, registrations, self, staff)}."""
+    rows = []
+    for stand in (fair.stands.main_hall, fair.stands.alpha, fair.stands.beta, fair.stands.gamma):
+        pins_, registrations, by_self, by_staff = counts.get(stand.label, (0, 0, 0, 0))
+        rows.append(
+            {
+                "stand_id": stand.id,
+                "label": stand.label,
+                "company": stand.company.name,
+                "zone": stand.zone,
+                "pins": pins_,
+                "registrations": registrations,
+                "self": by_self,
+                "staff": by_staff,
+            }
+        )
+    return rows
+
+
+def company_rows(fair, counts: list) -> list[dict]:
+    plaza = (fair.stands.alpha, fair.stands.beta, fair.stands.gamma)
+    return [
+        {"company_id": s.company_id, "company": s.company.name, "respondents_knew": n, "share": r}
+        for s, (n, r) in zip(plaza, counts, strict=True)
+    ]
+
+
+def test_stages_count_distinct_active_pins_each_on_its_own(fair):
+    figures = funnel(fair.event)
+    assert figures["event"] == "fair-2026" and figures["event_name"] == "Fair 2026"
+    assert figures["timezone"] == "Europe/Amsterdam"
+    assert figures["definitions_version"] == DEFINITIONS_VERSION == "1"
+    assert figures["filters"] == {"channel": None, "batch_id": None, "since": None, "until": None}
+    assert stages(figures) == [
+        ("issued", 7, None, 1.0),  # a b c e g h i; d and f are void
+        ("scanned", 6, 0.8571, 0.8571),  # a b e g h i (c only by an organiser)
+        ("landed", 5, 0.8333, 0.7143),  # a b g h i (e's landing was a bot)
+        ("clicked", 3, 0.6, 0.4286),  # a g i (b's click was a bot)
+        # c was stamped but never scanned: stages are independent, so 6/3 = 2.0.
+        ("visited_stand", 6, 2.0, 0.8571),  # a b c g h i
+        ("answered_survey", 4, 0.6667, 0.5714),  # a b g h (c's answer a test, f void)
+    ]
+    assert figures["suppressed"] == {"threshold": None, "cells": 0}
+
+
+def test_bots_repeats_tests_void_pins_and_orphans_are_reported_beside_the_stages(fair):
+    assert funnel(fair.event)["excluded"] == {
+        "human_scans": 8,  # a a b g h i b e
+        "repeat_scans": 1,  # a's second scan within 30 minutes
+        "bot_scans": 2,  # on a, and on f after it was void
+        "test_scans": 1,  # the organiser on c
+        "void_pin_scans": 3,  # f before voiding (void now), f by a student and by the bot after
+        "orphan_scans": 2,  # 17 Feb 12:00 and 18 Feb 11:15; not 25 Feb
+        "void_pins": 2,  # d and f
+    }
+
+
+def test_channels_split_every_stage(fair):
+    assert funnel(fair.event)["breakdowns"]["channels"] == [
+        # roc: g h i; g and i clicked; g and h answered.
+        {"channel": "roc", "issued": 3, "scanned": 3, "landed": 3, "clicked": 2,
+         "visited_stand": 3, "answered_survey": 2},
+        # ut-desk: a b c e; a b e scanned; a b landed; a clicked; a b c stamped; a b answered.
+        {"channel": "ut-desk", "issued": 4, "scanned": 3, "landed": 2, "clicked": 1,
+         "visited_stand": 3, "answered_survey": 2},
+    ]  # fmt: skip
+
+
+def test_hours_and_days_are_those_of_the_event_time_zone(fair):
+    breakdowns = funnel(fair.event)["breakdowns"]
+    assert breakdowns["hourly"] == [
+        {"hour": "2026-02-18T10:00:00+01:00", "scans": 4, "pins": 3},  # a a b g
+        {"hour": "2026-02-18T23:00:00+01:00", "scans": 1, "pins": 1},  # h
+        {"hour": "2026-02-19T00:00:00+01:00", "scans": 1, "pins": 1},  # i (23:30 UTC on the 18th)
+        {"hour": "2026-02-19T10:00:00+01:00", "scans": 2, "pins": 2},  # b e
+    ]
+    assert breakdowns["daily"] == [
+        # scans a a b g h; pins a b g h; landed a b g h; stamped a g h.
+        {"day": "2026-02-18", "scans": 5, "pins": 4, "landed": 4, "visited_stand": 3},
+        # scans i b e; landed i; stamped i (00:40) b c.
+        {"day": "2026-02-19", "scans": 3, "pins": 3, "landed": 1, "visited_stand": 3},
+    ]
+
+
+def test_stands_count_pins_and_registrations_by_method(fair):
+    assert funnel(fair.event)["breakdowns"]["stands"] == stand_rows(
+        fair,
+        {
+            "MH-01": (1, 1, 1, 0),  # b by itself
+            "TP-01": (2, 2, 1, 1),  # a by itself, g by staff; c's test stamp left out
+            "TP-02": (2, 2, 0, 2),  # a (registered twice: one visit), c, both by staff
+            "TP-03": (2, 2, 1, 1),  # h by itself, i by staff
+        },
+    )
+
+
+def test_devices_count_scans_and_pins(fair):
+    assert funnel(fair.event)["breakdowns"]["devices"] == [
+        {"device_class": "mobile", "scans": 6, "pins": 5},  # a a g h b e
+        {"device_class": "tablet", "scans": 1, "pins": 1},  # i
+        {"device_class": "desktop", "scans": 1, "pins": 1},  # b on day 1
+    ]
+
+
+def test_awareness_counts_the_latest_answers_beside_the_baseline(fair):
+    awareness = funnel(fair.event)["awareness"]
+    # a "0" (its "1-2" was replaced), b "3-5", g "0", h "6+"; c a test, f void, z1 elsewhere.
+    assert awareness["respondents"] == 4
+    assert awareness["named_before"] == [
+        {"answer": "0", "respondents": 2, "share": 0.5},
+        {"answer": "1-2", "respondents": 0, "share": 0.0},
+        {"answer": "3-5", "respondents": 1, "share": 0.25},
+        {"answer": "6+", "respondents": 1, "share": 0.25},
+    ]
+    assert awareness["named_none_share"] == 0.5
+    assert awareness["baseline"] == BASELINE_2018 == 0.35
+    assert awareness["difference_from_baseline"] == 0.15
+    # Knew before: b Alpha+Beta, g Beta, h all three; a nothing any more. Main hall not asked.
+    assert awareness["companies"] == company_rows(fair, [(2, 0.5), (3, 0.75), (1, 0.25)])
+
+
+def test_discovery_counts_plaza_visits_to_companies_unknown_before(fair):
+    # Plaza visits by respondents: a@Alpha, a@Beta (a knew none), g@Alpha (g knew Beta),
+    # h@Gamma (known). b's visit is in the main hall; i answered nothing.
+    assert funnel(fair.event)["awareness"]["discovery"] == {
+        "stand_visits_by_respondents": 4,
+        "by_respondents_who_did_not_know": 3,
+        "rate": 0.75,
+    }
+
+
+def test_figures_are_plain_json(fair):
+    figures = funnel(fair.event, Filters(since=at(18, 0)), suppress_below=5)
+    assert json.loads(json.dumps(figures)) == figures
+    assert figures["filters"]["since"] == "2026-02-18T00:00:00+01:00"
+
+
+def test_channel_filter_narrows_every_figure_but_orphans(fair):
+    figures = funnel(fair.event, Filters(channel="roc"))
+    assert figures["filters"]["channel"] == "roc"
+    assert stages(figures) == [
+        ("issued", 3, None, 1.0),
+        ("scanned", 3, 1.0, 1.0),
+        ("landed", 3, 1.0, 1.0),
+        ("clicked", 2, 0.6667, 0.6667),
+        ("visited_stand", 3, 1.5, 1.0),
+        ("answered_survey", 2, 0.6667, 0.6667),
+    ]
+    assert figures["excluded"] == {
+        "human_scans": 3,  # g h i
+        "repeat_scans": 0,
+        "bot_scans": 0,
+        "test_scans": 0,
+        "void_pin_scans": 0,
+        "orphan_scans": 2,  # orphans belong to no channel
+        "void_pins": 0,
+    }
+    breakdowns = figures["breakdowns"]
+    assert [row["channel"] for row in breakdowns["channels"]] == ["roc"]
+    assert breakdowns["hourly"] == [
+        {"hour": "2026-02-18T10:00:00+01:00", "scans": 1, "pins": 1},
+        {"hour": "2026-02-18T23:00:00+01:00", "scans": 1, "pins": 1},
+        {"hour": "2026-02-19T00:00:00+01:00", "scans": 1, "pins": 1},
+    ]
+    assert breakdowns["daily"] == [
+        {"day": "2026-02-18", "scans": 2, "pins": 2, "landed": 2, "visited_stand": 2},
+        {"day": "2026-02-19", "scans": 1, "pins": 1, "landed": 1, "visited_stand": 1},
+    ]
+    assert breakdowns["stands"] == stand_rows(fair, {"TP-01": (1, 1, 0, 1), "TP-03": (2, 2, 1, 1)})
+    assert breakdowns["devices"] == [
+        {"device_class": "mobile", "scans": 2, "pins": 2},
+        {"device_class": "tablet", "scans": 1, "pins": 1},
+    ]
+    awareness = figures["awareness"]
+    assert awareness["respondents"] == 2  # g "0", h "6+"
+    assert [r["respondents"] for r in awareness["named_before"]] == [1, 0, 0, 1]
+    assert awareness["named_none_share"] == 0.5
+    assert awareness["companies"] == company_rows(fair, [(1, 0.5), (2, 1.0), (1, 0.5)])
+    assert awareness["discovery"] == {  # g@Alpha unknown, h@Gamma known
+        "stand_visits_by_respondents": 2,
+        "by_respondents_who_did_not_know": 1,
+        "rate": 0.5,
+    }
+
+
+def test_batch_filter_keeps_one_print_run(fair):
+    figures = funnel(fair.event, Filters(batch_id=fair.batches.ut2.id))  # e, and f (void)
+    assert stages(figures) == [
+        ("issued", 1, None, 1.0),
+        ("scanned", 1, 1.0, 1.0),
+        ("landed", 0, 0.0, 0.0),
+        ("clicked", 0, None, 0.0),
+        ("visited_stand", 0, None, 0.0),
+        ("answered_survey", 0, None, 0.0),
+    ]
+    assert figures["excluded"] == {
+        "human_scans": 1,
+        "repeat_scans": 0,
+        "bot_scans": 1,  # on f, after it was void
+        "test_scans": 0,
+        "void_pin_scans": 3,
+        "orphan_scans": 2,
+        "void_pins": 1,
+    }
+    assert figures["breakdowns"]["channels"] == [
+        {"channel": "ut-desk", "issued": 1, "scanned": 1, "landed": 0, "clicked": 0,
+         "visited_stand": 0, "answered_survey": 0},
+    ]  # fmt: skip
+    awareness = figures["awareness"]  # f answered, but f is void: nobody
+    assert awareness["respondents"] == 0
+    assert [r["share"] for r in awareness["named_before"]] == [None] * 4
+    assert awareness["named_none_share"] is None
+    assert awareness["difference_from_baseline"] is None
+    assert awareness["companies"] == company_rows(fair, [(0, None)] * 3)
+    assert awareness["discovery"]["rate"] is None
+
+
+def test_time_window_includes_since_and_excludes_until(fair):
+    window = Filters(since=at(19, 0), until=at(19, 12))
+    figures = funnel(fair.event, window)
+    assert figures["filters"]["until"] == "2026-02-19T12:00:00+01:00"
+    assert stages(figures) == [
+        ("issued", 7, None, 1.0),  # the window does not apply to issued
+        ("scanned", 3, 0.4286, 0.4286),  # i b e
+        ("landed", 1, 0.3333, 0.1429),  # i
+        ("clicked", 1, 1.0, 0.1429),  # i
+        ("visited_stand", 2, 2.0, 0.2857),  # i (00:40) b; c at 12:00 is outside
+        ("answered_survey", 2, 1.0, 0.2857),  # a (09:30) b (11:05)
+    ]
+    assert figures["excluded"] == {
+        "human_scans": 3,
+        "repeat_scans": 0,
+        "bot_scans": 0,
+        "test_scans": 0,
+        "void_pin_scans": 0,
+        "orphan_scans": 0,  # the window, not the fair's days, decides
+        "void_pins": 2,
+    }
+    breakdowns = figures["breakdowns"]
+    assert breakdowns["channels"] == [
+        {"channel": "roc", "issued": 3, "scanned": 1, "landed": 1, "clicked": 1,
+         "visited_stand": 1, "answered_survey": 0},
+        {"channel": "ut-desk", "issued": 4, "scanned": 2, "landed": 0, "clicked": 0,
+         "visited_stand": 1, "answered_survey": 2},
+    ]  # fmt: skip
+    assert breakdowns["hourly"] == [
+        {"hour": "2026-02-19T00:00:00+01:00", "scans": 1, "pins": 1},
+        {"hour": "2026-02-19T10:00:00+01:00", "scans": 2, "pins": 2},
+    ]
+    assert breakdowns["daily"] == [
+        {"day": "2026-02-19", "scans": 3, "pins": 3, "landed": 1, "visited_stand": 2}
+    ]
+    assert breakdowns["stands"] == stand_rows(fair, {"MH-01": (1, 1, 1, 0), "TP-03": (1, 1, 0, 1)})
+    assert breakdowns["devices"] == [
+        {"device_class": "mobile", "scans": 2, "pins": 2},
+        {"device_class": "tablet", "scans": 1, "pins": 1},
+    ]
+    awareness = figures["awareness"]
+    assert awareness["respondents"] == 2  # a "0", b "3-5"
+    assert [r["share"] for r in awareness["named_before"]] == [0.5, 0.0, 0.5, 0.0]
+    assert awareness["difference_from_baseline"] == 0.15
+    assert awareness["companies"] == company_rows(fair, [(1, 0.5), (1, 0.5), (0, 0.0)])
+    # a's plaza visits were on day 1; b's visit was in the main hall.
+    assert awareness["discovery"] == {
+        "stand_visits_by_respondents": 0,
+        "by_respondents_who_did_not_know": 0,
+        "rate": None,
+    }
+
+
+def test_viewers_get_small_counts_blanked_organisers_exact(fair):
+    organiser = funnel(fair.event)
+    viewer = funnel(fair.event, suppress_below=5)
+    roc = next(row for row in organiser["breakdowns"]["channels"] if row["channel"] == "roc")
+    assert roc["issued"] == 3
+    # Every channel count is from 1 to 4: 2 x 6 cells, and the 3 companies' counts.
+    for row in viewer["breakdowns"]["channels"]:
+        assert [row[stage] for stage in ("issued", "scanned", "landed")] == [None] * 3
+    assert viewer["awareness"]["companies"] == company_rows(fair, [(None, None)] * 3)
+    assert viewer["suppressed"] == {"threshold": 5, "cells": 15}
+    # The stage totals and everything else stay exact.
+    assert viewer["stages"] == organiser["stages"]
+    assert viewer["excluded"] == organiser["excluded"]
+    assert viewer["breakdowns"]["hourly"] == organiser["breakdowns"]["hourly"]
+
+
+def test_only_counts_below_the_threshold_are_blanked_and_zero_is_shown(fair):
+    figures = funnel(fair.event, Filters(since=at(19, 0), until=at(19, 12)), suppress_below=3)
+    assert figures["breakdowns"]["channels"] == [
+        {"channel": "roc", "issued": 3, "scanned": None, "landed": None, "clicked": None,
+         "visited_stand": None, "answered_survey": 0},
+        {"channel": "ut-desk", "issued": 4, "scanned": None, "landed": 0, "clicked": 0,
+         "visited_stand": None, "answered_survey": None},
+    ]  # fmt: skip
+    # Alpha 1 and Beta 1 are blanked with their shares; Gamma's 0 stays.
+    assert figures["awareness"]["companies"] == company_rows(
+        fair, [(None, None), (None, None), (0, 0.0)]
+    )
+    assert figures["suppressed"] == {"threshold": 3, "cells": 9}
+
+
+def test_compare_puts_editions_side_by_side_oldest_first(fair):
+    result = compare([fair.event, fair.old])
+    assert result["definitions_version"] == "1"
+    assert result["filters"] == Filters().as_json()
+    assert result["editions"] == [
+        {
+            "event": "fair-2025",
+            "event_name": fair.old.name,
+            "starts_on": "2025-02-19",
+            "issued": 2,
+            "scanned": 1,  # z1
+            "landed": 0,
+            "clicked": 0,
+            "visited_stand": 0,
+            "answered_survey": 1,
+            "scan_rate": 0.5,
+            "named_none_share": 0.0,  # z1 answered "1-2"
+            "difference_from_baseline": -0.35,
+            "respondents": 1,
+            "discovery_rate": None,
+        },
+        {
+            "event": "fair-2026",
+            "event_name": "Fair 2026",
+            "starts_on": "2026-02-18",
+            "issued": 7,
+            "scanned": 6,
+            "landed": 5,
+            "clicked": 3,
+            "visited_stand": 6,
+            "answered_survey": 4,
+            "scan_rate": 0.8571,
+            "named_none_share": 0.5,
+            "difference_from_baseline": 0.15,
+            "respondents": 4,
+            "discovery_rate": 0.75,
+        },
+    ]
+
+
+def test_compare_applies_the_filters_to_each_edition(fair):
+    editions = compare([fair.event, fair.old], Filters(channel="roc"))["editions"]
+    assert [(e["event"], e["issued"], e["scanned"]) for e in editions] == [
+        ("fair-2025", 0, 0),
+        ("fair-2026", 3, 3),
+    ]
+    assert editions[0]["scan_rate"] is None
+
+
+def test_an_event_without_pins_has_zeros_and_no_ratios(make):
+    figures = funnel(make.event())
+    assert stages(figures) == [
+        (stage, 0, None, None)
+        for stage in ("issued", "scanned", "landed", "clicked", "visited_stand", "answered_survey")
+    ]
+    assert figures["excluded"] == dict.fromkeys(
+        ("human_scans", "repeat_scans", "bot_scans", "test_scans", "void_pin_scans",
+         "orphan_scans", "void_pins"), 0,
+    )  # fmt: skip
+    assert figures["breakdowns"] == {
+        "channels": [],
+        "hourly": [],
+        "daily": [],
+        "stands": [],
+        "devices": [],
+    }
+    assert figures["awareness"]["respondents"] == 0
+    assert figures["awareness"]["companies"] == []
+    assert figures["awareness"]["discovery"]["rate"] is None
+
+
+def test_the_night_summer_time_ends_has_two_local_hours_two(make):
+    event = make.event(starts_on=date(2026, 10, 24), ends_on=date(2026, 10, 25))
+    codes = make.pin_codes(event, size=4)
+    moments = [
+        datetime(2026, 10, 24, 23, 30, tzinfo=AMSTERDAM),  # summer time, 21:30 UTC
+        datetime(2026, 10, 25, 2, 30, tzinfo=AMSTERDAM),  # 02:30 summer time, 00:30 UTC
+        datetime(2026, 10, 25, 2, 30, fold=1, tzinfo=AMSTERDAM),  # 02:30 winter time, 01:30 UTC
+        datetime(2026, 10, 25, 23, 30, tzinfo=AMSTERDAM),  # winter time, 22:30 UTC
+    ]
+    for n, (code, moment) in enumerate(zip(codes, moments, strict=True)):
+        scan(code, student(f"dst-{n}"), moment)
+        journey.visit_landing(code, student(f"dst-{n}"), moment + timedelta(minutes=1))
+    breakdowns = funnel(event)["breakdowns"]
+    assert [(h["hour"], h["scans"]) for h in breakdowns["hourly"]] == [
+        ("2026-10-24T23:00:00+02:00", 1),
+        ("2026-10-25T02:00:00+02:00", 1),
+        ("2026-10-25T02:00:00+01:00", 1),
+        ("2026-10-25T23:00:00+01:00", 1),
+    ]
+    assert breakdowns["daily"] == [
+        {"day": "2026-10-24", "scans": 1, "pins": 1, "landed": 1, "visited_stand": 0},
+        {"day": "2026-10-25", "scans": 3, "pins": 3, "landed": 3, "visited_stand": 0},
+    ]
+
+
+def test_filters_refuse_naive_moments():
+    with pytest.raises(ValueError, match="timezone-aware"):
+        Filters(since=datetime(2026, 2, 18))
