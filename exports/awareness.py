@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, case, func, select
 
-from backend.extensions import db
 from backend.models import Company, Stand, StandVisit, SurveyResponse, survey_known_companies
 from backend.models.types import NAMED_BEFORE, TWENTE_PLAZA
 
@@ -44,7 +43,7 @@ def named_before(scope: "Scope") -> dict[str, int]:
         .group_by(SurveyResponse.named_before)
     )
     counts = dict.fromkeys(NAMED_BEFORE, 0)
-    counts.update({answer: int(n) for answer, n in db.session.execute(query)})
+    counts.update({answer: int(n) for answer, n in scope.session.execute(query)})
     return counts
 
 
@@ -65,7 +64,7 @@ def companies(scope: "Scope", respondents: int) -> list[dict]:
         .order_by(Stand.label)
     )
     rows = []
-    for company_id, name, knew in db.session.execute(query):
+    for company_id, name, knew in scope.session.execute(query):
         knew = int(knew or 0)
         rows.append(
             {
@@ -97,7 +96,7 @@ def discovery(scope: "Scope") -> dict:
             *counted_response(scope),
         )
     )
-    visits, unknown = db.session.execute(query).one()
+    visits, unknown = scope.session.execute(query).one()
     visits, unknown = int(visits or 0), int(unknown or 0)
     return {
         "stand_visits_by_respondents": visits,

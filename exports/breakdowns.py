@@ -1,7 +1,8 @@
-"""The funnel's breakdowns: per hour and per day in the event's time zone, per stand, per device.
+"""The funnel's scan figures and breakdowns: per hour and day in the event's time zone,
+per device, per stand, and the scans kept out of the stages.
 
-Timestamps are stored in UTC. Scans are bucketed per UTC hour in SQL (both
-databases agree on that) and the few buckets are named in local time here.
+Timestamps are stored in UTC. Scans are counted per UTC hour in SQL (both
+databases agree on that) and the few hours are named in local time here.
 Distinct pins per local day cannot be added up from hours, so each day is
 counted on its own, between that day's local midnights.
 """
@@ -12,24 +13,40 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Date, DateTime, String, Text, case, cast, func, literal, or_, select
 
-from backend.extensions import db
-from backend.models import Batch, Company, LandingVisit, Pin, Scan, Stand, StandVisit
+from backend.models import Batch, Company, LandingVisit, OrphanScan, Pin, Scan, Stand, StandVisit
 from backend.models.types import DEVICE_CLASSES
 
 if TYPE_CHECKING:
     from exports.funnel import Scope
 
+# Orphan scans carry no event: without a window, count those within the fair's days ± this.
+ORPHAN_SLACK = timedelta(days=1)
+
 
 @dataclass(frozen=True)
-class ScanGroup:
-    """Scans of the event's pins in one UTC hour, of one kind, of void pins or not."""
+class Hour:
+    """Counted scans (human, of an active pin) in one UTC hour."""
 
-    hour: datetime  # UTC, aware
-    kind: str
-    void: bool  # the pin was void when scanned, or is void now
-    scans: int
+    start: datetime  # UTC, aware
+    scans: int  # repeats included
     repeats: int
-    pins: int  # distinct pins within this group
+    pins: int  # distinct
+
+
+@dataclass(frozen=True)
+class Scanning:
+    """What the two passes over the counted scans found."""
+
+    hours: list[Hour]
+    pins_per_day: dict[date, int]
+    devices: list[dict]
+
+
+def scanning(scope: "Scope") -> Scanning:
+    """Counted scans per hour (then distinct pins per local day) and per device."""
+    hours = counted_hours(scope)
+    days = sorted({day for hour in hours for day in _local_days(scope, hour)})
+    return Scanning(hours, scanned_per_day(scope, days), devices(scope))
 
 
 def utc_hour(column, dialect: str):
@@ -41,110 +58,55 @@ def utc_hour(column, dialect: str):
     return func.date_trunc("hour", func.timezone("UTC", column), type_=DateTime)
 
 
-def _as_utc_hour(value) -> datetime:
-    if isinstance(value, str):
-        value = datetime.strptime(value, "%Y-%m-%d %H")
-    return value.replace(tzinfo=UTC)
-
-
-def scan_groups(scope: "Scope") -> list[ScanGroup]:
-    """Every scan of the event's pins (any status) in the window, grouped; one pass over scans."""
-    hour = utc_hour(Scan.scanned_at, scope.dialect)
-    void = case((or_(Scan.pin_void, Scan.pin_id.in_(scope.pins("void"))), 1), else_=0)
+def counted_hours(scope: "Scope") -> list[Hour]:
+    """Counted scans per UTC hour: one pass over the scans, grouped by hour."""
+    hour = utc_hour(Scan.scanned_at, scope.dialect).label("hour")
     query = (
         select(
             hour,
-            Scan.kind,
-            void,
             func.count(),
             func.sum(case((Scan.is_repeat, 1), else_=0)),
             func.count(Scan.pin_id.distinct()),
         )
-        .where(scope.among(Scan.pin_id, status=None), *scope.during(Scan.scanned_at))
-        .group_by(hour, Scan.kind, void)
+        .where(scope.among(Scan.pin_id), *scope.counted_scan())
+        .group_by(hour)
     )
-    groups = [
-        ScanGroup(_as_utc_hour(h), kind, bool(v), int(n), int(r or 0), int(p))
-        for h, kind, v, n, r, p in db.session.execute(query)
-    ]
-    return sorted(groups, key=lambda g: (g.hour, g.kind, g.void))
+    hours = []
+    for start, scans, repeats, pins in scope.session.execute(query):
+        if isinstance(start, str):
+            start = datetime.strptime(start, "%Y-%m-%d %H")
+        hours.append(Hour(start.replace(tzinfo=UTC), int(scans), int(repeats or 0), int(pins)))
+    return sorted(hours, key=lambda h: h.start)
 
 
-def _counted(groups: list[ScanGroup]) -> list[ScanGroup]:
-    return [g for g in groups if g.kind == "human" and not g.void]
+def _local_days(scope: "Scope", hour: Hour) -> set[date]:
+    # An hour can straddle local midnight where the offset is not whole hours.
+    last_minute = hour.start + timedelta(minutes=59)
+    return {hour.start.astimezone(scope.zone).date(), last_minute.astimezone(scope.zone).date()}
 
 
-def hourly(scope: "Scope", groups: list[ScanGroup]) -> list[dict]:
-    """Counted scans (repeats included) and distinct pins per hour with any, in local time."""
-    return [
-        {"hour": g.hour.astimezone(scope.zone).isoformat(), "scans": g.scans, "pins": g.pins}
-        for g in _counted(groups)
-    ]
-
-
-def daily(scope: "Scope", groups: list[ScanGroup]) -> list[dict]:
-    """Per local day with any activity: scans, distinct pins scanned, landed and at a stand."""
-    scans: dict[date, int] = {}
-    for group in _counted(groups):
-        day = group.hour.astimezone(scope.zone).date()
-        scans[day] = scans.get(day, 0) + group.scans
-        # An hour can straddle local midnight where the offset is not whole hours.
-        scans.setdefault((group.hour + timedelta(minutes=59)).astimezone(scope.zone).date(), 0)
-    pins = _scanned_per_day(scope, sorted(scans))
-    landed = _per_local_day(
-        scope, LandingVisit.visited_at, LandingVisit.pin_id, LandingVisit.kind == "human"
-    )
-    visited = _per_local_day(
-        scope, StandVisit.visited_at, StandVisit.pin_id, StandVisit.is_test.is_(False)
-    )
-    rows = []
-    for day in sorted(set(scans) | set(landed) | set(visited)):
-        row = {
-            "day": day.isoformat(),
-            "scans": scans.get(day, 0),
-            "pins": pins.get(day, 0),
-            "landed": landed.get(day, 0),
-            "visited_stand": visited.get(day, 0),
-        }
-        if any(row[key] for key in ("scans", "pins", "landed", "visited_stand")):
-            rows.append(row)
-    return rows
-
-
-def _day_bounds(scope: "Scope", day: date) -> tuple[datetime, datetime]:
-    """A local day as a UTC interval, cut to the window."""
-    start = scope.local_midnight(day)
-    end = scope.local_midnight(day + timedelta(days=1))
-    if scope.filters.since is not None:
-        start = max(start, scope.filters.since)
-    if scope.filters.until is not None:
-        end = min(end, scope.filters.until)
-    return start, end
-
-
-def _scanned_per_day(scope: "Scope", days: list[date]) -> dict[date, int]:
+def scanned_per_day(scope: "Scope", days: list[date]) -> dict[date, int]:
     """Distinct active pins with a counted scan on each day: one probe per pin and day.
 
     A probe is an index seek on scans(pin_id, scanned_at), so this costs pins x days
     seeks instead of another pass over every scan.
     """
-    columns, counted_days = [], []
+    columns, probed = [], []
     for day in days:
-        start, end = _day_bounds(scope, day)
-        if start >= end:
-            continue
+        start = scope.local_midnight(day)
+        end = scope.local_midnight(day + timedelta(days=1))
         scanned = (
             select(1)
             .where(
                 Scan.pin_id == Pin.id,
-                *scope.counted_scan(),
+                *scope.counted_scan(),  # with the window
                 Scan.scanned_at >= start,
                 Scan.scanned_at < end,
             )
             .exists()
         )
         columns.append(func.sum(case((scanned, 1), else_=0)))
-        counted_days.append(day)
+        probed.append(day)
     if not columns:
         return {}
     query = scope.narrow(
@@ -153,20 +115,133 @@ def _scanned_per_day(scope: "Scope", days: list[date]) -> dict[date, int]:
         .join(Batch, Batch.id == Pin.batch_id)
         .where(Batch.event_id == scope.event.id, Pin.status == "active")
     )
-    row = db.session.execute(query).one()
-    return {day: int(value or 0) for day, value in zip(counted_days, row, strict=True)}
+    row = scope.session.execute(query).one()
+    return {day: int(n or 0) for day, n in zip(probed, row, strict=True)}
+
+
+def devices(scope: "Scope") -> list[dict]:
+    """Counted scans and distinct pins per device class: one pass over the scans."""
+    query = (
+        select(Scan.device_class, func.count(), func.count(Scan.pin_id.distinct()))
+        .where(scope.among(Scan.pin_id), *scope.counted_scan())
+        .group_by(Scan.device_class)
+    )
+    rows = {device: (int(n), int(p)) for device, n, p in scope.session.execute(query)}
+    order = {device: index for index, device in enumerate(DEVICE_CLASSES)}
+    return [
+        {"device_class": device, "scans": rows[device][0], "pins": rows[device][1]}
+        for device in sorted(rows, key=lambda d: (order.get(d, len(order)), d))
+    ]
+
+
+def uncounted_scans(scope: "Scope") -> dict:
+    """Bot, test and void-pin scans, orphan scans and void pins (docs/metrics.md)."""
+    # Scans of active pins that do not count are few: filtering first keeps grouping cheap.
+    of_active = scope.session.execute(
+        select(Scan.kind, Scan.pin_void, func.count())
+        .where(
+            scope.among(Scan.pin_id),
+            or_(Scan.kind != "human", Scan.pin_void.is_(True)),
+            *scope.during(Scan.scanned_at),
+        )
+        .group_by(Scan.kind, Scan.pin_void)
+    )
+    # Scans of void pins, found through the pin_id index (void pins are few).
+    of_void = scope.session.execute(
+        select(Scan.kind, func.count())
+        .where(Scan.pin_id.in_(scope.pins("void")), *scope.during(Scan.scanned_at))
+        .group_by(Scan.kind)
+    )
+    by_kind = dict.fromkeys(("human", "bot", "test"), 0)
+    void_pin_scans = 0
+    for kind, pin_void, n in of_active:
+        by_kind[kind] += n
+        void_pin_scans += n if pin_void else 0
+    for kind, n in of_void:
+        by_kind[kind] += n
+        void_pin_scans += n
+    void_pins = scope.session.scalar(
+        select(func.count()).select_from(scope.pins("void").subquery())
+    )
+    return {
+        "bot_scans": int(by_kind["bot"]),
+        "test_scans": int(by_kind["test"]),
+        "void_pin_scans": int(void_pin_scans),
+        "orphan_scans": orphan_scans(scope),
+        "void_pins": int(void_pins or 0),
+    }
+
+
+def orphan_scans(scope: "Scope") -> int:
+    """Orphan scans (any kind) in the window, or within the fair's days ± ORPHAN_SLACK."""
+    event = scope.event
+    since = scope.filters.since or scope.local_midnight(event.starts_on) - ORPHAN_SLACK
+    until = scope.filters.until or (
+        scope.local_midnight(event.ends_on + timedelta(days=1)) + ORPHAN_SLACK
+    )
+    query = select(func.count(OrphanScan.id)).where(
+        OrphanScan.scanned_at >= since, OrphanScan.scanned_at < until
+    )
+    return int(scope.session.scalar(query) or 0)
+
+
+def excluded(scanning: Scanning, uncounted: dict) -> dict:
+    """The ``excluded`` figures, in their documented order."""
+    return {
+        "human_scans": sum(h.scans for h in scanning.hours),
+        "repeat_scans": sum(h.repeats for h in scanning.hours),
+        **uncounted,
+    }
+
+
+def hourly(scope: "Scope", scanning: Scanning) -> list[dict]:
+    """Counted scans (repeats included) and distinct pins per hour with any, in local time."""
+    return [
+        {"hour": h.start.astimezone(scope.zone).isoformat(), "scans": h.scans, "pins": h.pins}
+        for h in scanning.hours
+    ]
+
+
+def daily(scope: "Scope", scanning: Scanning, landed: dict, visited: dict) -> list[dict]:
+    """Per local day with any activity: scans, distinct pins scanned, landed and at a stand."""
+    scans: dict[date, int] = {}
+    for hour in scanning.hours:
+        day = hour.start.astimezone(scope.zone).date()
+        scans[day] = scans.get(day, 0) + hour.scans
+    rows = []
+    for day in sorted(set(scanning.pins_per_day) | set(landed) | set(visited)):
+        row = {
+            "day": day.isoformat(),
+            "scans": scans.get(day, 0),
+            "pins": scanning.pins_per_day.get(day, 0),
+            "landed": landed.get(day, 0),
+            "visited_stand": visited.get(day, 0),
+        }
+        if any(row[key] for key in ("scans", "pins", "landed", "visited_stand")):
+            rows.append(row)
+    return rows
+
+
+def landed_and_visited_per_day(scope: "Scope") -> tuple[dict, dict]:
+    """Distinct active pins per local day with a human landing visit, and with a stand visit."""
+    landed = _per_local_day(
+        scope, LandingVisit.visited_at, LandingVisit.pin_id, LandingVisit.kind == "human"
+    )
+    visited = _per_local_day(
+        scope, StandVisit.visited_at, StandVisit.pin_id, StandVisit.is_test.is_(False)
+    )
+    return landed, visited
 
 
 def _per_local_day(scope: "Scope", column, pin_column, condition) -> dict[date, int]:
-    """Distinct active pins per local day of ``column``, grouped in SQL."""
     where = [scope.among(pin_column), condition, *scope.during(column)]
     day = local_day(scope, column, where)
     if day is None:
         return {}
     query = select(day, func.count(pin_column.distinct())).where(*where).group_by(day)
     return {
-        value if isinstance(value, date) else date.fromisoformat(value): int(count)
-        for value, count in db.session.execute(query)
+        value if isinstance(value, date) else date.fromisoformat(value): int(n)
+        for value, n in scope.session.execute(query)
     }
 
 
@@ -179,33 +254,27 @@ def local_day(scope: "Scope", column, where: list):
     """
     if scope.dialect != "sqlite":
         return cast(func.timezone(scope.event.timezone, column), Date)
-    first, last = db.session.execute(select(func.min(column), func.max(column)).where(*where)).one()
+    span = select(func.min(column), func.max(column)).where(*where)
+    first, last = scope.session.execute(span).one()
     if first is None:
         return None
-    stretches = offset_stretches(scope.zone, _as_utc(first), _as_utc(last))
+    stretches = offset_stretches(scope.zone, first, last)
 
     def shift(offset: timedelta):
         return literal(f"{int(offset.total_seconds() // 60):+d} minutes", Text)
 
-    if len(stretches) == 1:
-        modifier = shift(stretches[0][1])
-    else:
+    modifier = shift(stretches[-1][1])
+    if len(stretches) > 1:
         whens = [
             (column < start, shift(before[1]))
             for before, (start, _) in zip(stretches, stretches[1:], strict=False)
         ]
-        modifier = case(*whens, else_=shift(stretches[-1][1]))
+        modifier = case(*whens, else_=modifier)
     return func.date(column, modifier, type_=String)
 
 
-def _as_utc(value) -> datetime:
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def offset_stretches(zone, start: datetime, end: datetime) -> list[tuple[datetime, timedelta]]:
-    """[(from, UTC offset)] of ``zone`` between two UTC moments, one entry per transition."""
+    """[(from, UTC offset)] of ``zone`` between two aware moments, one entry per transition."""
     stretches = [(start, start.astimezone(zone).utcoffset())]
     step = start
     while step < end:
@@ -213,8 +282,7 @@ def offset_stretches(zone, start: datetime, end: datetime) -> list[tuple[datetim
         offset = after.astimezone(zone).utcoffset()
         if offset != stretches[-1][1]:
             # Transitions fall on whole minutes: bisect the minutes between step and after.
-            low = int(step.timestamp() // 60)
-            high = int(after.timestamp() // 60) + 1
+            low, high = int(step.timestamp() // 60), int(after.timestamp() // 60) + 1
             while high - low > 1:
                 middle = (low + high) // 2
                 moment = datetime.fromtimestamp(middle * 60, UTC)
@@ -225,21 +293,6 @@ def offset_stretches(zone, start: datetime, end: datetime) -> list[tuple[datetim
             stretches.append((datetime.fromtimestamp(high * 60, UTC), offset))
         step = after
     return stretches
-
-
-def devices(scope: "Scope") -> list[dict]:
-    """Counted scans and distinct pins per device class."""
-    query = (
-        select(Scan.device_class, func.count(), func.count(Scan.pin_id.distinct()))
-        .where(scope.among(Scan.pin_id), *scope.counted_scan())
-        .group_by(Scan.device_class)
-    )
-    rows = {device: (int(n), int(p)) for device, n, p in db.session.execute(query)}
-    order = {device: index for index, device in enumerate(DEVICE_CLASSES)}
-    return [
-        {"device_class": device, "scans": rows[device][0], "pins": rows[device][1]}
-        for device in sorted(rows, key=lambda d: (order.get(d, len(order)), d))
-    ]
 
 
 def stands(scope: "Scope") -> list[dict]:
@@ -279,6 +332,6 @@ def stands(scope: "Scope") -> list[dict]:
             "staff": int(by_staff or 0),
         }
         for stand_id, label, company, zone, pins, registrations, by_self, by_staff in (
-            db.session.execute(query)
+            scope.session.execute(query)
         )
     ]

@@ -5,18 +5,20 @@ computes them with a handful of aggregate queries that run on SQLite and
 PostgreSQL alike, and returns plain JSON-ready values.
 """
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, false, func, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import SingletonThreadPool, StaticPool
 
 from backend.extensions import db
 from backend.models import (
     Batch,
     Event,
     LandingVisit,
-    OrphanScan,
     Pin,
     PortalClick,
     Scan,
@@ -32,8 +34,8 @@ BASELINE_2018 = (
 )
 SUPPRESS_BELOW = 5  # default small-number threshold for viewers
 STAGES = ("issued", "scanned", "landed", "clicked", "visited_stand", "answered_survey")
-# Orphan scans carry no event: without a window, count those within the fair's days ± this.
-ORPHAN_SLACK = timedelta(days=1)
+# Above this many runs of consecutive pin ids, SQLite gets a plain IN (subquery).
+MAX_RUNS = 64
 
 
 @dataclass(frozen=True)
@@ -60,16 +62,19 @@ class Filters:
 
 @dataclass(frozen=True)
 class Scope:
-    """An event seen through the filters: which pins count, and which moments."""
+    """An event seen through the filters: which pins count, which moments, on which session."""
 
     event: Event
     filters: Filters
     zone: ZoneInfo
     dialect: str
+    session: Session = field(compare=False, repr=False)
+    _runs: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, event: Event, filters: Filters) -> "Scope":
-        return cls(event, filters, ZoneInfo(event.timezone), db.engine.dialect.name)
+        zone = ZoneInfo(event.timezone)
+        return cls(event, filters, zone, db.engine.dialect.name, db.session)
 
     def pins(self, status: str | None = "active"):
         """SELECT of the ids of the event's pins within the channel/batch filters."""
@@ -91,13 +96,22 @@ class Scope:
         return query
 
     def among(self, pin_column, status: str | None = "active"):
-        """``pin_column IN (the pins)`` for a pass over a whole activity table.
+        """``pin_column IN (the pins)``, for a pass over a whole activity table.
 
-        On SQLite ``+ 0`` keeps the planner from walking the pin_id index and
-        fetching every row at random, which is ten times slower than a scan.
+        On SQLite the test per row is what such a pass costs most after reading
+        the row, so there the pins are given as the few runs of consecutive ids
+        that minting makes (``BETWEEN``), and ``+ 0`` keeps the planner from
+        walking the pin_id index and fetching every row at random.
         """
-        column = pin_column + 0 if self.dialect == "sqlite" else pin_column
-        return column.in_(self.pins(status))
+        if self.dialect != "sqlite":
+            return pin_column.in_(self.pins(status))
+        if status not in self._runs:
+            ids = self.session.scalars(self.pins(status).order_by(Pin.id))
+            self._runs[status] = id_runs(ids)
+        runs = self._runs[status]
+        if len(runs) > MAX_RUNS:
+            return (pin_column + 0).in_(self.pins(status))
+        return or_(false(), *[(pin_column + 0).between(first, last) for first, last in runs])
 
     def during(self, column) -> list:
         """The time-window conditions on ``column``."""
@@ -116,27 +130,33 @@ class Scope:
         return [Scan.kind == "human", Scan.pin_void.is_(False), *self.during(Scan.scanned_at)]
 
 
+def id_runs(ids) -> list[tuple[int, int]]:
+    """Sorted ids as runs of consecutive ones: [1, 2, 3, 7] -> [(1, 3), (7, 7)]."""
+    runs: list[list[int]] = []
+    for pin_id in ids:
+        if runs and pin_id == runs[-1][1] + 1:
+            runs[-1][1] = pin_id
+        else:
+            runs.append([pin_id, pin_id])
+    return [(first, last) for first, last in runs]
+
+
 def stage_conditions(scope: Scope) -> dict:
     """For each stage after issued: EXISTS (the pin did that thing in the window)."""
 
     def did(model, *conditions):
         return select(1).where(model.pin_id == Pin.id, *conditions).exists()
 
+    human, during = "human", scope.during
     return {
         "scanned": did(Scan, *scope.counted_scan()),
-        "landed": did(
-            LandingVisit, LandingVisit.kind == "human", *scope.during(LandingVisit.visited_at)
-        ),
-        "clicked": did(
-            PortalClick, PortalClick.kind == "human", *scope.during(PortalClick.clicked_at)
-        ),
+        "landed": did(LandingVisit, LandingVisit.kind == human, *during(LandingVisit.visited_at)),
+        "clicked": did(PortalClick, PortalClick.kind == human, *during(PortalClick.clicked_at)),
         "visited_stand": did(
-            StandVisit, StandVisit.is_test.is_(False), *scope.during(StandVisit.visited_at)
+            StandVisit, StandVisit.is_test.is_(False), *during(StandVisit.visited_at)
         ),
         "answered_survey": did(
-            SurveyResponse,
-            SurveyResponse.is_test.is_(False),
-            *scope.during(SurveyResponse.answered_at),
+            SurveyResponse, SurveyResponse.is_test.is_(False), *during(SurveyResponse.answered_at)
         ),
     }
 
@@ -145,29 +165,29 @@ def channel_stages(scope: Scope) -> list[dict]:
     """Per channel, the active pins issued and those that reached each later stage.
 
     One query over the event's pins; each stage is an index probe per pin
-    (``EXISTS``), which is far cheaper than counting distinct pins over every row.
+    (``EXISTS``), far cheaper than counting distinct pins over every row.
     """
-    reached = [
-        func.sum(case((condition, 1), else_=0)) for condition in stage_conditions(scope).values()
-    ]
+    reached = [func.sum(case((did, 1), else_=0)) for did in stage_conditions(scope).values()]
     query = scope.narrow(
         select(Batch.channel, func.count(Pin.id), *reached)
         .join(Batch, Batch.id == Pin.batch_id)
         .where(Batch.event_id == scope.event.id, Pin.status == "active")
         .group_by(Batch.channel)
     )
-    counts = {row[0]: [int(value or 0) for value in row[1:]] for row in db.session.execute(query)}
+    counts = {row[0]: [int(n or 0) for n in row[1:]] for row in scope.session.execute(query)}
     # A channel whose pins are all void still gets its row, with zeros.
-    channels = db.session.scalars(
+    channels = scope.session.scalars(
         scope.narrow(select(Batch.channel).where(Batch.event_id == scope.event.id).distinct())
     )
+    zeros = [0] * len(STAGES)
     return [
-        {
-            "channel": channel,
-            **dict(zip(STAGES, counts.get(channel, [0] * len(STAGES)), strict=True)),
-        }
+        {"channel": channel, **dict(zip(STAGES, counts.get(channel, zeros), strict=True))}
         for channel in sorted(channels)
     ]
+
+
+def stage_totals(channels: list[dict]) -> dict[str, int]:
+    return {stage: sum(row[stage] for row in channels) for stage in STAGES}
 
 
 def stage_rows(totals: dict[str, int]) -> list[dict]:
@@ -186,38 +206,6 @@ def stage_rows(totals: dict[str, int]) -> list[dict]:
     return rows
 
 
-def stage_totals(channels: list[dict]) -> dict[str, int]:
-    return {stage: sum(row[stage] for row in channels) for stage in STAGES}
-
-
-def excluded(scope: Scope, scan_groups: list[breakdowns.ScanGroup]) -> dict:
-    """What is kept out of the stages and reported beside them."""
-    human = [g for g in scan_groups if g.kind == "human" and not g.void]
-    void_pins = db.session.scalar(select(func.count()).select_from(scope.pins("void").subquery()))
-    return {
-        "human_scans": sum(g.scans for g in human),
-        "repeat_scans": sum(g.repeats for g in human),
-        "bot_scans": sum(g.scans for g in scan_groups if g.kind == "bot"),
-        "test_scans": sum(g.scans for g in scan_groups if g.kind == "test"),
-        "void_pin_scans": sum(g.scans for g in scan_groups if g.void),
-        "orphan_scans": orphan_scans(scope),
-        "void_pins": int(void_pins or 0),
-    }
-
-
-def orphan_scans(scope: Scope) -> int:
-    """Orphan scans (any kind) in the window, or within the fair's days ± ORPHAN_SLACK."""
-    event = scope.event
-    since = scope.filters.since or scope.local_midnight(event.starts_on) - ORPHAN_SLACK
-    until = scope.filters.until or (
-        scope.local_midnight(event.ends_on + timedelta(days=1)) + ORPHAN_SLACK
-    )
-    query = select(func.count(OrphanScan.id)).where(
-        OrphanScan.scanned_at >= since, OrphanScan.scanned_at < until
-    )
-    return int(db.session.scalar(query) or 0)
-
-
 def suppress(rows: list[dict], keys: tuple[str, ...], threshold: int | None, shares=None) -> int:
     """Blank counts from 1 to threshold - 1 (and the share that depends on each); return how many."""
     if not threshold:
@@ -225,13 +213,34 @@ def suppress(rows: list[dict], keys: tuple[str, ...], threshold: int | None, sha
     cells = 0
     for row in rows:
         for key in keys:
-            value = row[key]
-            if value is not None and 0 < value < threshold:
+            if row[key] is not None and 0 < row[key] < threshold:
                 row[key] = None
                 cells += 1
                 if shares and key in shares:
                     row[shares[key]] = None
     return cells
+
+
+def side_by_side(scope: Scope, aside, here):
+    """``(aside(scope), here(scope))``, the first on its own connection in a second thread.
+
+    SQLite runs one query on one core; the two passes over every scan take about
+    as long as all the other queries together, so they run beside them. Each
+    connection reads committed rows only. An in-memory SQLite database has one
+    connection for all, so there everything runs in turn.
+    """
+    engine = db.engine
+    if isinstance(engine.pool, StaticPool | SingletonThreadPool):
+        return aside(scope), here(scope)
+
+    def on_own_session():
+        with Session(engine) as session:
+            return aside(replace(scope, session=session))
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(on_own_session)
+        mine = here(scope)
+        return future.result(), mine
 
 
 def funnel(
@@ -243,10 +252,10 @@ def funnel(
 ) -> dict:
     """Stages, excluded counts, breakdowns and awareness of one event (docs/metrics.md)."""
     scope = Scope.of(event, filters)
-    channels = channel_stages(scope)
+    scanning, rest = side_by_side(scope, breakdowns.scanning, _everything_else(baseline))
+    channels = rest["channels"]
     totals = stage_totals(channels)  # before small channel counts are blanked
-    scan_groups = breakdowns.scan_groups(scope)
-    knew = awareness.awareness(scope, baseline)
+    knew = rest["awareness"]
     cells = suppress(channels, STAGES, suppress_below)
     cells += suppress(
         knew["companies"], ("respondents_knew",), suppress_below, {"respondents_knew": "share"}
@@ -258,17 +267,32 @@ def funnel(
         "definitions_version": DEFINITIONS_VERSION,
         "filters": filters.as_json(),
         "stages": stage_rows(totals),
-        "excluded": excluded(scope, scan_groups),
+        "excluded": breakdowns.excluded(scanning, rest["uncounted"]),
         "breakdowns": {
             "channels": channels,
-            "hourly": breakdowns.hourly(scope, scan_groups),
-            "daily": breakdowns.daily(scope, scan_groups),
-            "stands": breakdowns.stands(scope),
-            "devices": breakdowns.devices(scope),
+            "hourly": breakdowns.hourly(scope, scanning),
+            "daily": breakdowns.daily(scope, scanning, rest["landed"], rest["visited"]),
+            "stands": rest["stands"],
+            "devices": scanning.devices,
         },
         "awareness": knew,
         "suppressed": {"threshold": suppress_below, "cells": cells},
     }
+
+
+def _everything_else(baseline: float):
+    def run(scope: Scope) -> dict:
+        landed, visited = breakdowns.landed_and_visited_per_day(scope)
+        return {
+            "channels": channel_stages(scope),
+            "uncounted": breakdowns.uncounted_scans(scope),
+            "landed": landed,
+            "visited": visited,
+            "stands": breakdowns.stands(scope),
+            "awareness": awareness.awareness(scope, baseline),
+        }
+
+    return run
 
 
 def compare(

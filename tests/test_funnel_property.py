@@ -40,53 +40,66 @@ START = datetime(2026, 2, 16, 22, 0, tzinfo=AMSTERDAM)
 SPAN_MINUTES = 4 * 24 * 60 + 4 * 60
 CHANNELS = ("alpha-ch", "beta-ch")
 
-minutes = st.integers(0, SPAN_MINUTES)
-pin_refs = st.integers(
-    0, 5
-)  # an index into the pins (mod their number); the last is another event's
+# Local midnights from 17 to 21 February (minutes after START), and a minute either side.
+MIDNIGHTS = [120 + day * 24 * 60 + shift for day in range(5) for shift in (-1, 0, 1)]
+minutes = st.one_of(st.integers(0, SPAN_MINUTES), st.sampled_from(MIDNIGHTS))
+# An index into the event's pins (modulo their number); 9 is another event's pin.
+pin_refs = st.integers(0, 9)
+scan_actions = st.tuples(
+    st.just("scan"),
+    minutes,
+    pin_refs,
+    st.integers(0, 2),  # visitor, so that repeats happen
+    st.sampled_from(["human", "human", "human", "bot", "test"]),
+    st.sampled_from(["mobile", "mobile", "tablet", "desktop"]),
+)
+stamp_actions = st.tuples(
+    st.just("stamp"),
+    minutes,
+    pin_refs,
+    st.integers(0, 2),  # two plaza stands and one in the main hall
+    st.sampled_from(["self", "self", "self-test", "staff", "staff-offline"]),
+)
+survey_actions = st.tuples(
+    st.just("survey"),
+    minutes,
+    pin_refs,
+    st.sampled_from(NAMED_BEFORE),
+    st.sets(st.integers(0, 1)),
+    st.sampled_from([False, False, False, True]),  # a test answer now and then
+)
 actions = st.one_of(
+    scan_actions,
+    scan_actions,
     st.tuples(
-        st.just("scan"),
-        minutes,
-        pin_refs,
-        st.integers(0, 2),  # visitor, so that repeats happen
-        st.sampled_from(["human", "human", "human", "bot", "test"]),
-        st.sampled_from(["mobile", "tablet", "desktop"]),
+        st.just("landing"), minutes, pin_refs, st.sampled_from(["human", "human", "bot", "test"])
     ),
-    st.tuples(st.just("orphan"), minutes, st.sampled_from(["human", "bot"])),
-    st.tuples(st.just("landing"), minutes, pin_refs, st.sampled_from(["human", "bot", "test"])),
     st.tuples(
         st.just("click"),
         minutes,
         pin_refs,
-        st.sampled_from(["human", "bot"]),
+        st.sampled_from(["human", "human", "bot"]),
         st.sampled_from([None, 0, 1]),  # the portal, or a plaza company's profile
     ),
-    st.tuples(
-        st.just("stamp"),
-        minutes,
-        pin_refs,
-        st.integers(0, 2),  # two plaza stands and one in the main hall
-        st.sampled_from(["self", "self-test", "staff", "staff-offline"]),
-    ),
-    st.tuples(
-        st.just("survey"),
-        minutes,
-        pin_refs,
-        st.sampled_from(NAMED_BEFORE),
-        st.sets(st.integers(0, 1)),
-        st.booleans(),  # a test answer
-    ),
-    st.tuples(st.just("void"), minutes, pin_refs),
+    stamp_actions,
+    stamp_actions,
+    survey_actions,
+    survey_actions,
 )
+
+
 logs = st.fixed_dictionaries(
     {
-        "sizes": st.tuples(st.integers(1, 4), st.integers(0, 3)),
-        "actions": st.lists(actions, min_size=8, max_size=40),
-        "channel": st.sampled_from([None, *CHANNELS]),
-        "batch": st.sampled_from([None, 0, 1]),
-        "since": st.one_of(st.none(), minutes),
-        "until": st.one_of(st.none(), minutes),
+        "sizes": st.tuples(st.integers(1, 3), st.integers(0, 2)),
+        "actions": st.lists(actions, min_size=15, max_size=60),
+        "voids": st.lists(st.tuples(st.just("void"), minutes, pin_refs), max_size=1),
+        "orphans": st.lists(
+            st.tuples(st.just("orphan"), minutes, st.sampled_from(["human", "bot"])), max_size=4
+        ),
+        "channel": st.sampled_from([None, None, *CHANNELS]),
+        "batch": st.sampled_from([None, None, 0, 1]),
+        "since": st.one_of(st.none(), st.none(), minutes),
+        "until": st.one_of(st.none(), st.none(), minutes),
         "suppress_below": st.sampled_from([None, 2, 5]),
     }
 )
@@ -120,12 +133,18 @@ def build(make, log: dict):
     return event, plaza, [*plaza, hall], batches, codes
 
 
+def pick(codes: list[str], ref: int) -> str:
+    """The event's pin number ``ref`` (modulo), or for 9 the other event's (last) pin."""
+    return codes[-1] if ref == 9 else codes[ref % (len(codes) - 1)]
+
+
 def replay(db, log: dict, plaza, stands, codes) -> None:
     """Write the log through the use cases, in time order; refusals are part of the game."""
     window = timedelta(minutes=30)
-    for action in sorted(log["actions"], key=lambda a: a[1]):
+    everything = log["actions"] + log["voids"] + log["orphans"]
+    for action in sorted(everything, key=lambda a: a[1]):
         kind, now = action[0], moment(action[1])
-        code = None if kind == "orphan" else codes[action[2] % len(codes)]
+        code = None if kind == "orphan" else pick(codes, action[2])
         try:
             if kind == "scan":
                 _, _, _, visitor, who, device = action
