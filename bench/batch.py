@@ -35,21 +35,14 @@ def main() -> int:
         DATABASE_URL=database or f"sqlite:///{work / 'batch.sqlite'}",
         PUBLIC_BASE_URL="https://pins.example.org",
     )
-    import flask_migrate
-    from sqlalchemy import text
-
     from backend import create_app
-    from backend.extensions import db
     from backend.services import demo, pins, printing
+    from bench.common import fresh_demo_database
     from qr import SheetLayout
 
     app = create_app()
     with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as connection:
-            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        flask_migrate.upgrade()
-        demo.seed_demo()
+        fresh_demo_database()
         base = app.config["PUBLIC_BASE_URL"]
 
         start = time.perf_counter()

@@ -51,18 +51,14 @@ def insert_many(connection, dialect: str, sql: str, rows) -> int:
 
 def seed(scale: float) -> dict:
     """Demo event, pins through mint_batch, then bulk activity rows."""
-    import flask_migrate
-    from sqlalchemy import select, text
+    from sqlalchemy import select
 
     from backend.extensions import db
     from backend.models import Pin, Stand
-    from backend.services import demo, pins
+    from backend.services import pins
+    from bench.common import fresh_demo_database
 
-    db.drop_all()
-    with db.engine.begin() as connection:
-        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    flask_migrate.upgrade()
-    event = demo.seed_demo()
+    event = fresh_demo_database()
     n_pins = int(10_000 * scale)
     for channel, share in (("ut-desk", 0.6), ("saxion", 0.25), ("roc", 0.15)):
         pins.mint_batch(event.slug, f"Bench {channel}", channel, int(n_pins * share))

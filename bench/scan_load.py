@@ -115,20 +115,14 @@ def wrk(port: int, connections: int, duration: int, script: Path) -> dict:
 def seed(env: dict, count: int, codes_file: Path) -> None:
     """Build the schema and mint the pins through the real use case."""
     os.environ.update(env)
-    import flask_migrate
-    from sqlalchemy import text
-
     from backend import create_app
     from backend.extensions import db
     from backend.services import demo, pins
+    from bench.common import fresh_demo_database
 
     app = create_app()
     with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as connection:
-            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        flask_migrate.upgrade()
-        demo.seed_demo()
+        fresh_demo_database()
         batch = pins.mint_batch(demo.DEMO_SLUG, "Load test", "ut-desk", count)
         codes_file.write_text("\n".join(pins.iter_pin_codes(batch.id)) + "\n")
         db.engine.dispose()
