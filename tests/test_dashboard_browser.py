@@ -1,6 +1,7 @@
 """The dashboard in a laptop's headless Chromium: sign in, read the figures, print it on A4."""
 
 import pypdfium2
+from playwright.sync_api import expect
 
 from backend.pages.charts import percent
 from backend.services.simulation import simulate
@@ -75,7 +76,8 @@ def test_dashboard_on_a_laptop_shows_the_funnels_figures_and_prints(
 
     page.emulate_media(media="screen")
     page.click("text=English")
-    assert page.get_attribute("html", "lang") == "en"
-    assert "Funnel" in page.inner_text("#funnel h2")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("#funnel h2")).to_contain_text("Funnel")
+    page.wait_for_load_state("load")
     page.screenshot(path=screenshots / "5-dashboard-screen-en.png", full_page=True)
     context.close()

@@ -2,6 +2,7 @@
 
 import time
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from backend.models import LandingVisit, Scan, StandVisit, SurveyResponse
@@ -47,15 +48,19 @@ def test_student_journey_on_a_phone_over_slow_wifi(browser, live_server, make, d
     page.screenshot(path=screenshots / "1-landing-nl.png", full_page=True)
 
     devtools.send("Network.emulateNetworkConditions", {**SLOW_WIFI, "latency": 0})
+    # Clicks start navigations that the throttled network delivers in pieces: `expect` waits
+    # for the new page instead of reading a half-parsed one.
     page.click("text=English")
-    assert page.get_attribute("html", "lang") == "en"
-    assert "Welcome to" in page.inner_text("h1")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("h1")).to_contain_text("Welcome to")
+    page.wait_for_load_state("load")
     page.screenshot(path=screenshots / "2-landing-en.png", full_page=True)
 
     page.check("input[name=named_before][value='1-2']")
     page.check(f"input[name=known_before][value='{stands[3].company_id}']")
     page.click("button[type=submit]")
-    assert "Thank you!" in page.inner_text("#survey")
+    expect(page.locator("#survey")).to_contain_text("Thank you!")
+    page.wait_for_load_state("load")
     page.screenshot(path=screenshots / "3-survey-answered.png", full_page=True)
 
     page.goto(f"{live_server}/S/{stands[3].code}")
