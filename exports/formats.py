@@ -29,7 +29,8 @@ def to_csv(figures: dict, table: str = DEFAULT_TABLE) -> bytes:
     writer = csv.writer(out)
     writer.writerow(spec.headers)
     for values in spec.values(figures):
-        writer.writerow([neutralise(value) for value in values])
+        # Only text can run as a formula; a number (a negative share too) stays a number.
+        writer.writerow([v if isinstance(v, int | float) else neutralise(v) for v in values])
     return out.getvalue().encode("utf-8")
 
 
@@ -67,6 +68,14 @@ def _suppression_note(figures: dict) -> str:
     return f"counts from 1 to {threshold - 1} are left empty ({cells} cells)"
 
 
+def _append(sheet, values: list) -> None:
+    """Append a row whose text stays text: openpyxl would store "=..." as a formula."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if cell.data_type == "f":
+            cell.data_type = "s"
+
+
 def to_xlsx(figures: dict, generated_at: datetime | None = None) -> bytes:
     """A workbook: a sheet per table (header row, frozen panes, percentages) and an About sheet."""
     book = Workbook()
@@ -74,12 +83,12 @@ def to_xlsx(figures: dict, generated_at: datetime | None = None) -> bytes:
     bold = Font(bold=True)
     for spec in TABLES.values():
         sheet = book.create_sheet(spec.title)
-        sheet.append(spec.headers)
+        _append(sheet, spec.headers)
         for cell in sheet[1]:
             cell.font = bold
         widths = [len(header) for header in spec.headers]
         for values in spec.values(figures):
-            sheet.append(values)
+            _append(sheet, values)
             for index, value in enumerate(values):
                 widths[index] = max(widths[index], len(str(value)) if value is not None else 0)
         for index, (_, _, kind) in enumerate(spec.columns):
@@ -91,7 +100,7 @@ def to_xlsx(figures: dict, generated_at: datetime | None = None) -> bytes:
         sheet.freeze_panes = "A2"
     about = book.create_sheet("About", 0)
     for row in _about_rows(figures, generated_at or datetime.now(UTC)):
-        about.append(row)
+        _append(about, row)
     about["A1"].font = bold
     about.column_dimensions["A"].width = 60
     about.column_dimensions["B"].width = 40

@@ -75,6 +75,14 @@ def test_csv_neutralises_cells_that_would_run_as_formulas(client, auth, fair):
     assert not any(line.startswith("=") or ",=" in line for line in text.splitlines())
 
 
+def test_xlsx_keeps_a_company_name_that_looks_like_a_formula_as_text(client, auth, fair):
+    body = get(client, auth, "organiser", f"/api/v1/events/{fair.slug}/funnel.xlsx").data
+    stands = openpyxl.load_workbook(io.BytesIO(body))["Stands"]
+    (cell,) = [row[1] for row in stands.iter_rows(min_row=2) if "HYPERLINK" in str(row[1].value)]
+    assert cell.value == '=HYPERLINK("http://evil")'
+    assert cell.data_type == "s"  # a string, not a formula Excel would run
+
+
 def test_xlsx_has_a_sheet_per_table_with_the_json_figures(client, auth, fair):
     figures = get(client, auth, "organiser", f"/api/v1/events/{fair.slug}/funnel").json
     body = get(client, auth, "organiser", f"/api/v1/events/{fair.slug}/funnel.xlsx").data

@@ -38,8 +38,7 @@ def codes_of(batch) -> list[str]:
     return list(pins.iter_pin_codes(batch.id))
 
 
-@pytest.fixture
-def fair(make):
+def build_fair(make) -> SimpleNamespace:
     """Two channels, a bot, a repeat, a test scan, two void pins, orphans, stamps and answers.
 
     Pins: ut-desk batch "UT 1" a b c d, batch "UT 2" e f; roc batch "ROC" g h i.
@@ -131,6 +130,84 @@ def fair(make):
     )
 
 
+@pytest.fixture
+def fair(make):
+    """The fair of ``build_fair``."""
+    return build_fair(make)
+
+
+# The fair's figures without filters, counted by hand from the comments in ``build_fair``.
+# tests/test_funnel_files.py expects the same figures in the CSV and XLSX files.
+STAGES = [  # (stage, pins, from_previous, from_issued)
+    ("issued", 7, None, 1.0),  # a b c e g h i; d and f are void
+    ("scanned", 6, 0.8571, 0.8571),  # a b e g h i (c only by an organiser)
+    ("landed", 5, 0.8333, 0.7143),  # a b g h i (e's landing was a bot)
+    ("clicked", 3, 0.6, 0.4286),  # a g i (b's click was a bot)
+    # c was stamped but never scanned: stages are independent, so 6/3 = 2.0.
+    ("visited_stand", 6, 2.0, 0.8571),  # a b c g h i
+    ("answered_survey", 4, 0.6667, 0.5714),  # a b g h (c's answer a test, f void)
+]
+EXCLUDED = {
+    "human_scans": 8,  # a a b g h i b e
+    "repeat_scans": 1,  # a's second scan within 30 minutes
+    "bot_scans": 2,  # on a, and on f after it was void
+    "test_scans": 1,  # the organiser on c
+    "void_pin_scans": 3,  # f before voiding (void now), f by a student and by the bot after
+    "orphan_scans": 2,  # 17 Feb 12:00 and 18 Feb 11:15; not 25 Feb
+    "void_pins": 2,  # d and f
+}
+CHANNELS = [
+    # roc: g h i; g and i clicked; g and h answered.
+    {"channel": "roc", "issued": 3, "scanned": 3, "landed": 3, "clicked": 2,
+     "visited_stand": 3, "answered_survey": 2},
+    # ut-desk: a b c e; a b e scanned; a b landed; a clicked; a b c stamped; a b answered.
+    {"channel": "ut-desk", "issued": 4, "scanned": 3, "landed": 2, "clicked": 1,
+     "visited_stand": 3, "answered_survey": 2},
+]  # fmt: skip
+HOURLY = [
+    {"hour": "2026-02-18T10:00:00+01:00", "scans": 4, "pins": 3},  # a a b g
+    {"hour": "2026-02-18T23:00:00+01:00", "scans": 1, "pins": 1},  # h
+    {"hour": "2026-02-19T00:00:00+01:00", "scans": 1, "pins": 1},  # i (23:30 UTC on the 18th)
+    {"hour": "2026-02-19T10:00:00+01:00", "scans": 2, "pins": 2},  # b e
+]
+DAILY = [
+    # scans a a b g h; pins a b g h; landed a b g h; stamped a g h.
+    {"day": "2026-02-18", "scans": 5, "pins": 4, "landed": 4, "visited_stand": 3},
+    # scans i b e; landed i; stamped i (00:40) b c.
+    {"day": "2026-02-19", "scans": 3, "pins": 3, "landed": 1, "visited_stand": 3},
+]
+STANDS = {  # label: (pins, registrations, self, staff)
+    "MH-01": (1, 1, 1, 0),  # b by itself
+    "TP-01": (2, 2, 1, 1),  # a by itself, g by staff; c's test stamp left out
+    "TP-02": (2, 2, 0, 2),  # a (registered twice: one visit), c, both by staff
+    "TP-03": (2, 2, 1, 1),  # h by itself, i by staff
+}
+DEVICES = [
+    {"device_class": "mobile", "scans": 6, "pins": 5},  # a a g h b e
+    {"device_class": "tablet", "scans": 1, "pins": 1},  # i
+    {"device_class": "desktop", "scans": 1, "pins": 1},  # b on day 1
+]
+# a "0" (its "1-2" was replaced), b "3-5", g "0", h "6+"; c a test, f void, z1 elsewhere.
+RESPONDENTS = 4
+NAMED_BEFORE = [
+    {"answer": "0", "respondents": 2, "share": 0.5},
+    {"answer": "1-2", "respondents": 0, "share": 0.0},
+    {"answer": "3-5", "respondents": 1, "share": 0.25},
+    {"answer": "6+", "respondents": 1, "share": 0.25},
+]
+NAMED_NONE_SHARE = 0.5
+DIFFERENCE_FROM_BASELINE = 0.15  # 0.5 - 0.35
+# Knew before: b Alpha+Beta, g Beta, h all three; a nothing any more. Main hall not asked.
+COMPANIES = [(2, 0.5), (3, 0.75), (1, 0.25)]  # (respondents_knew, share): Alpha, Beta, Gamma
+# Plaza visits by respondents: a@Alpha, a@Beta (a knew none), g@Alpha (g knew Beta),
+# h@Gamma (known). b's visit is in the main hall; i answered nothing.
+DISCOVERY = {
+    "stand_visits_by_respondents": 4,
+    "by_respondents_who_did_not_know": 3,
+    "rate": 0.75,
+}
+
+
 def stages(figures: dict) -> list[tuple]:
     return [
         (s["stage"], s["pins"], s["from_previous"], s["from_issued"]) for s in figures["stages"]
@@ -171,102 +248,44 @@ def test_stages_count_distinct_active_pins_each_on_its_own(fair):
     assert figures["timezone"] == "Europe/Amsterdam"
     assert figures["definitions_version"] == DEFINITIONS_VERSION == "1"
     assert figures["filters"] == {"channel": None, "batch_id": None, "since": None, "until": None}
-    assert stages(figures) == [
-        ("issued", 7, None, 1.0),  # a b c e g h i; d and f are void
-        ("scanned", 6, 0.8571, 0.8571),  # a b e g h i (c only by an organiser)
-        ("landed", 5, 0.8333, 0.7143),  # a b g h i (e's landing was a bot)
-        ("clicked", 3, 0.6, 0.4286),  # a g i (b's click was a bot)
-        # c was stamped but never scanned: stages are independent, so 6/3 = 2.0.
-        ("visited_stand", 6, 2.0, 0.8571),  # a b c g h i
-        ("answered_survey", 4, 0.6667, 0.5714),  # a b g h (c's answer a test, f void)
-    ]
+    assert stages(figures) == STAGES
     assert figures["suppressed"] == {"threshold": None, "cells": 0}
 
 
 def test_bots_repeats_tests_void_pins_and_orphans_are_reported_beside_the_stages(fair):
-    assert funnel(fair.event)["excluded"] == {
-        "human_scans": 8,  # a a b g h i b e
-        "repeat_scans": 1,  # a's second scan within 30 minutes
-        "bot_scans": 2,  # on a, and on f after it was void
-        "test_scans": 1,  # the organiser on c
-        "void_pin_scans": 3,  # f before voiding (void now), f by a student and by the bot after
-        "orphan_scans": 2,  # 17 Feb 12:00 and 18 Feb 11:15; not 25 Feb
-        "void_pins": 2,  # d and f
-    }
+    assert funnel(fair.event)["excluded"] == EXCLUDED
 
 
 def test_channels_split_every_stage(fair):
-    assert funnel(fair.event)["breakdowns"]["channels"] == [
-        # roc: g h i; g and i clicked; g and h answered.
-        {"channel": "roc", "issued": 3, "scanned": 3, "landed": 3, "clicked": 2,
-         "visited_stand": 3, "answered_survey": 2},
-        # ut-desk: a b c e; a b e scanned; a b landed; a clicked; a b c stamped; a b answered.
-        {"channel": "ut-desk", "issued": 4, "scanned": 3, "landed": 2, "clicked": 1,
-         "visited_stand": 3, "answered_survey": 2},
-    ]  # fmt: skip
+    assert funnel(fair.event)["breakdowns"]["channels"] == CHANNELS
 
 
 def test_hours_and_days_are_those_of_the_event_time_zone(fair):
     breakdowns = funnel(fair.event)["breakdowns"]
-    assert breakdowns["hourly"] == [
-        {"hour": "2026-02-18T10:00:00+01:00", "scans": 4, "pins": 3},  # a a b g
-        {"hour": "2026-02-18T23:00:00+01:00", "scans": 1, "pins": 1},  # h
-        {"hour": "2026-02-19T00:00:00+01:00", "scans": 1, "pins": 1},  # i (23:30 UTC on the 18th)
-        {"hour": "2026-02-19T10:00:00+01:00", "scans": 2, "pins": 2},  # b e
-    ]
-    assert breakdowns["daily"] == [
-        # scans a a b g h; pins a b g h; landed a b g h; stamped a g h.
-        {"day": "2026-02-18", "scans": 5, "pins": 4, "landed": 4, "visited_stand": 3},
-        # scans i b e; landed i; stamped i (00:40) b c.
-        {"day": "2026-02-19", "scans": 3, "pins": 3, "landed": 1, "visited_stand": 3},
-    ]
+    assert breakdowns["hourly"] == HOURLY
+    assert breakdowns["daily"] == DAILY
 
 
 def test_stands_count_pins_and_registrations_by_method(fair):
-    assert funnel(fair.event)["breakdowns"]["stands"] == stand_rows(
-        fair,
-        {
-            "MH-01": (1, 1, 1, 0),  # b by itself
-            "TP-01": (2, 2, 1, 1),  # a by itself, g by staff; c's test stamp left out
-            "TP-02": (2, 2, 0, 2),  # a (registered twice: one visit), c, both by staff
-            "TP-03": (2, 2, 1, 1),  # h by itself, i by staff
-        },
-    )
+    assert funnel(fair.event)["breakdowns"]["stands"] == stand_rows(fair, STANDS)
 
 
 def test_devices_count_scans_and_pins(fair):
-    assert funnel(fair.event)["breakdowns"]["devices"] == [
-        {"device_class": "mobile", "scans": 6, "pins": 5},  # a a g h b e
-        {"device_class": "tablet", "scans": 1, "pins": 1},  # i
-        {"device_class": "desktop", "scans": 1, "pins": 1},  # b on day 1
-    ]
+    assert funnel(fair.event)["breakdowns"]["devices"] == DEVICES
 
 
 def test_awareness_counts_the_latest_answers_beside_the_baseline(fair):
     awareness = funnel(fair.event)["awareness"]
-    # a "0" (its "1-2" was replaced), b "3-5", g "0", h "6+"; c a test, f void, z1 elsewhere.
-    assert awareness["respondents"] == 4
-    assert awareness["named_before"] == [
-        {"answer": "0", "respondents": 2, "share": 0.5},
-        {"answer": "1-2", "respondents": 0, "share": 0.0},
-        {"answer": "3-5", "respondents": 1, "share": 0.25},
-        {"answer": "6+", "respondents": 1, "share": 0.25},
-    ]
-    assert awareness["named_none_share"] == 0.5
+    assert awareness["respondents"] == RESPONDENTS
+    assert awareness["named_before"] == NAMED_BEFORE
+    assert awareness["named_none_share"] == NAMED_NONE_SHARE
     assert awareness["baseline"] == BASELINE_2018 == 0.35
-    assert awareness["difference_from_baseline"] == 0.15
-    # Knew before: b Alpha+Beta, g Beta, h all three; a nothing any more. Main hall not asked.
-    assert awareness["companies"] == company_rows(fair, [(2, 0.5), (3, 0.75), (1, 0.25)])
+    assert awareness["difference_from_baseline"] == DIFFERENCE_FROM_BASELINE
+    assert awareness["companies"] == company_rows(fair, COMPANIES)
 
 
 def test_discovery_counts_plaza_visits_to_companies_unknown_before(fair):
-    # Plaza visits by respondents: a@Alpha, a@Beta (a knew none), g@Alpha (g knew Beta),
-    # h@Gamma (known). b's visit is in the main hall; i answered nothing.
-    assert funnel(fair.event)["awareness"]["discovery"] == {
-        "stand_visits_by_respondents": 4,
-        "by_respondents_who_did_not_know": 3,
-        "rate": 0.75,
-    }
+    assert funnel(fair.event)["awareness"]["discovery"] == DISCOVERY
 
 
 def test_figures_are_plain_json(fair):

@@ -1,0 +1,272 @@
+"""The hand-built fair of tests/test_funnel.py in the CSV and XLSX files, read back as a user would.
+
+The expected figures are the ones tests/test_funnel.py counts by hand and asserts in the JSON;
+here they are keyed by the files' column headers.
+"""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+
+from exports.tables import TABLES
+from tests.test_funnel import (
+    CHANNELS,
+    COMPANIES,
+    DAILY,
+    DEVICES,
+    DIFFERENCE_FROM_BASELINE,
+    DISCOVERY,
+    EXCLUDED,
+    HOURLY,
+    NAMED_BEFORE,
+    NAMED_NONE_SHARE,
+    RESPONDENTS,
+    STAGES,
+    STANDS,
+    build_fair,
+)
+
+# Columns by header: shares (percentages in the workbook) and text; every other one is a count.
+SHARES = {"from previous stage", "from issued", "share", "share of respondents"}
+TEXT = {
+    "stage",
+    "kept out of the stages",
+    "channel",
+    "hour (event time)",
+    "day (event time)",
+    "stand",
+    "company",
+    "zone",
+    "device",
+    "Q1: Twente companies named before",
+}
+Q1 = "Q1: Twente companies named before"
+SHEETS = {  # table: its sheet in the workbook, in order
+    "funnel": "Funnel",
+    "excluded": "Excluded",
+    "channels": "Channels",
+    "hourly": "Hourly",
+    "daily": "Daily",
+    "stands": "Stands",
+    "devices": "Devices",
+    "awareness": "Awareness",
+    "companies": "Companies",
+}
+STAND_NAMES = {  # label: (company, zone), as build_fair makes them
+    "MH-01": ("Main Hall Co", "main-hall"),
+    "TP-01": ("Alpha", "twente-plaza"),
+    "TP-02": ("Beta", "twente-plaza"),
+    "TP-03": ("Gamma", "twente-plaza"),
+}
+PLAZA_COMPANIES = ("Alpha", "Beta", "Gamma")
+STAGE_KEYS = ("issued", "scanned", "landed", "clicked", "visited_stand", "answered_survey")
+STAGE_HEADERS = ("issued", "scanned", "landed", "clicked", "visited stand", "answered survey")
+
+
+@pytest.fixture
+def fair(make):
+    """The event of tests/test_funnel.py's hand-built fair."""
+    return build_fair(make).event
+
+
+def organiser_tables() -> dict[str, list[dict]]:
+    """The fair's exact figures, table by table, as rows keyed by the files' headers."""
+    return {
+        "funnel": [
+            {"stage": stage, "pins": pins, "from previous stage": previous, "from issued": issued}
+            for stage, pins, previous, issued in STAGES
+        ],
+        "excluded": [
+            {"kept out of the stages": figure, "count": count} for figure, count in EXCLUDED.items()
+        ],
+        "channels": [
+            {
+                "channel": c["channel"],
+                "issued": c["issued"],
+                "scanned": c["scanned"],
+                "landed": c["landed"],
+                "clicked": c["clicked"],
+                "visited stand": c["visited_stand"],
+                "answered survey": c["answered_survey"],
+            }
+            for c in CHANNELS
+        ],
+        "hourly": [
+            {"hour (event time)": h["hour"], "scans": h["scans"], "pins": h["pins"]} for h in HOURLY
+        ],
+        "daily": [
+            {
+                "day (event time)": d["day"],
+                "scans": d["scans"],
+                "pins": d["pins"],
+                "landed": d["landed"],
+                "visited a stand": d["visited_stand"],
+            }
+            for d in DAILY
+        ],
+        "stands": [
+            {
+                "stand": label,
+                "company": STAND_NAMES[label][0],
+                "zone": STAND_NAMES[label][1],
+                "pins": pins,
+                "registrations": registrations,
+                "self": by_self,
+                "staff": by_staff,
+            }
+            for label, (pins, registrations, by_self, by_staff) in STANDS.items()
+        ],
+        "devices": [
+            {"device": d["device_class"], "scans": d["scans"], "pins": d["pins"]} for d in DEVICES
+        ],
+        "awareness": [
+            *(
+                {Q1: r["answer"], "respondents": r["respondents"], "share": r["share"]}
+                for r in NAMED_BEFORE
+            ),
+            {Q1: "respondents", "respondents": RESPONDENTS, "share": None},
+            {Q1: "could name none (share)", "respondents": None, "share": NAMED_NONE_SHARE},
+            {Q1: "2018 baseline (share)", "respondents": None, "share": 0.35},
+            {
+                Q1: "difference from baseline",
+                "respondents": None,
+                "share": DIFFERENCE_FROM_BASELINE,
+            },
+            {Q1: "discovery rate", "respondents": None, "share": DISCOVERY["rate"]},
+        ],
+        "companies": [
+            {"company": name, "respondents who knew it before": knew, "share of respondents": share}
+            for name, (knew, share) in zip(PLAZA_COMPANIES, COMPANIES, strict=True)
+        ],
+    }
+
+
+def viewer_tables() -> dict[str, list[dict]]:
+    """As the organiser's, but every channel and company count is from 1 to 4: all blank."""
+    return {
+        **organiser_tables(),
+        "channels": [
+            {"channel": "roc", **dict.fromkeys(STAGE_HEADERS, None)},
+            {"channel": "ut-desk", **dict.fromkeys(STAGE_HEADERS, None)},
+        ],
+        "companies": [
+            {"company": name, "respondents who knew it before": None, "share of respondents": None}
+            for name in PLAZA_COMPANIES
+        ],
+    }
+
+
+def csv_cell(header: str, text: str):
+    """A CSV cell as the figure it shows: empty, text, a share or a count."""
+    if text == "":
+        return None
+    if header in TEXT:
+        return text
+    return float(text) if header in SHARES else int(text)
+
+
+def read_csv(client, headers: dict, slug: str, table: str, **filters) -> list[dict]:
+    """One CSV table of the API, as rows keyed by its header."""
+    response = client.get(
+        f"/api/v1/events/{slug}/funnel.csv",
+        query_string={"table": table, **filters},
+        headers=headers,
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.mimetype == "text/csv"
+    rows = csv.DictReader(io.StringIO(response.get_data(as_text=True)))
+    return [{header: csv_cell(header, text) for header, text in row.items()} for row in rows]
+
+
+def read_xlsx(client, headers: dict, slug: str, **filters) -> openpyxl.Workbook:
+    """The workbook of the API, as openpyxl reads it back."""
+    response = client.get(
+        f"/api/v1/events/{slug}/funnel.xlsx", query_string=filters, headers=headers
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return openpyxl.load_workbook(io.BytesIO(response.data))
+
+
+def xlsx_cell(header: str, cell):
+    """A workbook cell's value, once it is the right kind: text, a count, or a percentage."""
+    where = f"{cell.parent.title}!{cell.coordinate}"
+    if cell.value is None:
+        return None
+    if header in TEXT:
+        assert cell.data_type == "s", where
+    elif header in SHARES:
+        assert isinstance(cell.value, int | float), where
+        assert cell.number_format.endswith("%"), where
+    else:
+        assert type(cell.value) is int, where
+    return cell.value
+
+
+def read_sheet(book: openpyxl.Workbook, title: str) -> list[dict]:
+    """One sheet as rows keyed by its header row."""
+    header, *rows = book[title].iter_rows()
+    names = [cell.value for cell in header]
+    return [
+        {name: xlsx_cell(name, cell) for name, cell in zip(names, row, strict=True)} for row in rows
+    ]
+
+
+def about(book: openpyxl.Workbook) -> dict:
+    return {row[0].value: row[1].value for row in book["About"].iter_rows()}
+
+
+def test_every_csv_table_has_the_hand_counted_figures(client, auth, fair):
+    organiser, expected = auth("organiser"), organiser_tables()
+    assert set(TABLES) == set(expected)
+    for table, rows in expected.items():
+        assert read_csv(client, organiser, fair.slug, table) == rows, table
+
+
+def test_the_workbook_has_the_hand_counted_figures_on_a_sheet_per_table(client, auth, fair):
+    book = read_xlsx(client, auth("organiser"), fair.slug)
+    assert book.sheetnames == ["About", *SHEETS.values()]
+    for table, rows in organiser_tables().items():
+        assert read_sheet(book, SHEETS[table]) == rows, table
+    assert about(book)["event"] == "fair-2026"
+    assert about(book)["small numbers"] == "exact counts"
+
+
+def test_viewers_find_small_counts_blank_in_the_files_where_the_json_has_none(client, auth, fair):
+    viewer = auth("viewer")
+    figures = client.get(f"/api/v1/events/{fair.slug}/funnel", headers=viewer).json
+    assert figures["suppressed"] == {"threshold": 5, "cells": 15}
+    assert figures["breakdowns"]["channels"] == [
+        {"channel": "roc", **dict.fromkeys(STAGE_KEYS, None)},
+        {"channel": "ut-desk", **dict.fromkeys(STAGE_KEYS, None)},
+    ]
+    companies = figures["awareness"]["companies"]
+    assert [(c["respondents_knew"], c["share"]) for c in companies] == [(None, None)] * 3
+    expected = viewer_tables()
+    for table, rows in expected.items():
+        assert read_csv(client, viewer, fair.slug, table) == rows, table
+    book = read_xlsx(client, viewer, fair.slug)
+    for table, rows in expected.items():
+        assert read_sheet(book, SHEETS[table]) == rows, table
+    assert about(book)["small numbers"] == "counts from 1 to 4 are left empty (15 cells)"
+
+
+def test_a_negative_difference_from_baseline_is_a_number_in_the_files(client, auth, fair):
+    # From 19 Feb 11:00 only b answered ("3-5", at 11:05); its visit was in the main hall.
+    since = "2026-02-19T11:00"
+    expected = [
+        {Q1: "0", "respondents": 0, "share": 0.0},
+        {Q1: "1-2", "respondents": 0, "share": 0.0},
+        {Q1: "3-5", "respondents": 1, "share": 1.0},
+        {Q1: "6+", "respondents": 0, "share": 0.0},
+        {Q1: "respondents", "respondents": 1, "share": None},
+        {Q1: "could name none (share)", "respondents": None, "share": 0.0},
+        {Q1: "2018 baseline (share)", "respondents": None, "share": 0.35},
+        {Q1: "difference from baseline", "respondents": None, "share": -0.35},
+        {Q1: "discovery rate", "respondents": None, "share": None},
+    ]
+    organiser = auth("organiser")
+    assert read_csv(client, organiser, fair.slug, "awareness", since=since) == expected
+    book = read_xlsx(client, organiser, fair.slug, since=since)
+    assert read_sheet(book, "Awareness") == expected
