@@ -1,17 +1,17 @@
 """The funnel's scan figures and breakdowns: per hour and day in the event's time zone,
 per device, per stand, and the scans kept out of the stages.
 
-Timestamps are stored in UTC. Scans are counted per UTC hour in SQL (both
-databases agree on that) and the few hours are named in local time here.
-Distinct pins per local day cannot be added up from hours, so each day is
-counted on its own, between that day's local midnights.
+Timestamps are stored in UTC. Hours and local days are counted one range
+query at a time between bounds computed here with zoneinfo (the databases need
+not know time zones), along indexes made for these reads (see the models);
+periods without rows are skipped by seeking the next row.
 """
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, DateTime, String, Text, case, cast, func, literal, or_, select
+from sqlalchemy import case, func, or_, select
 
 from backend.models import Batch, Company, LandingVisit, OrphanScan, Pin, Scan, Stand, StandVisit
 from backend.models.types import DEVICE_CLASSES
@@ -43,40 +43,89 @@ class Scanning:
 
 
 def scanning(scope: "Scope") -> Scanning:
-    """Counted scans per hour (then distinct pins per local day) and per device."""
-    hours = counted_hours(scope)
+    """Counted scans per device, then per hour, then distinct pins per local day."""
+    devices_seen, first, last = devices(scope)
+    hours = counted_hours(scope, [d["device_class"] for d in devices_seen], first, last)
     days = sorted({day for hour in hours for day in _local_days(scope, hour)})
-    return Scanning(hours, scanned_per_day(scope, days), devices(scope))
+    return Scanning(hours, scanned_per_day(scope, days), devices_seen)
 
 
-def utc_hour(column, dialect: str):
-    """The UTC hour of a timestamp column, as SQL."""
-    if dialect == "sqlite":
-        # UtcDateTime stores 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC: the first 13
-        # characters are the hour, and cheaper to cut than strftime() to compute.
-        return func.substr(column, 1, 13, type_=String)
-    return func.date_trunc("hour", func.timezone("UTC", column), type_=DateTime)
+def devices(scope: "Scope") -> tuple[list[dict], datetime | None, datetime | None]:
+    """Counted scans and distinct pins per device class, and the first and last counted scan.
 
-
-def counted_hours(scope: "Scope") -> list[Hour]:
-    """Counted scans per UTC hour: one pass over the scans, grouped by hour."""
-    hour = utc_hour(Scan.scanned_at, scope.dialect).label("hour")
+    One pass along ix_scans_counted (device_class, kind, pin_void, scanned_at, ...),
+    which holds every column asked for, so no table row is read.
+    """
     query = (
         select(
-            hour,
+            Scan.device_class,
             func.count(),
-            func.sum(case((Scan.is_repeat, 1), else_=0)),
             func.count(Scan.pin_id.distinct()),
+            func.min(Scan.scanned_at),
+            func.max(Scan.scanned_at),
         )
         .where(scope.among(Scan.pin_id), *scope.counted_scan())
-        .group_by(hour)
+        .group_by(Scan.device_class)
     )
-    hours = []
-    for start, scans, repeats, pins in scope.session.execute(query):
-        if isinstance(start, str):
-            start = datetime.strptime(start, "%Y-%m-%d %H")
-        hours.append(Hour(start.replace(tzinfo=UTC), int(scans), int(repeats or 0), int(pins)))
-    return sorted(hours, key=lambda h: h.start)
+    rows = {device: row for device, *row in scope.session.execute(query)}
+    order = {device: index for index, device in enumerate(DEVICE_CLASSES)}
+    found = [
+        {"device_class": device, "scans": int(rows[device][0]), "pins": int(rows[device][1])}
+        for device in sorted(rows, key=lambda d: (order.get(d, len(order)), d))
+    ]
+    firsts = [_aware(row[2]) for row in rows.values()]
+    lasts = [_aware(row[3]) for row in rows.values()]
+    return found, min(firsts, default=None), max(lasts, default=None)
+
+
+def counted_hours(scope: "Scope", device_classes: list[str], first, last) -> list[Hour]:
+    """Counted scans per UTC hour that has any: one range of ix_scans_counted per hour.
+
+    Grouping a million scans by an hour computed per row costs a sort of them
+    all; a range per hour reads each scan once, in index order. Hours without
+    scans are skipped by asking for the next scan (an index seek per device class),
+    so a pin scanned again a year later costs two queries, not 8,760.
+    """
+    hours: list[Hour] = []
+    start = _hour_of(first) if first is not None else None
+    while start is not None and start <= last:
+        end = start + timedelta(hours=1)
+        in_hour = [*scope.counted_scan(), Scan.scanned_at >= start, Scan.scanned_at < end]
+        scans, repeats, pins = scope.session.execute(
+            select(
+                func.count(),
+                func.sum(case((Scan.is_repeat, 1), else_=0)),
+                func.count(Scan.pin_id.distinct()),
+            ).where(Scan.device_class.in_(device_classes), scope.among(Scan.pin_id), *in_hour)
+        ).one()
+        if scans:
+            hours.append(Hour(start, int(scans), int(repeats or 0), int(pins)))
+        start = _next_hour_with_scans(scope, device_classes, end)
+    return hours
+
+
+def _next_hour_with_scans(scope: "Scope", device_classes: list[str], moment: datetime):
+    nexts = [
+        scope.session.scalar(
+            select(func.min(Scan.scanned_at)).where(
+                *scope.counted_scan(), Scan.device_class == device, Scan.scanned_at >= moment
+            )
+        )
+        for device in device_classes
+    ]
+    found = [_aware(n) for n in nexts if n is not None]
+    return _hour_of(min(found)) if found else None
+
+
+def _hour_of(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def _aware(value) -> datetime:
+    """A min()/max() of a UtcDateTime column: SQLite hands back its stored text."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _local_days(scope: "Scope", hour: Hour) -> set[date]:
@@ -117,21 +166,6 @@ def scanned_per_day(scope: "Scope", days: list[date]) -> dict[date, int]:
     )
     row = scope.session.execute(query).one()
     return {day: int(n or 0) for day, n in zip(probed, row, strict=True)}
-
-
-def devices(scope: "Scope") -> list[dict]:
-    """Counted scans and distinct pins per device class: one pass over the scans."""
-    query = (
-        select(Scan.device_class, func.count(), func.count(Scan.pin_id.distinct()))
-        .where(scope.among(Scan.pin_id), *scope.counted_scan())
-        .group_by(Scan.device_class)
-    )
-    rows = {device: (int(n), int(p)) for device, n, p in scope.session.execute(query)}
-    order = {device: index for index, device in enumerate(DEVICE_CLASSES)}
-    return [
-        {"device_class": device, "scans": rows[device][0], "pins": rows[device][1]}
-        for device in sorted(rows, key=lambda d: (order.get(d, len(order)), d))
-    ]
 
 
 def uncounted_scans(scope: "Scope") -> dict:
@@ -234,65 +268,27 @@ def landed_and_visited_per_day(scope: "Scope") -> tuple[dict, dict]:
 
 
 def _per_local_day(scope: "Scope", column, pin_column, condition) -> dict[date, int]:
-    where = [scope.among(pin_column), condition, *scope.during(column)]
-    day = local_day(scope, column, where)
-    if day is None:
-        return {}
-    query = select(day, func.count(pin_column.distinct())).where(*where).group_by(day)
-    return {
-        value if isinstance(value, date) else date.fromisoformat(value): int(n)
-        for value, n in scope.session.execute(query)
-    }
+    """One range query per local day with any row, between that day's local midnights.
 
-
-def local_day(scope: "Scope", column, where: list):
-    """SQL for the local date of ``column``; None when no row matches ``where``.
-
-    PostgreSQL knows time zones. SQLite does not: there the UTC timestamp is
-    shifted by the zone's offset, which changes at daylight-saving transitions,
-    so the offset is chosen per stretch between transitions in the data's span.
+    The days are found by seeking the next row (an index on (condition's column,
+    ``column``)), so days without rows cost nothing and daylight-saving days come
+    out right: the midnights are computed by zoneinfo, not by the database.
     """
-    if scope.dialect != "sqlite":
-        return cast(func.timezone(scope.event.timezone, column), Date)
-    span = select(func.min(column), func.max(column)).where(*where)
-    first, last = scope.session.execute(span).one()
-    if first is None:
-        return None
-    stretches = offset_stretches(scope.zone, first, last)
-
-    def shift(offset: timedelta):
-        return literal(f"{int(offset.total_seconds() // 60):+d} minutes", Text)
-
-    modifier = shift(stretches[-1][1])
-    if len(stretches) > 1:
-        whens = [
-            (column < start, shift(before[1]))
-            for before, (start, _) in zip(stretches, stretches[1:], strict=False)
-        ]
-        modifier = case(*whens, else_=modifier)
-    return func.date(column, modifier, type_=String)
-
-
-def offset_stretches(zone, start: datetime, end: datetime) -> list[tuple[datetime, timedelta]]:
-    """[(from, UTC offset)] of ``zone`` between two aware moments, one entry per transition."""
-    stretches = [(start, start.astimezone(zone).utcoffset())]
-    step = start
-    while step < end:
-        after = min(step + timedelta(hours=6), end)
-        offset = after.astimezone(zone).utcoffset()
-        if offset != stretches[-1][1]:
-            # Transitions fall on whole minutes: bisect the minutes between step and after.
-            low, high = int(step.timestamp() // 60), int(after.timestamp() // 60) + 1
-            while high - low > 1:
-                middle = (low + high) // 2
-                moment = datetime.fromtimestamp(middle * 60, UTC)
-                if moment.astimezone(zone).utcoffset() == stretches[-1][1]:
-                    low = middle
-                else:
-                    high = middle
-            stretches.append((datetime.fromtimestamp(high * 60, UTC), offset))
-        step = after
-    return stretches
+    counted = [condition, *scope.during(column)]
+    counts: dict[date, int] = {}
+    moment = scope.session.scalar(select(func.min(column)).where(*counted))
+    while moment is not None:
+        day = _aware(moment).astimezone(scope.zone).date()
+        start, end = scope.local_midnight(day), scope.local_midnight(day + timedelta(days=1))
+        pins = scope.session.scalar(
+            select(func.count(pin_column.distinct())).where(
+                scope.among(pin_column), *counted, column >= start, column < end
+            )
+        )
+        if pins:
+            counts[day] = int(pins)
+        moment = scope.session.scalar(select(func.min(column)).where(*counted, column >= end))
+    return counts
 
 
 def stands(scope: "Scope") -> list[dict]:

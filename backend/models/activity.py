@@ -57,7 +57,18 @@ class Scan(RequestFacts, db.Model):
     __table_args__ = (
         *_kind_checks(),
         Index("ix_scans_pin_id_scanned_at", "pin_id", "scanned_at"),
-        Index("ix_scans_scanned_at", "scanned_at"),
+        # The funnel's counted scans per device and per hour, read from the index alone.
+        # device_class leads so that no query about one pin (the probes above) can
+        # match this index better than the one on pin_id.
+        Index(
+            "ix_scans_counted",
+            "device_class",
+            "kind",
+            "pin_void",
+            "scanned_at",
+            "pin_id",
+            "is_repeat",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -87,7 +98,10 @@ class LandingVisit(RequestFacts, db.Model):
     __tablename__ = "landing_visits"
     __table_args__ = (
         *_kind_checks(),
-        Index("ix_landing_visits_pin_id_visited_at", "pin_id", "visited_at"),
+        # kind beside pin_id, so a probe for one pin's landings prefers this index.
+        Index("ix_landing_visits_pin_id_kind_visited_at", "pin_id", "kind", "visited_at"),
+        # The funnel's landings per local day, read from the index alone.
+        Index("ix_landing_visits_kind_visited_at", "kind", "visited_at", "pin_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
