@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, select
 
 from backend.models import Batch, Company, LandingVisit, OrphanScan, Pin, Scan, Stand, StandVisit
 from backend.models.types import DEVICE_CLASSES
@@ -35,60 +35,49 @@ class Hour:
 
 @dataclass(frozen=True)
 class Scanning:
-    """What the two passes over the counted scans found."""
+    """Counted scans per UTC hour, and distinct pins scanned per local day."""
 
     hours: list[Hour]
     pins_per_day: dict[date, int]
-    devices: list[dict]
 
 
 def scanning(scope: "Scope") -> Scanning:
-    """Counted scans per device, then per hour, then distinct pins per local day."""
-    devices_seen, first, last = devices(scope)
-    hours = counted_hours(scope, [d["device_class"] for d in devices_seen], first, last)
+    """Counted scans per hour, then distinct pins per local day of those hours."""
+    hours = counted_hours(scope)
     days = sorted({day for hour in hours for day in _local_days(scope, hour)})
-    return Scanning(hours, scanned_per_day(scope, days), devices_seen)
+    return Scanning(hours, scanned_per_day(scope, days))
 
 
-def devices(scope: "Scope") -> tuple[list[dict], datetime | None, datetime | None]:
-    """Counted scans and distinct pins per device class, and the first and last counted scan.
+def devices(scope: "Scope") -> list[dict]:
+    """Counted scans and distinct pins per device class.
 
-    One pass along ix_scans_counted (device_class, kind, pin_void, scanned_at, ...),
-    which holds every column asked for, so no table row is read.
+    One pass along ix_scans_counted (device_class, kind, pin_void, scanned_at,
+    pin_id, ...), which holds every column asked for, so no table row is read.
     """
     query = (
-        select(
-            Scan.device_class,
-            func.count(),
-            func.count(Scan.pin_id.distinct()),
-            func.min(Scan.scanned_at),
-            func.max(Scan.scanned_at),
-        )
+        select(Scan.device_class, func.count(), func.count(Scan.pin_id.distinct()))
         .where(scope.among(Scan.pin_id), *scope.counted_scan())
         .group_by(Scan.device_class)
     )
-    rows = {device: row for device, *row in scope.session.execute(query)}
+    rows = {device: (int(n), int(p)) for device, n, p in scope.session.execute(query)}
     order = {device: index for index, device in enumerate(DEVICE_CLASSES)}
-    found = [
-        {"device_class": device, "scans": int(rows[device][0]), "pins": int(rows[device][1])}
+    return [
+        {"device_class": device, "scans": rows[device][0], "pins": rows[device][1]}
         for device in sorted(rows, key=lambda d: (order.get(d, len(order)), d))
     ]
-    firsts = [_aware(row[2]) for row in rows.values()]
-    lasts = [_aware(row[3]) for row in rows.values()]
-    return found, min(firsts, default=None), max(lasts, default=None)
 
 
-def counted_hours(scope: "Scope", device_classes: list[str], first, last) -> list[Hour]:
+def counted_hours(scope: "Scope") -> list[Hour]:
     """Counted scans per UTC hour that has any: one range of ix_scans_counted per hour.
 
     Grouping a million scans by an hour computed per row costs a sort of them
     all; a range per hour reads each scan once, in index order. Hours without
-    scans are skipped by asking for the next scan (an index seek per device class),
-    so a pin scanned again a year later costs two queries, not 8,760.
+    scans are skipped by seeking the next scan (a seek per device class), so a
+    pin scanned again a year later costs two more queries, not 8,760.
     """
     hours: list[Hour] = []
-    start = _hour_of(first) if first is not None else None
-    while start is not None and start <= last:
+    start = _hour_of_next_scan(scope, None)
+    while start is not None:
         end = start + timedelta(hours=1)
         in_hour = [*scope.counted_scan(), Scan.scanned_at >= start, Scan.scanned_at < end]
         scans, repeats, pins = scope.session.execute(
@@ -96,22 +85,24 @@ def counted_hours(scope: "Scope", device_classes: list[str], first, last) -> lis
                 func.count(),
                 func.sum(case((Scan.is_repeat, 1), else_=0)),
                 func.count(Scan.pin_id.distinct()),
-            ).where(Scan.device_class.in_(device_classes), scope.among(Scan.pin_id), *in_hour)
+            ).where(Scan.device_class.in_(DEVICE_CLASSES), scope.among(Scan.pin_id), *in_hour)
         ).one()
         if scans:
             hours.append(Hour(start, int(scans), int(repeats or 0), int(pins)))
-        start = _next_hour_with_scans(scope, device_classes, end)
+        start = _hour_of_next_scan(scope, end)
     return hours
 
 
-def _next_hour_with_scans(scope: "Scope", device_classes: list[str], moment: datetime):
+def _hour_of_next_scan(scope: "Scope", moment: datetime | None) -> datetime | None:
+    """The UTC hour of the first counted scan at or after ``moment`` (of any pin)."""
+    after = [] if moment is None else [Scan.scanned_at >= moment]
     nexts = [
         scope.session.scalar(
             select(func.min(Scan.scanned_at)).where(
-                *scope.counted_scan(), Scan.device_class == device, Scan.scanned_at >= moment
+                Scan.device_class == device, *scope.counted_scan(), *after
             )
         )
-        for device in device_classes
+        for device in DEVICE_CLASSES
     ]
     found = [_aware(n) for n in nexts if n is not None]
     return _hour_of(min(found)) if found else None
@@ -170,16 +161,19 @@ def scanned_per_day(scope: "Scope", days: list[date]) -> dict[date, int]:
 
 def uncounted_scans(scope: "Scope") -> dict:
     """Bot, test and void-pin scans, orphan scans and void pins (docs/metrics.md)."""
-    # Scans of active pins that do not count are few: filtering first keeps grouping cheap.
-    of_active = scope.session.execute(
+    # Scans of active pins that do not count are few: two seeks into ix_scans_counted
+    # (bots and tests; humans scanning a pin while it was void) instead of a pass.
+    every_device = Scan.device_class.in_(DEVICE_CLASSES)
+    not_counted = [
         select(Scan.kind, Scan.pin_void, func.count())
-        .where(
-            scope.among(Scan.pin_id),
-            or_(Scan.kind != "human", Scan.pin_void.is_(True)),
-            *scope.during(Scan.scanned_at),
-        )
+        .where(every_device, *where, scope.among(Scan.pin_id), *scope.during(Scan.scanned_at))
         .group_by(Scan.kind, Scan.pin_void)
-    )
+        for where in (
+            [Scan.kind.in_(("bot", "test"))],
+            [Scan.kind == "human", Scan.pin_void.is_(True)],
+        )
+    ]
+    of_active = [row for query in not_counted for row in scope.session.execute(query)]
     # Scans of void pins, found through the pin_id index (void pins are few).
     of_void = scope.session.execute(
         select(Scan.kind, func.count())

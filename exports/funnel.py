@@ -224,8 +224,8 @@ def suppress(rows: list[dict], keys: tuple[str, ...], threshold: int | None, sha
 def side_by_side(scope: Scope, aside, here):
     """``(aside(scope), here(scope))``, the first on its own connection in a second thread.
 
-    SQLite runs one query on one core; the two passes over every scan take about
-    as long as all the other queries together, so they run beside them. Each
+    SQLite runs one query on one core; the funnel's queries fall into two halves
+    of about equal cost, and each half runs on its own core. Each
     connection reads committed rows only. An in-memory SQLite database has one
     connection for all, so there everything runs in turn.
     """
@@ -252,7 +252,8 @@ def funnel(
 ) -> dict:
     """Stages, excluded counts, breakdowns and awareness of one event (docs/metrics.md)."""
     scope = Scope.of(event, filters)
-    scanning, rest = side_by_side(scope, breakdowns.scanning, _everything_else(baseline))
+    by_time, rest = side_by_side(scope, _by_time, _everything_else(baseline))
+    scanning = by_time["scanning"]
     channels = rest["channels"]
     totals = stage_totals(channels)  # before small channel counts are blanked
     knew = rest["awareness"]
@@ -271,24 +272,32 @@ def funnel(
         "breakdowns": {
             "channels": channels,
             "hourly": breakdowns.hourly(scope, scanning),
-            "daily": breakdowns.daily(scope, scanning, rest["landed"], rest["visited"]),
-            "stands": rest["stands"],
-            "devices": scanning.devices,
+            "daily": breakdowns.daily(scope, scanning, by_time["landed"], by_time["visited"]),
+            "stands": by_time["stands"],
+            "devices": rest["devices"],
         },
         "awareness": knew,
         "suppressed": {"threshold": suppress_below, "cells": cells},
     }
 
 
+def _by_time(scope: Scope) -> dict:
+    """Per hour and per local day, and per stand: about half of the funnel's work."""
+    landed, visited = breakdowns.landed_and_visited_per_day(scope)
+    return {
+        "scanning": breakdowns.scanning(scope),
+        "landed": landed,
+        "visited": visited,
+        "stands": breakdowns.stands(scope),
+    }
+
+
 def _everything_else(baseline: float):
     def run(scope: Scope) -> dict:
-        landed, visited = breakdowns.landed_and_visited_per_day(scope)
         return {
+            "devices": breakdowns.devices(scope),
             "channels": channel_stages(scope),
             "uncounted": breakdowns.uncounted_scans(scope),
-            "landed": landed,
-            "visited": visited,
-            "stands": breakdowns.stands(scope),
             "awareness": awareness.awareness(scope, baseline),
         }
 

@@ -554,6 +554,23 @@ def test_the_night_summer_time_ends_has_two_local_hours_two(make):
     ]
 
 
+def test_a_pin_scanned_again_a_year_later_adds_that_hour_and_day_only(make):
+    event = make.event(starts_on=date(2026, 2, 18), ends_on=date(2026, 2, 19))
+    code = make.pin_codes(event, size=1)[0]
+    scan(code, student("keeper"), datetime(2026, 2, 18, 10, 15, tzinfo=AMSTERDAM))
+    journey.visit_landing(code, student("keeper"), datetime(2026, 2, 18, 10, 16, tzinfo=AMSTERDAM))
+    scan(code, student("keeper"), datetime(2027, 2, 17, 9, 5, tzinfo=AMSTERDAM))
+    breakdowns = funnel(event)["breakdowns"]
+    assert breakdowns["hourly"] == [
+        {"hour": "2026-02-18T10:00:00+01:00", "scans": 1, "pins": 1},
+        {"hour": "2027-02-17T09:00:00+01:00", "scans": 1, "pins": 1},
+    ]
+    assert breakdowns["daily"] == [
+        {"day": "2026-02-18", "scans": 1, "pins": 1, "landed": 1, "visited_stand": 0},
+        {"day": "2027-02-17", "scans": 1, "pins": 1, "landed": 0, "visited_stand": 0},
+    ]
+
+
 def test_filters_refuse_naive_moments():
     with pytest.raises(ValueError, match="timezone-aware"):
         Filters(since=datetime(2026, 2, 18))
