@@ -3,7 +3,7 @@
     .venv/bin/python bench/funnel.py [--scale 1.0]
 
 Seeds 10,000 pins (three channels), 1,000,000 scans, 300,000 landing visits,
-100,000 stand visits (16 Twente Plaza stands) and 3,000 survey answers over the
+30,000 portal clicks, 100,000 stand visits (16 Twente Plaza stands) and 3,000 survey answers over the
 two fair days, with bulk inserts on the driver's cursor (the use cases would
 take hours for a million rows; `flask speld simulate` is the use-case path).
 Then times funnel() with every breakdown, as organiser and as viewer, and the
@@ -104,6 +104,16 @@ def seed(scale: float) -> dict:
                 "visitor_hash": None,
             }
 
+    def clicks(count):
+        for _ in range(count):
+            yield {
+                "pin_id": rng.choice(pin_ids),
+                "at": moment(),
+                "kind": "human",
+                "device_class": "mobile",
+                "os_family": "iOS",
+            }
+
     def visits(count):
         pairs = set()
         while len(pairs) < count:
@@ -137,6 +147,13 @@ def seed(scale: float) -> dict:
                 " visitor_hash) VALUES (:pin_id, :at, :kind, :device_class, :os_family,"
                 " :visitor_hash)",
                 landings(int(300_000 * scale)),
+            ),
+            "portal clicks": insert_many(
+                raw,
+                dialect,
+                "INSERT INTO portal_clicks (pin_id, clicked_at, kind, device_class, os_family)"
+                " VALUES (:pin_id, :at, :kind, :device_class, :os_family)",
+                clicks(int(30_000 * scale)),
             ),
             "stand visits": insert_many(
                 raw,

@@ -8,7 +8,7 @@ know before is a discovery.
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, false, func, select
 
 from backend.models import Company, Stand, StandVisit, SurveyResponse, survey_known_companies
 from backend.models.types import NAMED_BEFORE, TWENTE_PLAZA
@@ -29,7 +29,7 @@ def share(part: int | None, whole: int | None) -> float | None:
 def counted_response(scope: "Scope") -> list:
     """A response that counts: not a test, of an active pin in the filters, answered in the window."""
     return [
-        SurveyResponse.is_test.is_(False),
+        SurveyResponse.is_test == false(),
         scope.among(SurveyResponse.pin_id),
         *scope.during(SurveyResponse.answered_at),
     ]
@@ -91,7 +91,7 @@ def discovery(scope: "Scope") -> dict:
         .where(
             Stand.event_id == scope.event.id,
             Stand.zone == TWENTE_PLAZA,
-            StandVisit.is_test.is_(False),
+            StandVisit.is_test == false(),
             *scope.during(StandVisit.visited_at),
             *counted_response(scope),
         )

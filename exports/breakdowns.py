@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, false, func, select, true
 
 from backend.models import Batch, Company, LandingVisit, OrphanScan, Pin, Scan, Stand, StandVisit
 from backend.models.types import DEVICE_CLASSES
@@ -170,7 +170,7 @@ def uncounted_scans(scope: "Scope") -> dict:
         .group_by(Scan.kind, Scan.pin_void)
         for where in (
             [Scan.kind.in_(("bot", "test"))],
-            [Scan.kind == "human", Scan.pin_void.is_(True)],
+            [Scan.kind == "human", Scan.pin_void == true()],
         )
     ]
     of_active = [row for query in not_counted for row in scope.session.execute(query)]
@@ -256,7 +256,7 @@ def landed_and_visited_per_day(scope: "Scope") -> tuple[dict, dict]:
         scope, LandingVisit.visited_at, LandingVisit.pin_id, LandingVisit.kind == "human"
     )
     visited = _per_local_day(
-        scope, StandVisit.visited_at, StandVisit.pin_id, StandVisit.is_test.is_(False)
+        scope, StandVisit.visited_at, StandVisit.pin_id, StandVisit.is_test == false()
     )
     return landed, visited
 
@@ -297,7 +297,7 @@ def stands(scope: "Scope") -> list[dict]:
         )
         .where(
             scope.among(StandVisit.pin_id),
-            StandVisit.is_test.is_(False),
+            StandVisit.is_test == false(),
             *scope.during(StandVisit.visited_at),
         )
         .group_by(StandVisit.stand_id)

@@ -34,7 +34,7 @@ BASELINE_2018 = (
 )
 SUPPRESS_BELOW = 5  # default small-number threshold for viewers
 STAGES = ("issued", "scanned", "landed", "clicked", "visited_stand", "answered_survey")
-# Above this many runs of consecutive pin ids, SQLite gets a plain IN (subquery).
+# Above this many runs of consecutive pin ids, the pins are given as IN (subquery).
 MAX_RUNS = 64
 
 
@@ -67,14 +67,13 @@ class Scope:
     event: Event
     filters: Filters
     zone: ZoneInfo
-    dialect: str
     session: Session = field(compare=False, repr=False)
     _runs: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, event: Event, filters: Filters) -> "Scope":
         zone = ZoneInfo(event.timezone)
-        return cls(event, filters, zone, db.engine.dialect.name, db.session)
+        return cls(event, filters, zone, db.session)
 
     def pins(self, status: str | None = "active"):
         """SELECT of the ids of the event's pins within the channel/batch filters."""
@@ -98,13 +97,12 @@ class Scope:
     def among(self, pin_column, status: str | None = "active"):
         """``pin_column IN (the pins)``, for a pass over a whole activity table.
 
-        On SQLite the test per row is what such a pass costs most after reading
-        the row, so there the pins are given as the few runs of consecutive ids
-        that minting makes (``BETWEEN``), and ``+ 0`` keeps the planner from
-        walking the pin_id index and fetching every row at random.
+        The pins are given as the few runs of consecutive ids that minting makes
+        (``BETWEEN``): cheap to test per row, and PostgreSQL estimates them well,
+        where a join of pins and batches misleads it into a seek per pin. ``+ 0``
+        keeps either planner from walking the pin_id index and fetching every
+        row at random.
         """
-        if self.dialect != "sqlite":
-            return pin_column.in_(self.pins(status))
         if status not in self._runs:
             ids = self.session.scalars(self.pins(status).order_by(Pin.id))
             self._runs[status] = id_runs(ids)
@@ -127,7 +125,7 @@ class Scope:
 
     def counted_scan(self) -> list:
         """A scan that counts: by a human, not of a void pin, in the window (pins: see among)."""
-        return [Scan.kind == "human", Scan.pin_void.is_(False), *self.during(Scan.scanned_at)]
+        return [Scan.kind == "human", Scan.pin_void == false(), *self.during(Scan.scanned_at)]
 
 
 def id_runs(ids) -> list[tuple[int, int]]:
@@ -153,10 +151,10 @@ def stage_conditions(scope: Scope) -> dict:
         "landed": did(LandingVisit, LandingVisit.kind == human, *during(LandingVisit.visited_at)),
         "clicked": did(PortalClick, PortalClick.kind == human, *during(PortalClick.clicked_at)),
         "visited_stand": did(
-            StandVisit, StandVisit.is_test.is_(False), *during(StandVisit.visited_at)
+            StandVisit, StandVisit.is_test == false(), *during(StandVisit.visited_at)
         ),
         "answered_survey": did(
-            SurveyResponse, SurveyResponse.is_test.is_(False), *during(SurveyResponse.answered_at)
+            SurveyResponse, SurveyResponse.is_test == false(), *during(SurveyResponse.answered_at)
         ),
     }
 
