@@ -20,7 +20,7 @@ from backend.extensions import (
     register_sqlite_pragmas,
     render_migration_item,
 )
-from backend.pages import register_pages
+from backend.pages import register_pages, scanlane
 from backend.sessions import CachedSerializerSessionInterface
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -34,15 +34,17 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.from_mapping(speld_config.from_environment(app.instance_path))
     else:
         app.config.from_mapping(config)
-    if app.config["TRUSTED_PROXIES"]:
-        # Only then is X-Forwarded-For believed; otherwise anyone could spoof their address.
-        n = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     app.session_interface = CachedSerializerSessionInterface()
     register_extensions(app)
     register_api(app)
     register_pages(app)
     register_error_handlers(app)
+    scanlane.install(app)
+    if app.config["TRUSTED_PROXIES"]:
+        # Only then is X-Forwarded-For believed; otherwise anyone could spoof their address.
+        # Outermost, so that the scan lane sees the client's address too.
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     app.cli.add_command(speld)
     return app
 

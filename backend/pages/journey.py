@@ -6,18 +6,26 @@ Routes only translate HTTP to use cases and back; the rules live in
 
 from datetime import timedelta
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
 from backend.errors import DomainError, PinNotFound, PinOfOtherEvent, PinVoid, StandCodeNotFound
 from backend.models.types import utcnow
 from backend.pages.i18n import Q1_OPTIONS, current_language, translator
+from backend.pages.scanlane import PIN_COOKIE, RECORDED, pin_cookie, scan_redirect
 from backend.ratelimit import count_unknown_code, refuse_if_guessing
 from backend.services import journey, pins, scans, stamps, survey
 from backend.services.scans import visitor_from
 
 bp = Blueprint("journey", __name__)
-PIN_COOKIE = "speld_pin"
-PIN_COOKIE_SECONDS = 60 * 86400
 
 
 bp.before_request(refuse_if_guessing)
@@ -43,16 +51,8 @@ def _page(template: str, status_code: int = 200, **context):
 
 
 def _remember_pin(response, code: str) -> None:
-    """The functional pin cookie: so a stand poster knows whose visit to stamp.
-
-    Written as a header directly: a code is only letters and digits, and
-    Werkzeug's general cookie writer is a measurable share of a scan.
-    """
-    secure = "; Secure" if request.is_secure else ""
-    response.headers.add(
-        "Set-Cookie",
-        f"{PIN_COOKIE}={code}; Max-Age={PIN_COOKIE_SECONDS}; HttpOnly; Path=/; SameSite=Lax{secure}",
-    )
+    """The functional pin cookie: so a stand poster knows whose visit to stamp."""
+    response.headers.add("Set-Cookie", pin_cookie(code, request.is_secure))
 
 
 def _portal_fallback():
@@ -62,20 +62,23 @@ def _portal_fallback():
 @bp.route("/p/<path:code>", methods=["GET", "HEAD"])
 @bp.route("/P/<path:code>", methods=["GET", "HEAD"])
 def scan(code):
-    """A pin's QR code lands here: log the scan, remember the pin, go to the landing page."""
-    now = utcnow()
-    window = timedelta(minutes=current_app.config["REPEAT_WINDOW_MINUTES"])
-    result = scans.record_scan(code, request.path, _visitor(now), now, window)
+    """A pin's QR code lands here: log the scan, remember the pin, go to the landing page.
+
+    Most scans are answered before Flask by ``scanlane``; those that reach this
+    route may have been recorded there already (``RECORDED``).
+    """
+    result = request.environ.get(RECORDED)
+    if result is None:
+        now = utcnow()
+        window = timedelta(minutes=current_app.config["REPEAT_WINDOW_MINUTES"])
+        result = scans.record_scan(code, request.path, _visitor(now), now, window)
     if result.status == "orphan":
         count_unknown_code()
         return _page("notice.html", 404, kind="unknown", portal_url=_portal_fallback())
     if result.status == "void":
         return _page("notice.html", 410, kind="void", portal_url=_portal_fallback())
-    # A plain path rather than url_for: this is the hot path, and the route is fixed.
-    response = redirect(f"{request.script_root}/l/{result.code}", 302)
-    response.headers["Cache-Control"] = "no-store"  # every scan must reach the server
-    _remember_pin(response, result.code)
-    return response
+    body, headers = scan_redirect(request.script_root, result.code, request.is_secure)
+    return Response(body, 302, headers, mimetype="text/html")
 
 
 @bp.get("/l/<code>")
