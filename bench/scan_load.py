@@ -6,7 +6,7 @@ SQLite in a temporary folder by default; PostgreSQL when DATABASE_URL is set
 (a database whose name contains "bench" or "test": it is emptied).
 Traffic goes to 127.0.0.1 only, and every run stops by itself.
 
-    .venv/bin/python bench/scan_load.py [--duration 10] [--workers 4]
+    .venv/bin/python bench/scan_load.py [--duration 10] [--workers 4] [--rounds 3]
 """
 
 import argparse
@@ -16,6 +16,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -147,6 +148,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
     parser.add_argument("--connections", default="64,256")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating runs per app and level")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
@@ -162,43 +164,58 @@ def main() -> None:
     seed(env, args.pins, codes_file)
     script.write_text(LUA % {"codes": codes_file})
 
-    rows, warmups = [], []
-    for name, spec in (("bare redirect", "bench.bare_app:app"), ("real scan", "wsgi:app")):
-        port = free_port()
-        server = gunicorn(spec, port, args.workers, env)
-        try:
+    apps = {"bare redirect": "bench.bare_app:app", "real scan": "wsgi:app"}
+    levels = [int(c) for c in args.connections.split(",")]
+    servers, runs, warmups = {}, [], []
+    try:
+        for name, spec in apps.items():
+            port = free_port()
+            servers[name] = (gunicorn(spec, port, args.workers, env), port)
             # Warm up: each worker parses its first user agents and opens its connections.
-            warm = wrk(port, 16, 2, script)
-            warmups.append((name, warm))
-            for connections in map(int, args.connections.split(",")):
-                result = wrk(port, connections, args.duration, script)
-                rows.append((name, connections, result))
-        finally:
-            stop(server)
+            warmups.append((name, wrk(port, 16, 2, script)))
+        # Both servers stay up; runs alternate between them, so a slow spell of the
+        # machine lands on both apps rather than on one.
+        for _ in range(args.rounds):
+            for connections in levels:
+                for name, (_, port) in servers.items():
+                    runs.append((name, connections, wrk(port, connections, args.duration, script)))
+    finally:
+        for process, _ in servers.values():
+            stop(process)
 
-    measured = [r for name, _, r in rows if name == "real scan"]
+    measured = [r for name, _, r in runs if name == "real scan"]
     measured += [r for name, r in warmups if name == "real scan"]
     redirects = sum(r["statuses"].get("302", 0) for r in measured)
     scans = count_scans(env)
     engine = "PostgreSQL" if database else "SQLite"
     print(
         f"\n### Scan load, {engine}, {args.pins} pins, {args.workers} gunicorn workers, "
-        f"{args.duration} s per run\n"
+        f"{args.rounds} alternating runs of {args.duration} s each\n"
     )
-    print("| app | connections | req/s | p50 ms | p99 ms | non-302 | socket errors |")
-    print("|---|---|---|---|---|---|---|")
-    for name, connections, r in rows:
-        other = r["requests"] - r["statuses"].get("302", 0)
+    print(
+        "| app | connections | req/s (median) | each run | p50 ms | p99 ms | non-302 | socket errors |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    medians = {}
+    for connections in levels:
+        for name in apps:
+            mine = [r for n, c, r in runs if n == name and c == connections]
+            middle = sorted(mine, key=lambda r: r["rps"])[len(mine) // 2]
+            medians[name, connections] = middle["rps"]
+            other = sum(r["requests"] - r["statuses"].get("302", 0) for r in mine)
+            each = " / ".join(f"{r['rps']:.0f}" for r in mine)
+            print(
+                f"| {name} | {connections} | {middle['rps']:.0f} "
+                f"| {each} "
+                f"| {statistics.median(r['p50_ms'] for r in mine):.1f} "
+                f"| {statistics.median(r['p99_ms'] for r in mine):.1f} "
+                f"| {other} | {sum(r['socket_errors'] for r in mine)} |"
+            )
+    for connections in levels:
+        ratio = medians["real scan", connections] / medians["bare redirect", connections]
         print(
-            f"| {name} | {connections} | {r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} "
-            f"| {other} | {r['socket_errors']} |"
-        )
-    for connections in map(int, args.connections.split(",")):
-        bare = next(r for n, c, r in rows if n == "bare redirect" and c == connections)
-        real = next(r for n, c, r in rows if n == "real scan" and c == connections)
-        print(
-            f"\nAt {connections} connections the real scan runs at "
-            f"{100 * real['rps'] / bare['rps']:.0f}% of the bare redirect's throughput."
+            f"\nAt {connections} connections the real scan runs at {100 * ratio:.0f}% "
+            "of the bare redirect's throughput (medians)."
         )
     # wrk stops with requests in flight: the server may write those rows after wrk
     # stopped counting, so rows may exceed 302s by up to the connection count.

@@ -36,6 +36,7 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(db):
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert connection.execute(text("PRAGMA busy_timeout")).scalar() >= 1000
+        assert connection.execute(text("PRAGMA cache_size")).scalar() == -32000  # 32 MB
 
 
 def _insert_fails(db, row):
