@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
-from backend.extensions import db
+from backend.extensions import db, sqlite_write_turn
 from backend.services.useragents import classify
 from backend.services.visitors import visitor_hash
 from qr import codes
@@ -94,30 +94,26 @@ def record_scan(
     window before now; it is kept but not counted.
     """
     dialect = db.engine.dialect.name
+    code = codes.normalize(raw_code) if codes.is_valid(raw_code) else None
+    at, since = _timestamp(now, dialect), _timestamp(now - repeat_window, dialect)
     connection = db.engine.raw_connection()
     try:
         cursor = connection.cursor()
-        written = None
-        at = _timestamp(now, dialect)
-        if codes.is_valid(raw_code):
-            code = codes.normalize(raw_code)
-            params = {
-                "code": code,
-                "at": at,
-                "since": _timestamp(now - repeat_window, dialect),
-                **visitor.columns(),
-            }
-            cursor.execute(_for_dialect(RECORD_SCAN, dialect), params)
-            written = cursor.fetchone()
-        if written is None:
-            # PostgreSQL text cannot hold NUL; a path is kept only to diagnose misprints.
-            clean_path = path.replace("\x00", "\ufffd")[:ORPHAN_PATH_LENGTH]
-            params = {"at": at, "path": clean_path, **visitor.columns()}
-            cursor.execute(_for_dialect(INSERT_ORPHAN, dialect), params)
+        with sqlite_write_turn(db.engine):
+            written = None
+            if code is not None:
+                params = {"code": code, "at": at, "since": since, **visitor.columns()}
+                cursor.execute(_for_dialect(RECORD_SCAN, dialect), params)
+                written = cursor.fetchone()
+            if written is None:
+                # PostgreSQL text cannot hold NUL; a path is kept only to diagnose misprints.
+                clean_path = path.replace("\x00", "\ufffd")[:ORPHAN_PATH_LENGTH]
+                params = {"at": at, "path": clean_path, **visitor.columns()}
+                cursor.execute(_for_dialect(INSERT_ORPHAN, dialect), params)
             connection.commit()
-            return ScanResult("orphan")
-        pin_void, is_repeat = written
-        connection.commit()
-        return ScanResult("void" if pin_void else "active", code, bool(is_repeat))
     finally:
         connection.close()  # back to the pool, which rolls back anything left open
+    if written is None:
+        return ScanResult("orphan")
+    pin_void, is_repeat = written
+    return ScanResult("void" if pin_void else "active", code, bool(is_repeat))
