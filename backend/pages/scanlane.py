@@ -19,6 +19,7 @@ import re
 from datetime import timedelta
 from html import escape
 
+from backend.extensions import db
 from backend.models.types import utcnow
 from backend.services import scans
 from backend.services.scans import visitor_from
@@ -63,11 +64,12 @@ class ScanLane:
     """WSGI middleware: answers scans of active pins, passes everything else to ``wsgi_app``."""
 
     def __init__(self, app, wsgi_app):
-        self.app = app
         self.wsgi_app = wsgi_app
         self.session_cookie = app.config["SESSION_COOKIE_NAME"] + "="
         self.window = timedelta(minutes=app.config["REPEAT_WINDOW_MINUTES"])
         self.brake = app.extensions["speld_brake"]
+        with app.app_context():  # the lane runs without one: it keeps what it needs
+            self.engine = db.engine
 
     def __call__(self, environ, start_response):
         match = SCAN_PATH.match(environ.get("PATH_INFO", ""))
@@ -85,11 +87,10 @@ class ScanLane:
         script_root = environ.get("SCRIPT_NAME", "")
         now = utcnow()
         try:
-            with self.app.app_context():
-                visitor = visitor_from(address, environ.get("HTTP_USER_AGENT"), method, False, now)
-                result = scans.record_scan(
-                    match[1], script_root + environ["PATH_INFO"], visitor, now, self.window
-                )
+            user_agent = environ.get("HTTP_USER_AGENT")
+            visitor = visitor_from(address, user_agent, method, False, now, self.engine)
+            path = script_root + environ["PATH_INFO"]
+            result = scans.record_scan(match[1], path, visitor, now, self.window, self.engine)
         except Exception:  # Flask tries again and answers with its error pages
             return self.wsgi_app(environ, start_response)
         if result.status != "active":

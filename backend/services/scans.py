@@ -36,11 +36,14 @@ class Visitor:
         }
 
 
-def visitor_from(ip: str | None, user_agent: str | None, method: str, is_test: bool, now):
+def visitor_from(
+    ip: str | None, user_agent: str | None, method: str, is_test: bool, now, engine=None
+):
     """Classify a request: organisers' test traffic, bots, or a human on some device."""
     client = classify(user_agent, method)
     kind = "test" if is_test else ("bot" if client.is_bot else "human")
-    return Visitor(kind, client.device_class, client.os_family, visitor_hash(ip, user_agent, now))
+    hashed = visitor_hash(ip, user_agent, now, engine)
+    return Visitor(kind, client.device_class, client.os_family, hashed)
 
 
 @dataclass(frozen=True)
@@ -86,20 +89,27 @@ def _timestamp(value: datetime, dialect: str):
 
 
 def record_scan(
-    raw_code: str, path: str, visitor: Visitor, now: datetime, repeat_window: timedelta
+    raw_code: str,
+    path: str,
+    visitor: Visitor,
+    now: datetime,
+    repeat_window: timedelta,
+    engine=None,
 ):
     """Log one request to a pin URL and say what it was; commits before returning.
 
     A repeat is the same visitor scanning the same pin (as a human) within the
-    window before now; it is kept but not counted.
+    window before now; it is kept but not counted. ``engine`` for callers outside
+    an app context (the scan lane); else the app's.
     """
-    dialect = db.engine.dialect.name
+    engine = engine or db.engine
+    dialect = engine.dialect.name
     code = codes.normalize(raw_code) if codes.is_valid(raw_code) else None
     at, since = _timestamp(now, dialect), _timestamp(now - repeat_window, dialect)
-    connection = db.engine.raw_connection()
+    connection = engine.raw_connection()
     try:
         cursor = connection.cursor()
-        with sqlite_write_turn(db.engine):
+        with sqlite_write_turn(engine):
             written = None
             if code is not None:
                 params = {"code": code, "at": at, "since": since, **visitor.columns()}
