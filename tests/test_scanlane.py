@@ -5,10 +5,11 @@ from contextlib import contextmanager
 import pytest
 from flask import request_started
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from backend import create_app
 from backend.models import OrphanScan, Scan
-from backend.services import pins
+from backend.services import pins, scans
 from tests.conftest import client_as
 
 
@@ -39,9 +40,7 @@ def comparable(response) -> tuple:
     return response.status_code, headers, response.headers.getlist("Set-Cookie"), response.data
 
 
-def test_a_scan_of_an_active_pin_never_enters_flask_and_answers_as_the_route_does(
-    app, pin, db
-):
+def test_a_scan_of_an_active_pin_never_enters_flask_and_answers_as_the_route_does(app, pin, db):
     lane = client_as(app)
     with flask_requests(app) as seen:
         by_lane = lane.get(f"/p/{pin}")
@@ -96,3 +95,20 @@ def test_behind_a_trusted_proxy_the_lane_sees_the_forwarded_address(app, pin, db
     scans = db.session.scalars(select(Scan).order_by(Scan.id)).all()
     assert [s.is_repeat for s in scans] == [False, False, True]
     assert len({s.visitor_hash for s in scans}) == 2
+
+
+def test_when_the_lane_fails_flask_answers_the_request(app, phone, pin, db, monkeypatch):
+    real_record_scan = scans.record_scan
+    calls = []
+
+    def fails_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("INSERT …", {}, Exception("database is locked"))
+        return real_record_scan(*args, **kwargs)
+
+    monkeypatch.setattr(scans, "record_scan", fails_once)
+    with flask_requests(app) as seen:
+        response = phone.get(f"/p/{pin}")
+    assert (response.status_code, seen, len(calls)) == (302, [1], 2)
+    assert db.session.query(Scan).count() == 1

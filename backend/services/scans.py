@@ -107,7 +107,12 @@ def record_scan(
     code = codes.normalize(raw_code) if codes.is_valid(raw_code) else None
     at, since = _timestamp(now, dialect), _timestamp(now - repeat_window, dialect)
     connection = engine.raw_connection()
+    # Each statement below is a whole write by itself, so on PostgreSQL it may commit
+    # by itself: one round trip per scan instead of two (statement, then COMMIT).
+    driver = connection.driver_connection if dialect == "postgresql" else None
     try:
+        if driver is not None:
+            driver.autocommit = True
         cursor = connection.cursor()
         with sqlite_write_turn(engine):
             written = None
@@ -120,8 +125,11 @@ def record_scan(
                 clean_path = path.replace("\x00", "\ufffd")[:ORPHAN_PATH_LENGTH]
                 params = {"at": at, "path": clean_path, **visitor.columns()}
                 cursor.execute(_for_dialect(INSERT_ORPHAN, dialect), params)
-            connection.commit()
+            if driver is None:
+                connection.commit()
     finally:
+        if driver is not None and not driver.closed:
+            driver.autocommit = False  # the pool's other users expect transactions
         connection.close()  # back to the pool, which rolls back anything left open
     if written is None:
         return ScanResult("orphan")
