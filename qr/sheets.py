@@ -96,6 +96,14 @@ class SheetLayout:
     def per_page(self) -> int:
         return self.grid[0] * self.grid[1]
 
+    def centres(self) -> list[tuple[float, float]]:
+        """Centre of each label on a page in points from the bottom left, row by row."""
+        columns, rows = self.grid
+        pitch, cut, gap = (self.cut_mm + self.gap_mm) * MM, self.cut_mm * MM, self.gap_mm * MM
+        left = (A4[0] - (columns * pitch - gap)) / 2 + cut / 2
+        top = (A4[1] + (rows * pitch - gap)) / 2 - cut / 2
+        return [(left + c * pitch, top - r * pitch) for r in range(rows) for c in range(columns)]
+
 
 def module_mm(layout: SheetLayout, version: int) -> float:
     """Printed size of one module for a symbol of this version on this layout."""
@@ -138,13 +146,7 @@ class SheetWriter:
         cap = CAP_HEIGHT * self._font_pt
         # The code sits just below the quiet zone, never inside it.
         self._text_dy = (LIFT - QR_SHARE / 2 - 0.02) * d - cap
-        columns, rows = layout.grid
-        pitch, cut = (layout.cut_mm + layout.gap_mm) * MM, layout.cut_mm * MM
-        left = (A4[0] - (columns * pitch - layout.gap_mm * MM)) / 2 + cut / 2
-        top = (A4[1] + (rows * pitch - layout.gap_mm * MM)) / 2 - cut / 2
-        self._centres = [
-            (left + c * pitch, top - r * pitch) for r in range(rows) for c in range(columns)
-        ]
+        self._centres = layout.centres()
 
     def add(self, code: str, m: QrMatrix) -> None:
         """Place one pin: cut circle, QR of the already encoded URL, and the code under it."""

@@ -12,9 +12,11 @@ import pytest
 from sqlalchemy import select
 
 from backend.models import Batch, Pin
+from qr import SheetLayout
 from tests.qr.decode import (
     IMAGE_OBJECT,
     filled_square_paths_mm,
+    label_texts,
     pdf_object_types,
     pdf_pages,
     png_image,
@@ -62,7 +64,8 @@ def test_manifest_lists_every_pin_with_its_url_and_qr_version(client, auth, batc
 def test_every_qr_on_the_sheets_decodes_to_the_manifest(client, auth, batch):
     response = client.get(f"/api/v1/batches/{batch['id']}/sheets.pdf", headers=auth("organiser"))
     assert response.status_code == 200 and response.mimetype == "application/pdf"
-    decoded = [text for page in pdf_pages(response.data, scale=600 / 72) for text in texts(page)]
+    pages = pdf_pages(response.data, scale=600 / 72)
+    decoded = [t for page in pages for t in label_texts(page, SheetLayout(), 600 / 72)]
     manifest = [row["url"] for row in manifest_rows(client, auth, batch["id"])]
     assert sorted(decoded) == sorted(manifest)
     assert IMAGE_OBJECT not in pdf_object_types(response.data)  # vector, not a raster

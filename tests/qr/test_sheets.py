@@ -7,7 +7,7 @@ import pytest
 from decode import (
     IMAGE_OBJECT,
     MM_PER_PT,
-    decode,
+    decode_labels,
     filled_square_paths_mm,
     pdf_object_types,
     pdf_pages,
@@ -34,7 +34,7 @@ def sheet(pins):
 
 @pytest.fixture(scope="module")
 def decoded_pages(sheet):
-    return [decode(page) for page in pdf_pages(sheet[1], SCALE)]
+    return [decode_labels(page, SheetLayout(), SCALE) for page in pdf_pages(sheet[1], SCALE)]
 
 
 def test_seventy_pins_fill_two_pages(sheet):
@@ -91,11 +91,13 @@ def test_larger_pins_get_larger_modules_and_a_smaller_grid(pins):
     assert (info.pages, info.per_page) == (3, 12)
     assert info.module_mm == pytest.approx(0.68 * 38 / 33)
     page = next(pdf_pages(out.getvalue(), 2))
-    assert len(decode(page)) == 12
+    assert len(decode_labels(page, layout, 2)) == 12
 
 
 def test_an_empty_run_is_still_a_valid_pdf():
     out = io.BytesIO()
     info = render_sheets([], SheetLayout(), out)
     assert (info.pages, info.count) == (1, 0)
-    assert [len(decode(page)) for page in pdf_pages(out.getvalue(), 1)] == [0]
+    assert [
+        len(decode_labels(page, SheetLayout(), 1)) for page in pdf_pages(out.getvalue(), 1)
+    ] == [0]
