@@ -5,7 +5,9 @@ lose). The work per request is one statement (an indexed lookup with the repeat
 check in it, feeding an insert) and a commit, on the database driver's cursor.
 """
 
+import os
 import re
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -84,8 +86,37 @@ def _timestamp(value: datetime, dialect: str):
     # What UtcDateTime stores: on SQLite naive UTC text in SQLAlchemy's format
     # (always six digits of microseconds, so text order is time order).
     if dialect == "sqlite":
-        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
     return value
+
+
+_held = threading.local()
+
+
+def _scan_connection(engine):
+    """This thread's own connection for scans, kept checked out between them.
+
+    A pool checkout and return cost about as much as the insert itself. On
+    PostgreSQL the connection is in autocommit: each statement of a scan is a
+    whole write, so it commits with the statement, one round trip instead of two.
+    Held per thread and per process (a forked worker opens its own).
+    """
+    held = getattr(_held, "connections", None)
+    if held is None or _held.pid != os.getpid():
+        held = _held.connections = {}
+        _held.pid = os.getpid()
+    if engine not in held:
+        connection = engine.raw_connection()
+        if engine.dialect.name == "postgresql":
+            connection.driver_connection.autocommit = True
+        held[engine] = connection
+    return held[engine]
+
+
+def _drop_scan_connection(engine) -> None:
+    connection = getattr(_held, "connections", {}).pop(engine, None)
+    if connection is not None:
+        connection.invalidate()
 
 
 def record_scan(
@@ -106,13 +137,8 @@ def record_scan(
     dialect = engine.dialect.name
     code = codes.normalize(raw_code) if codes.is_valid(raw_code) else None
     at, since = _timestamp(now, dialect), _timestamp(now - repeat_window, dialect)
-    connection = engine.raw_connection()
-    # Each statement below is a whole write by itself, so on PostgreSQL it may commit
-    # by itself: one round trip per scan instead of two (statement, then COMMIT).
-    driver = connection.driver_connection if dialect == "postgresql" else None
+    connection = _scan_connection(engine)
     try:
-        if driver is not None:
-            driver.autocommit = True
         cursor = connection.cursor()
         with sqlite_write_turn(engine):
             written = None
@@ -125,12 +151,11 @@ def record_scan(
                 clean_path = path.replace("\x00", "\ufffd")[:ORPHAN_PATH_LENGTH]
                 params = {"at": at, "path": clean_path, **visitor.columns()}
                 cursor.execute(_for_dialect(INSERT_ORPHAN, dialect), params)
-            if driver is None:
+            if dialect != "postgresql":
                 connection.commit()
-    finally:
-        if driver is not None and not driver.closed:
-            driver.autocommit = False  # the pool's other users expect transactions
-        connection.close()  # back to the pool, which rolls back anything left open
+    except Exception:
+        _drop_scan_connection(engine)  # the next scan starts on a fresh one
+        raise
     if written is None:
         return ScanResult("orphan")
     pin_void, is_repeat = written
