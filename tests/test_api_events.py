@@ -33,6 +33,16 @@ def test_duplicate_slug_is_a_conflict_and_keeps_the_first(client, auth, db):
     assert db.session.query(Event).one().name == EVENT["name"]
 
 
+def test_slugs_that_name_dashboard_pages_are_refused(client, auth, db):
+    for slug in ("sign-in", "sign-out"):
+        response = client.post(
+            "/api/v1/events", json={**EVENT, "slug": slug}, headers=auth("organiser")
+        )
+        assert response.status_code == 422
+        assert "slug" in response.json["error"]["fields"]
+    assert db.session.query(Event).count() == 0
+
+
 def test_patch_changes_only_given_fields(client, auth, make):
     event = make.event(name="Old name")
     response = client.patch(

@@ -26,8 +26,14 @@ def _check_dates(event: Event) -> None:
         raise InvalidInput(fields={"ends_on": ["Must not be before starts_on."]})
 
 
+# Paths under /dashboard/ that are pages of their own, not editions.
+RESERVED_SLUGS = frozenset({"sign-in", "sign-out"})
+
+
 def create_event(**fields) -> Event:
     """Create an edition; its slug is fixed for good (it names exports and URLs)."""
+    if fields.get("slug") in RESERVED_SLUGS:
+        raise InvalidInput(fields={"slug": ["Is reserved for a page of the dashboard."]})
     event = Event(**fields)
     _check_dates(event)
     db.session.add(event)
