@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from backend.models import (
+    ApiToken,
     LandingVisit,
     OrphanScan,
     Pin,
@@ -15,7 +16,8 @@ from backend.models import (
     StandVisit,
     SurveyResponse,
 )
-from backend.services import pins
+from backend.models.types import utcnow
+from backend.services import pins, tokens
 from tests.conftest import PHONE, client_as
 
 WHATSAPP = "WhatsApp/2.23.20.0 A"
@@ -96,6 +98,22 @@ def test_signed_in_staff_browser_records_tests(app, make, pin, db):
     browser.get(f"/l/{pin}")
     assert db.session.scalar(select(Scan.kind)) == "test"
     assert db.session.scalar(select(LandingVisit.kind)) == "test"
+
+
+def test_revoking_the_token_ends_the_staff_browsers_test_marking(app, make, pin, db):
+    token = make.token("organiser")
+    browser = client_as(app)
+    form = browser.get("/staff")
+    browser.post("/staff", data={"token": token, "csrf_token": csrf_from(form)})
+    browser.get(f"/p/{pin}")
+    db.session.get(ApiToken, tokens.authenticate(token).id).revoked_at = utcnow()
+    db.session.commit()
+    browser.get(f"/p/{pin}")
+    assert [s.kind for s in db.session.scalars(select(Scan).order_by(Scan.id))] == [
+        "test",
+        "human",
+    ]
+    assert "Signed in as" not in browser.get("/staff").get_data(as_text=True)
 
 
 def test_landing_page_is_dutch_by_default_and_english_on_request(phone, pin, db):

@@ -19,7 +19,7 @@ from backend.pages.i18n import current_language
 from backend.services.events import get_event, list_events
 from backend.services.pins import list_batches
 from backend.services.reports import event_figures
-from backend.services.tokens import authenticate_or_none, live_token
+from backend.services.tokens import authenticate_or_none, session_role
 from exports.formats import FORMATS
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -255,11 +255,8 @@ def _translator(lang: str):
 
 def _role() -> str | None:
     """The signed-in role, if its token is still live: revoking a token ends its sessions."""
-    role, token_id = session.get("staff_role"), session.get("staff_token_id")
-    if role not in ROLES or not isinstance(token_id, int):
-        return None
-    token = live_token(token_id)
-    return role if token is not None and token.role == role else None
+    role = session_role(session.get("staff_role"), session.get("staff_token_id"))
+    return role if role in ROLES else None
 
 
 def _page(template: str, status: int = 200, **context):

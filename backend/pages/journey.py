@@ -24,6 +24,7 @@ from backend.pages.scanlane import PIN_COOKIE, RECORDED, pin_cookie, scan_redire
 from backend.ratelimit import count_unknown_code, refuse_if_guessing
 from backend.services import journey, pins, scans, stamps, survey
 from backend.services.scans import visitor_from
+from backend.services.tokens import session_role
 
 bp = Blueprint("journey", __name__)
 
@@ -36,7 +37,7 @@ def _is_test() -> bool:
     # Without a session cookie the session is not touched (a first scan has none).
     if current_app.config["SESSION_COOKIE_NAME"] not in request.cookies:
         return False
-    return bool(session.get("staff_role"))
+    return session_role(session.get("staff_role"), session.get("staff_token_id")) is not None
 
 
 def _visitor(now):

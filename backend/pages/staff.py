@@ -2,12 +2,13 @@
 
 Organisers try pins and posters before the doors open; with a signed-in
 browser those scans, visits and stamps are kept but flagged ``test``.
-The token is checked once and only its role is kept, in the session cookie.
+The token is checked at sign-in; the session cookie keeps its role and id, and
+every request re-checks that the token is still live (revoking it ends the session).
 """
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
 
-from backend.services.tokens import authenticate_or_none
+from backend.services.tokens import authenticate_or_none, session_role
 
 bp = Blueprint("staff", __name__)
 
@@ -23,9 +24,8 @@ def sign_in():
             session["staff_token_id"] = token.id
             return redirect(url_for("staff.sign_in"), 303)
         problem = "That token is not valid."
-    return render_template("staff.html", role=session.get("staff_role"), problem=problem), (
-        401 if problem else 200
-    )
+    role = session_role(session.get("staff_role"), session.get("staff_token_id"))
+    return render_template("staff.html", role=role, problem=problem), (401 if problem else 200)
 
 
 @bp.post("/staff/sign-out")

@@ -57,3 +57,15 @@ def live_token(token_id: int) -> ApiToken | None:
     """The token row if it still exists and is not revoked (a signed-in session re-checks it)."""
     token = db.session.get(ApiToken, token_id)
     return None if token is None or token.revoked_at is not None else token
+
+
+def session_role(role, token_id) -> str | None:
+    """The role a signed-in browser session claims, if its token is still live.
+
+    A session keeps the role and the token's id, never the token; revoking the
+    token ends every session signed in with it, on the dashboard and at /staff.
+    """
+    if not isinstance(role, str) or not isinstance(token_id, int):
+        return None
+    token = live_token(token_id)
+    return role if token is not None and token.role == role else None
