@@ -1,14 +1,16 @@
 """The scan lane answers active pins before Flask, and exactly as the Flask route would."""
 
-from contextlib import contextmanager
+import gc
+import threading
+from contextlib import ExitStack, contextmanager
 
 import pytest
 from flask import request_started
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from backend import create_app
-from backend.models import OrphanScan, Scan
+from backend.models import OrphanScan, Pin, Scan
 from backend.services import pins, scans
 from tests.conftest import client_as
 
@@ -112,3 +114,29 @@ def test_when_the_lane_fails_flask_answers_the_request(app, phone, pin, db, monk
         response = phone.get(f"/p/{pin}")
     assert (response.status_code, seen, len(calls)) == (302, [1], 2)
     assert db.session.query(Scan).count() == 1
+
+
+def test_scans_from_threads_that_ended_leave_every_pooled_connection_usable(app, pin, db):
+    """The threaded dev server runs each request on its own thread. A scan keeps a
+    connection per thread (in autocommit on PostgreSQL); when the thread ends, that
+    connection must not come back to the pool, where streaming a batch's codes (a
+    server-side cursor) would fail on it."""
+
+    def scan(n):
+        assert client_as(app, ip=f"198.51.100.{n}").get(f"/p/{pin}").status_code == 302
+
+    threads = [threading.Thread(target=scan, args=(n,)) for n in range(1, 7)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    gc.collect()
+
+    engine = db.engine
+    with ExitStack() as held:
+        # Hold each pooled connection after use, so the next connect() gets the next one.
+        for _ in range(engine.pool.checkedin() + 1):
+            connection = held.enter_context(engine.connect())
+            streamed = connection.execution_options(stream_results=True, yield_per=2)
+            assert pin in streamed.scalars(select(Pin.code)).all()
+    assert db.session.scalar(select(func.count()).select_from(Scan)) == 6

@@ -99,7 +99,10 @@ def _scan_connection(engine):
     A pool checkout and return cost about as much as the insert itself. On
     PostgreSQL the connection is in autocommit: each statement of a scan is a
     whole write, so it commits with the statement, one round trip instead of two.
-    Held per thread and per process (a forked worker opens its own).
+    Held per thread and per process (a forked worker opens its own), and
+    detached from the pool: it never goes back there, so no other user gets a
+    connection left in autocommit (where a server-side cursor fails), and when
+    its thread ends it is closed rather than returned.
     """
     held = getattr(_held, "connections", None)
     if held is None or _held.pid != os.getpid():
@@ -109,6 +112,7 @@ def _scan_connection(engine):
         connection = engine.raw_connection()
         if engine.dialect.name == "postgresql":
             connection.driver_connection.autocommit = True
+        connection.detach()
         held[engine] = connection
     return held[engine]
 
@@ -116,7 +120,7 @@ def _scan_connection(engine):
 def _drop_scan_connection(engine) -> None:
     connection = getattr(_held, "connections", {}).pop(engine, None)
     if connection is not None:
-        connection.invalidate()
+        connection.close()  # detached: really closed
 
 
 def record_scan(
