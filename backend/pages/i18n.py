@@ -2,6 +2,7 @@
 
 A dictionary rather than gettext catalogues: two languages and some forty
 strings do not need a compile step, and a missing key fails loudly in tests.
+The dashboard's strings have the same shape, in ``dashboard_strings.py``.
 """
 
 from flask import request, session
@@ -97,8 +98,9 @@ def current_language() -> str:
     return request.accept_languages.best_match(LANGUAGES, default="nl")
 
 
-def translator(lang: str):
-    table = TEXT[lang]
+def translator(lang: str, text: dict = TEXT):
+    """``t(key, **values)`` in ``lang``, from ``text``: the journey's strings unless told."""
+    table = text[lang]
 
     def t(key: str, **values) -> str:
         return table[key].format(**values) if values else table[key]
