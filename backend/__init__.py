@@ -6,10 +6,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from backend import config as speld_config
-from backend import (
-    models,  # noqa: F401  (every model must be known to the metadata)
-    ratelimit,
-)
+from backend import models  # noqa: F401  (every model must be known to the metadata)
 from backend.api import register_api
 from backend.cli import speld
 from backend.errors import register_error_handlers
@@ -21,6 +18,7 @@ from backend.extensions import (
     render_migration_item,
 )
 from backend.pages import register_pages, scanlane
+from backend.services import scans
 from backend.sessions import CachedSerializerSessionInterface
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -60,6 +58,6 @@ def register_extensions(app: Flask) -> None:
         render_item=render_migration_item,
     )
     csrf.init_app(app)
-    ratelimit.init_app(app)
     with app.app_context():
         register_sqlite_pragmas(db.engine)
+        scans.install(app, db.engine)

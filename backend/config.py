@@ -68,7 +68,6 @@ def from_environment(instance_path: str, env: dict | None = None) -> dict:
         "SESSION_COOKIE_SECURE": base_url.startswith("https://"),
         "TRUSTED_PROXIES": _integer(env, "TRUSTED_PROXIES", 0),
         "REPEAT_WINDOW_MINUTES": _integer(env, "REPEAT_WINDOW_MINUTES", 30),
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "UNKNOWN_CODE_LIMIT": env.get("UNKNOWN_CODE_LIMIT", DEFAULTS["UNKNOWN_CODE_LIMIT"]),
     }
 
@@ -102,7 +101,6 @@ DEFAULTS = {
     "WTF_CSRF_CHECK_DEFAULT": False,
     "TRUSTED_PROXIES": 0,
     "REPEAT_WINDOW_MINUTES": 30,
-    "RATELIMIT_STORAGE_URI": "memory://",
     "UNKNOWN_CODE_LIMIT": "30/minute;300/hour",
     "FALLBACK_PORTAL_URL": "https://www.twente.com",
 }

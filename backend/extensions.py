@@ -1,9 +1,6 @@
 """Flask extensions, created unbound; ``create_app`` binds them."""
 
-import fcntl
-import os
 import sqlite3
-from contextlib import contextmanager
 
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -43,35 +40,6 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA cache_size=-32000")
         cursor.close()
-
-
-_turn_files: dict[tuple[int, str], int] = {}
-
-
-@contextmanager
-def sqlite_write_turn(engine):
-    """Wait for this SQLite file's write turn on a file lock, for a short write.
-
-    SQLite lets one writer in at a time; a second one is put to sleep by the busy
-    handler for 1 ms, then 2, 5, 10... even when the first is done after 0.2 ms.
-    Under a burst of scans from several workers those sleeps, not the writes,
-    set the pace. ``flock`` wakes the next writer the moment the lock is free.
-    Does nothing on other databases or in memory. One descriptor per process:
-    flock locks belong to the open file, which a fork would share.
-    """
-    path = engine.url.database if engine.dialect.name == "sqlite" else None
-    if not path or path == ":memory:":
-        yield
-        return
-    key = (os.getpid(), path)
-    if key not in _turn_files:
-        _turn_files[key] = os.open(f"{path}-writeturn", os.O_RDWR | os.O_CREAT, 0o600)
-    descriptor = _turn_files[key]
-    fcntl.flock(descriptor, fcntl.LOCK_EX)
-    try:
-        yield
-    finally:
-        fcntl.flock(descriptor, fcntl.LOCK_UN)
 
 
 def register_sqlite_pragmas(engine):

@@ -102,9 +102,14 @@ CASES = [
 ]
 
 
+# A lookup of an unknown code is counted by the guessing brake on purpose (with the
+# day's salt for its address hash): those two tables may grow, nothing else may change.
+BRAKE_TABLES = {"unknown_code_lookups", "visitor_salts"}
+
+
 def snapshot():
     """Every row of every table, to prove that a refused request changed nothing."""
-    tables = _db.metadata.sorted_tables
+    tables = [t for t in _db.metadata.sorted_tables if t.name not in BRAKE_TABLES]
     return {
         t.name: sorted(map(tuple, _db.session.execute(select(t)).all()), key=repr) for t in tables
     }

@@ -37,10 +37,10 @@ def fair(make, db):
     small = make.pin_codes(event, size=2, channel="roc")
     for n, code in enumerate(main + small):
         student = Visitor("human", "mobile", "iOS", f"visitor-{n}")
-        scans.record_scan(code, f"/p/{code}", student, at(10 + n % 4, 18 + n % 2), WINDOW)
+        scans.recorder().record(code, f"/p/{code}", student, at(10 + n % 4, 18 + n % 2))
         journey.visit_landing(code, student, at(10 + n % 4, 18 + n % 2) + WINDOW)
     bot = Visitor("bot", "bot", None, "preview")
-    scans.record_scan(main[0], f"/p/{main[0]}", bot, at(10), WINDOW)
+    scans.recorder().record(main[0], f"/p/{main[0]}", bot, at(10))
     for code in main[:4]:
         stamps.self_stamp(stands[0].code, code, False, at(13))
     survey.answer_survey(main[0], "0", [], False, at(14))

@@ -15,7 +15,6 @@ from backend.services.scans import Visitor
 from exports.tables import TABLES
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-WINDOW = scans.timedelta(minutes=30)
 
 
 def at(hour, minute=0, day=18):
@@ -35,7 +34,7 @@ def fair(make, db):
     main = make.pin_codes(event, size=6, channel="ut-desk")
     small = make.pin_codes(event, size=2, channel="roc")
     for n, code in enumerate(main + small):
-        scans.record_scan(code, f"/p/{code}", student(n), at(10 + n % 5), WINDOW)
+        scans.recorder().record(code, f"/p/{code}", student(n), at(10 + n % 5))
         journey.visit_landing(code, student(n), at(10 + n % 5, 1))
     for code in main[:4]:
         stamps.self_stamp(stands[0].code, code, False, at(13))

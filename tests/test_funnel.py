@@ -16,7 +16,6 @@ from backend.services.scans import Visitor
 from exports.funnel import BASELINE_2018, DEFINITIONS_VERSION, Filters, compare, funnel
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-WINDOW = timedelta(minutes=30)
 BOT = Visitor("bot", "bot", None, "bot-hash")
 ORGANISER = Visitor("test", "desktop", "Linux", "organiser-hash")
 
@@ -31,7 +30,7 @@ def student(name: str, device: str = "mobile") -> Visitor:
 
 
 def scan(code: str, visitor: Visitor, now: datetime):
-    return scans.record_scan(code, f"/p/{code}", visitor, now, WINDOW)
+    return scans.recorder().record(code, f"/p/{code}", visitor, now)
 
 
 def codes_of(batch) -> list[str]:

@@ -140,7 +140,6 @@ def pick(codes: list[str], ref: int) -> str:
 
 def replay(db, log: dict, plaza, stands, codes) -> None:
     """Write the log through the use cases, in time order; refusals are part of the game."""
-    window = timedelta(minutes=30)
     everything = log["actions"] + log["voids"] + log["orphans"]
     for action in sorted(everything, key=lambda a: a[1]):
         kind, now = action[0], moment(action[1])
@@ -150,10 +149,10 @@ def replay(db, log: dict, plaza, stands, codes) -> None:
                 _, _, _, visitor, who, device = action
                 who_device = "bot" if who == "bot" else device
                 client = Visitor(who, who_device, None, f"visitor-{visitor}")
-                scans.record_scan(code, f"/p/{code}", client, now, window)
+                scans.recorder().record(code, f"/p/{code}", client, now)
             elif kind == "orphan":
                 client = Visitor(action[2], "mobile", None, "stray")
-                scans.record_scan("NOT-A-PIN", "/p/NOT-A-PIN", client, now, window)
+                scans.recorder().record("NOT-A-PIN", "/p/NOT-A-PIN", client, now)
             elif kind == "landing":
                 journey.visit_landing(code, Visitor(action[3], "mobile", None, None), now)
             elif kind == "click":

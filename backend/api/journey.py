@@ -15,20 +15,26 @@ from backend.api.journey_schemas import (
     VisitOut,
 )
 from backend.auth import BEARER_DOC, ORGANISER, STAND, check_stand_access, require_role
-from backend.errors import InvalidInput, PinNotFound, handle_domain_error
+from backend.client import count_unknown_code
+from backend.errors import InvalidInput, PinNotFound, error_response, handle_domain_error
 from backend.models.types import utcnow
-from backend.ratelimit import count_unknown_code, refuse_if_guessing
 from backend.services import journey, stamps, survey
+from backend.services.guessing import REFUSED_RETRY_SECONDS
 from backend.services.pins import find_pin
 
 blp = Blueprint("journey_api", __name__, description="Companion app and stand staff")
-blp.before_request(refuse_if_guessing)
 
 
 @blp.errorhandler(PinNotFound)
 def _unknown_pin(error: PinNotFound):
     # A code is the key here, so an unknown one counts towards the guessing brake.
-    count_unknown_code()
+    if count_unknown_code():
+        return error_response(
+            429,
+            "too_many_requests",
+            "Too many unknown codes from this address; try again in a minute.",
+            headers={"Retry-After": str(REFUSED_RETRY_SECONDS)},
+        )
     return handle_domain_error(error)
 
 

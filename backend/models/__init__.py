@@ -7,6 +7,7 @@ from backend.models.activity import (
     Scan,
     StandVisit,
     SurveyResponse,
+    UnknownCodeLookup,
     VisitorSalt,
     survey_known_companies,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "Stand",
     "StandVisit",
     "SurveyResponse",
+    "UnknownCodeLookup",
     "VisitorSalt",
     "survey_known_companies",
 ]

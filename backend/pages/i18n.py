@@ -42,8 +42,9 @@ TEXT = {
         "bad_pin": "Die code klopt niet. Controleer de tekens onder de QR-code op je pin.",
         "other_event": "Deze pin hoort bij een andere editie.",
         "back": "Terug naar je stempelkaart",
-        "too_many": "Even rustig aan: te veel onbekende codes. Probeer het over een paar minuten "
-        "opnieuw.",
+        "refused_title": "Even rustig aan",
+        "refused_body": "Vanaf dit adres kwamen te veel onbekende codes. Probeer het over een paar "
+        "minuten opnieuw; de code op je eigen pin werkt altijd.",
         "error_title": "Er ging iets mis",
         "error_body": "Dit adres kennen we niet, of het verzoek klopte niet.",
     },
@@ -79,7 +80,9 @@ TEXT = {
         "bad_pin": "That code is not right. Check the characters under the QR code on your pin.",
         "other_event": "This pin belongs to another edition.",
         "back": "Back to your stamp card",
-        "too_many": "Slow down: too many unknown codes. Try again in a few minutes.",
+        "refused_title": "Slow down",
+        "refused_body": "Too many unknown codes came from this address. Try again in a few "
+        "minutes; the code on your own pin always works.",
         "error_title": "Something went wrong",
         "error_body": "We do not know this address, or the request was not right.",
     },

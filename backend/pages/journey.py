@@ -4,45 +4,28 @@ Routes only translate HTTP to use cases and back; the rules live in
 ``backend/services``.
 """
 
-from datetime import timedelta
-
 from flask import (
     Blueprint,
-    Response,
     current_app,
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 
+from backend.client import client_facts, count_unknown_code, staff_signed_in
 from backend.errors import DomainError, PinNotFound, PinOfOtherEvent, PinVoid, StandCodeNotFound
 from backend.models.types import utcnow
 from backend.pages.i18n import Q1_OPTIONS, current_language, translator
-from backend.pages.scanlane import PIN_COOKIE, RECORDED, pin_cookie, scan_redirect
-from backend.ratelimit import count_unknown_code, refuse_if_guessing
+from backend.pages.scanlane import PIN_COOKIE, SCAN_OUTCOME, pin_cookie
 from backend.services import journey, pins, scans, stamps, survey
-from backend.services.scans import visitor_from
-from backend.services.tokens import session_role
+from backend.services.guessing import REFUSED_RETRY_SECONDS
 
 bp = Blueprint("journey", __name__)
 
 
-bp.before_request(refuse_if_guessing)
-
-
-def _is_test() -> bool:
-    # Organisers and stand staff signed in on this browser: their traffic is a test.
-    # Without a session cookie the session is not touched (a first scan has none).
-    if current_app.config["SESSION_COOKIE_NAME"] not in request.cookies:
-        return False
-    return session_role(session.get("staff_role"), session.get("staff_token_id")) is not None
-
-
 def _visitor(now):
-    user_agent = request.headers.get("User-Agent")
-    return visitor_from(request.remote_addr, user_agent, request.method, _is_test(), now)
+    return scans.recorder().visitor(client_facts(), now)
 
 
 def _page(template: str, status_code: int = 200, **context):
@@ -63,23 +46,25 @@ def _portal_fallback():
 @bp.route("/p/<path:code>", methods=["GET", "HEAD"])
 @bp.route("/P/<path:code>", methods=["GET", "HEAD"])
 def scan(code):
-    """A pin's QR code lands here: log the scan, remember the pin, go to the landing page.
+    """The page for a pin URL that the scan lane recorded (``backend/pages/scanlane.py``).
 
-    Most scans are answered before Flask by ``scanlane``; those that reach this
-    route may have been recorded there already (``RECORDED``).
+    The lane records every such request and answers active pins itself; here come
+    the rest, with what the recording turned out to be, or the error it raised.
     """
-    result = request.environ.get(RECORDED)
-    if result is None:
-        now = utcnow()
-        window = timedelta(minutes=current_app.config["REPEAT_WINDOW_MINUTES"])
-        result = scans.record_scan(code, request.path, _visitor(now), now, window)
-    if result.status == "orphan":
-        count_unknown_code()
-        return _page("notice.html", 404, kind="unknown", portal_url=_portal_fallback())
-    if result.status == "void":
+    outcome = request.environ[SCAN_OUTCOME]
+    if isinstance(outcome, Exception):
+        raise outcome
+    if outcome.status == "void":
         return _page("notice.html", 410, kind="void", portal_url=_portal_fallback())
-    body, headers = scan_redirect(request.script_root, result.code, request.is_secure)
-    return Response(body, 302, headers, mimetype="text/html")
+    return _unknown_code_page(refused=outcome.status == "refused")
+
+
+def _unknown_code_page(refused: bool):
+    """A code we do not know: 404, or 429 once this address has guessed too often."""
+    if not refused:
+        return _page("notice.html", 404, kind="unknown", portal_url=_portal_fallback())
+    page = _page("notice.html", 429, kind="refused", portal_url=_portal_fallback())
+    return (*page, {"Retry-After": str(REFUSED_RETRY_SECONDS)})
 
 
 @bp.get("/l/<code>")
@@ -104,7 +89,9 @@ def go(code):
 @bp.post("/l/<code>/survey")
 def answer(code):
     known = [int(v) for v in request.form.getlist("known_before") if v.isdigit() and len(v) < 10]
-    survey.answer_survey(code, request.form.get("named_before", ""), known, _is_test(), utcnow())
+    survey.answer_survey(
+        code, request.form.get("named_before", ""), known, staff_signed_in(), utcnow()
+    )
     return redirect(url_for("journey.landing", code=code.upper(), thanks=1, _anchor="survey"), 303)
 
 
@@ -120,9 +107,10 @@ def stand(code):
         return _page("stamp_form.html", stand=stand_row)
     try:
         pin = pins.find_pin(pin_code)
-        result = stamps.stamp(pin, stand_row, "self", _is_test(), utcnow())
+        result = stamps.stamp(pin, stand_row, "self", staff_signed_in(), utcnow())
     except PinNotFound:
-        count_unknown_code()
+        if count_unknown_code():
+            return _unknown_code_page(refused=True)
         return _page(
             "stamp_form.html",
             404 if request.method == "POST" else 200,
@@ -144,8 +132,7 @@ def stand(code):
 def _friendly(error: DomainError):
     """Students get a page in their language, never a stack trace."""
     if isinstance(error, PinNotFound | StandCodeNotFound):
-        count_unknown_code()
-        return _page("notice.html", 404, kind="unknown", portal_url=_portal_fallback())
+        return _unknown_code_page(refused=count_unknown_code())
     if isinstance(error, PinVoid):
         return _page("notice.html", 410, kind="void", portal_url=_portal_fallback())
     back = None

@@ -1,32 +1,27 @@
-"""The scan's fast lane: a pin scan answered in front of Flask's request cycle.
+"""The scan's one door: every request to a pin URL is recorded here, in front of Flask.
 
 Every printed pin lands on ``GET /p/<code>``, thousands per hour at the doors.
 For that request Flask's cycle (contexts, routing, session, response object)
-cost more than the scan itself; this WSGI layer does only what a scan of an
-active pin needs: the guessing brake, the visitor, the use case (which commits
-its row before anything is sent), and the 302 with the pin cookie.
+cost more than the scan itself, so this WSGI layer records every pin-URL
+request with the app's ``ScanRecorder`` (``backend/services/scans.py``) and
+answers an active pin's 302 itself. Whatever else the scan turned out to be
+(a void pin, an unknown code, a guess the brake refuses) or an error while
+recording it goes on to Flask with the outcome in ``SCAN_OUTCOME``: the route in
+``backend/pages/journey.py`` renders that page and never records anything.
 
-Everything else goes on to Flask, which answers it as before: other paths,
-other methods, codes that are not well-formed, browsers with a session cookie
-(staff, whose scans are tests), addresses the brake stops, and errors. A scan
-of a void or unknown pin is recorded here and handed to Flask with its result
-(``RECORDED``) to render the page, so it is never recorded twice. The Flask
-route (``backend/pages/journey.py``) stays complete: tests hold both to the
-same answers.
+A scan in three files: this door, ``services/scans.py`` (the statement),
+``services/guessing.py`` (the brake, for unknown codes only).
 """
 
 import re
-from datetime import timedelta
 from html import escape
 
-from backend.extensions import db
+from backend.client import staff_signed_in
 from backend.models.types import utcnow
-from backend.services import scans
-from backend.services.scans import visitor_from
-from qr import codes
+from backend.services.scans import EXTENSION, ClientFacts
 
-SCAN_PATH = re.compile(r"/[pP]/([^/]+)\Z")
-RECORDED = "speld.scan_result"  # environ key: the scan was recorded by the lane
+SCAN_PATH = re.compile(r"/[pP]/(.+)\Z", re.DOTALL)
+SCAN_OUTCOME = "speld.scan_outcome"  # environ key: a ScanResult, or the error recording it
 PIN_COOKIE = "speld_pin"
 PIN_COOKIE_SECONDS = 60 * 86400
 
@@ -40,10 +35,9 @@ def pin_cookie(code: str, secure: bool) -> str:
 
 
 def scan_redirect(script_root: str, code: str, secure: bool) -> tuple[bytes, list]:
-    """The body and headers (beyond Content-Type and -Length) of a scan's 302.
+    """The body and headers (beyond Content-Type and -Length) of an active pin's 302.
 
-    One definition for the lane and the Flask route; the body is the short page
-    Werkzeug's ``redirect()`` sends, for clients that show one.
+    The body is the short page Werkzeug's ``redirect()`` sends, for clients that show one.
     """
     location = f"{script_root}/l/{code}"
     shown = escape(location)
@@ -61,40 +55,34 @@ def scan_redirect(script_root: str, code: str, secure: bool) -> tuple[bytes, lis
 
 
 class ScanLane:
-    """WSGI middleware: answers scans of active pins, passes everything else to ``wsgi_app``."""
+    """WSGI middleware: records every pin-URL request; answers active pins, Flask the rest."""
 
     def __init__(self, app, wsgi_app):
+        self.app = app
         self.wsgi_app = wsgi_app
+        self.recorder = app.extensions[EXTENSION]
         self.session_cookie = app.config["SESSION_COOKIE_NAME"] + "="
-        self.window = timedelta(minutes=app.config["REPEAT_WINDOW_MINUTES"])
-        self.brake = app.extensions["speld_brake"]
-        with app.app_context():  # the lane runs without one: it keeps what it needs
-            self.engine = db.engine
 
     def __call__(self, environ, start_response):
         match = SCAN_PATH.match(environ.get("PATH_INFO", ""))
         method = environ.get("REQUEST_METHOD")
-        if (
-            match is None
-            or method not in ("GET", "HEAD")
-            or self.session_cookie in environ.get("HTTP_COOKIE", "")
-            or not codes.is_valid(match[1])
-        ):
+        if match is None or method not in ("GET", "HEAD"):
             return self.wsgi_app(environ, start_response)
-        address = environ.get("REMOTE_ADDR")
-        if not self.brake.allows(address or "unknown"):
-            return self.wsgi_app(environ, start_response)  # Flask answers 429
         script_root = environ.get("SCRIPT_NAME", "")
-        now = utcnow()
         try:
-            user_agent = environ.get("HTTP_USER_AGENT")
-            visitor = visitor_from(address, user_agent, method, False, now, self.engine)
+            client = ClientFacts(
+                environ.get("REMOTE_ADDR"),
+                environ.get("HTTP_USER_AGENT"),
+                method,
+                self._is_staff(environ),
+            )
             path = script_root + environ["PATH_INFO"]
-            result = scans.record_scan(match[1], path, visitor, now, self.window, self.engine)
-        except Exception:  # Flask tries again and answers with its error pages
+            result = self.recorder.scan(match[1], path, client, utcnow())
+        except Exception as error:  # Flask's error handlers answer it (503: database down)
+            environ[SCAN_OUTCOME] = error
             return self.wsgi_app(environ, start_response)
         if result.status != "active":
-            environ[RECORDED] = result
+            environ[SCAN_OUTCOME] = result
             return self.wsgi_app(environ, start_response)
         secure = environ.get("wsgi.url_scheme") == "https"
         body, headers = scan_redirect(script_root, result.code, secure)
@@ -107,6 +95,14 @@ class ScanLane:
             ],
         )
         return [b"" if method == "HEAD" else body]
+
+    def _is_staff(self, environ) -> bool:
+        # Only a browser with a session cookie can be staff's; reading the session
+        # needs Flask's request context, which most scans never pay for.
+        if self.session_cookie not in environ.get("HTTP_COOKIE", ""):
+            return False
+        with self.app.request_context(environ):
+            return staff_signed_in()
 
 
 def install(app) -> None:

@@ -19,7 +19,6 @@ CHANNELS = (("ut-desk", 0.6), ("saxion", 0.25), ("roc", 0.15))
 PHONES = (("mobile", "iOS"), ("mobile", "Android"), ("tablet", "iOS"), ("desktop", "Windows"))
 PHONE_WEIGHTS = (55, 38, 3, 4)
 Q1_WEIGHTS = (30, 35, 22, 13)
-REPEAT_WINDOW = timedelta(minutes=30)
 
 
 def _visitor(rng: random.Random, student: int, kind: str = "human") -> Visitor:
@@ -68,21 +67,21 @@ def simulate(event_slug: str, students: int, seed: int = 2026, tick=None) -> dic
             tick(1)
     for n in range(students // 50):  # mistyped or damaged codes
         when = _fair_moment(rng, days, zone)
-        scans.record_scan(f"BAD{n:05d}X", f"/p/BAD{n:05d}X", _visitor(rng, -n), when, REPEAT_WINDOW)
+        scans.recorder().record(f"BAD{n:05d}X", f"/p/BAD{n:05d}X", _visitor(rng, -n), when)
     return done
 
 
 def _play(rng, student, code, start, plaza, others, done) -> None:
     human = _visitor(rng, student)
     if rng.random() < 0.1:  # the link went through a chat app first
-        scans.record_scan(code, f"/p/{code}", _visitor(rng, student, "bot"), start, REPEAT_WINDOW)
-    result = scans.record_scan(code, f"/p/{code}", human, start, REPEAT_WINDOW)
+        scans.recorder().record(code, f"/p/{code}", _visitor(rng, student, "bot"), start)
+    result = scans.recorder().record(code, f"/p/{code}", human, start)
     done["scans"] += 1
     if result.status != "active":
         return
     if rng.random() < 0.15:
         later = start + timedelta(minutes=rng.uniform(1, 20))
-        scans.record_scan(code, f"/p/{code}", human, later, REPEAT_WINDOW)
+        scans.recorder().record(code, f"/p/{code}", human, later)
     if rng.random() > 0.92:
         return
     journey.visit_landing(code, human, start + timedelta(seconds=4))
