@@ -17,7 +17,8 @@ from backend.models import ApiToken, Scan
 from backend.models.types import utcnow
 from backend.services import journey, scans, stamps, survey, tokens
 from backend.services.scans import Visitor
-from exports.funnel import Filters, funnel
+from exports.scope import Filters
+from tests.test_funnel import read_funnel
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 WINDOW = timedelta(minutes=30)
@@ -99,7 +100,7 @@ def test_viewer_token_signs_in_and_the_session_keeps_only_role_and_id(client, ma
 
 def test_dashboard_shows_the_funnel_figures(viewer, fair):
     html = page(viewer, f"/dashboard/{fair.slug}")
-    figures = funnel(fair, Filters())
+    figures = read_funnel(fair, Filters())
     for stage in figures["stages"]:
         assert row(html, "stage", stage["stage"])[0] == str(stage["pins"])
     assert [s["pins"] for s in figures["stages"]][:3] == [8, 8, 8]
