@@ -258,6 +258,53 @@ def test_bad_filters_get_a_friendly_page_not_an_error(viewer, fair, query):
     assert '<form class="filters"' in html
 
 
+REFUSED_BY_BOTH = [
+    "since=yesterday",
+    "until=2026-02-30",
+    "since=2026-02-19&until=2026-02-18",
+    "since=" + "2" * 41,
+    "since=%00",
+    "since=%202026-02-18",
+    "batch=abc",
+    "batch=0",
+    "batch=99999999999",
+    "batch=999999",
+    "batch=%C2%B2",
+    "channel=UT%20desk",
+    "channel=%20roc",
+    "channel=" + "a" * 41,
+    "chanel=roc",
+    "colour=blue",
+]
+ACCEPTED_BY_BOTH = [
+    "",
+    "channel=roc",
+    "channel=&batch=&since=&until=",
+    "since=2026-02-18",
+    "until=2026-02-19T12:00",
+    "since=2026-02-18T10:00%2B01:00&until=2026-02-19",
+    "channel=roc&channel=Not%20A%20Slug",
+]
+
+
+@pytest.mark.parametrize("query", REFUSED_BY_BOTH)
+def test_the_dashboard_refuses_the_filters_the_api_refuses(client, auth, viewer, fair, query):
+    api = client.get(f"/api/v1/events/{fair.slug}/funnel?{query}", headers=auth("viewer"))
+    response = viewer.get(f"/dashboard/{fair.slug}?{query}")
+    assert 400 <= api.status_code < 500 and api.json["error"]["code"]
+    assert response.status_code == api.status_code
+    assert 'data-testid="filter-problem"' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query", ACCEPTED_BY_BOTH)
+def test_the_dashboard_accepts_the_filters_the_api_accepts(client, auth, viewer, fair, query):
+    api = client.get(f"/api/v1/events/{fair.slug}/funnel?{query}", headers=auth("viewer"))
+    assert api.status_code == 200
+    html = page(viewer, f"/dashboard/{fair.slug}?{query}")
+    for stage in api.json["stages"]:
+        assert row(html, "stage", stage["stage"])[0] == str(stage["pins"])
+
+
 def test_a_batch_of_another_event_is_a_filter_problem(viewer, make, fair):
     other = make.batch(make.event())
     response = viewer.get(f"/dashboard/{fair.slug}?batch={other.id}")
