@@ -5,6 +5,7 @@ Every expected number is counted by hand in the comments of ``fair`` below
 """
 
 import json
+from dataclasses import FrozenInstanceError
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
@@ -15,10 +16,12 @@ from backend.extensions import db
 from backend.services import journey, pins, scans, stamps, survey
 from backend.services.scans import Visitor
 from exports.figures import DEFINITIONS_VERSION
+from exports.figures import STAGES as STAGE_NAMES
 from exports.funnel import BASELINE_2018, compare, funnel
 from exports.schemas import comparison_json, funnel_json
 from exports.scope import NO_FILTERS, Filters
 from exports.suppression import suppress, suppress_comparison
+from exports.tables import TABLES
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 WINDOW = timedelta(minutes=30)
@@ -593,3 +596,42 @@ def test_a_pin_scanned_again_a_year_later_adds_that_hour_and_day_only(make):
 def test_filters_refuse_naive_moments():
     with pytest.raises(ValueError, match="timezone-aware"):
         Filters(since=datetime(2026, 2, 18))
+
+
+def test_suppression_returns_new_figures_and_leaves_the_exact_ones_alone(fair):
+    exact = funnel(db.session, fair.event)
+    before = funnel_json(exact)
+    viewer = suppress(exact, 5)
+    assert viewer is not exact and funnel_json(exact) == before
+    assert exact.breakdowns.channels[0].reached.issued == 3  # roc, exact
+    assert viewer.breakdowns.channels[0].reached.issued is None
+    assert (viewer.suppressed.threshold, viewer.suppressed.cells) == (5, 15)
+    assert (exact.suppressed.threshold, exact.suppressed.cells) == (None, 0)
+    assert viewer.stages == exact.stages and viewer.excluded == exact.excluded
+    assert funnel_json(suppress(exact, None)) == before
+
+
+def test_the_figures_are_frozen(fair):
+    figures = funnel(db.session, fair.event)
+    with pytest.raises(FrozenInstanceError):
+        figures.stages[0].pins = 0
+    with pytest.raises(FrozenInstanceError):
+        figures.breakdowns.channels[0].reached.issued = 0
+    assert isinstance(figures.breakdowns.channels, tuple)
+
+
+def test_the_stages_keep_one_order_in_the_rows_the_json_and_the_tables(fair):
+    figures = funnel(db.session, fair.event)
+    assert STAGE_NAMES == (
+        "issued",
+        "scanned",
+        "landed",
+        "clicked",
+        "visited_stand",
+        "answered_survey",
+    )
+    assert tuple(row.stage for row in figures.stages) == STAGE_NAMES
+    channel = funnel_json(figures)["breakdowns"]["channels"][0]
+    assert tuple(channel)[1:] == STAGE_NAMES
+    headers = TABLES["channels"].headers[1:]
+    assert headers == [stage.replace("_", " ") for stage in STAGE_NAMES]
