@@ -208,9 +208,11 @@ def main() -> int:
     )
 
     from backend import create_app
+    from backend.extensions import db
     from backend.services.events import get_event
     from exports.formats import to_xlsx
-    from exports.funnel import SUPPRESS_BELOW, funnel
+    from exports.funnel import funnel
+    from exports.suppression import for_viewer
 
     app = create_app()
     with app.app_context():
@@ -218,9 +220,9 @@ def main() -> int:
         counts = seed(args.scale)
         seed_s = time.perf_counter() - start
         event = get_event("bdt-2026")
-        organiser_s, figures = timed(lambda: funnel(event))
-        viewer_s, _ = timed(lambda: funnel(event, suppress_below=SUPPRESS_BELOW))
-        xlsx_s, body = timed(lambda: to_xlsx(funnel(event)))
+        organiser_s, figures = timed(lambda: funnel(db.session, event))
+        viewer_s, _ = timed(lambda: for_viewer(funnel(db.session, event)))
+        xlsx_s, body = timed(lambda: to_xlsx(funnel(db.session, event)))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     engine = "PostgreSQL" if database else "SQLite"
     print(f"## Funnel on {engine}: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
@@ -231,7 +233,7 @@ def main() -> int:
     print(f"| funnel() + XLSX ({len(body) / 1024:.0f} KB) | {xlsx_s:.2f} | < 5 |")
     print(
         f"\npeak RSS {peak:.0f} MB; stages: "
-        + ", ".join(f"{s['stage']} {s['pins']}" for s in figures["stages"])
+        + ", ".join(f"{s.stage} {s.pins}" for s in figures.stages)
     )
     return 0 if organiser_s < 2 and xlsx_s < 5 else 1
 

@@ -6,17 +6,26 @@ rate joins Q2 to the stand visits: a visit to a company the visitor did not
 know before is a discovery.
 """
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from sqlalchemy import and_, case, false, func, select
 
 from backend.models import Company, Stand, StandVisit, SurveyResponse, survey_known_companies
 from backend.models.types import NAMED_BEFORE, TWENTE_PLAZA
-
-if TYPE_CHECKING:
-    from exports.funnel import Scope
+from exports.figures import AnswerRow, Awareness, CompanyRow, Discovery
+from exports.scope import Scope
 
 known = survey_known_companies
+
+
+@dataclass(frozen=True)
+class Headline:
+    """Respondents per Q1 answer, and the share that could name none beside the baseline."""
+
+    counts: dict[str, int]
+    respondents: int
+    named_none_share: float | None
+    difference_from_baseline: float | None
 
 
 def share(part: int | None, whole: int | None) -> float | None:
@@ -26,7 +35,7 @@ def share(part: int | None, whole: int | None) -> float | None:
     return round(part / whole, 4)
 
 
-def counted_response(scope: "Scope") -> list:
+def counted_response(scope: Scope) -> list:
     """A response that counts: not a test, of an active pin in the filters, answered in the window."""
     return [
         SurveyResponse.is_test == false(),
@@ -35,7 +44,7 @@ def counted_response(scope: "Scope") -> list:
     ]
 
 
-def named_before(scope: "Scope") -> dict[str, int]:
+def named_before(scope: Scope) -> dict[str, int]:
     """Respondents per Q1 answer."""
     query = (
         select(SurveyResponse.named_before, func.count())
@@ -47,7 +56,7 @@ def named_before(scope: "Scope") -> dict[str, int]:
     return counts
 
 
-def companies(scope: "Scope", respondents: int) -> list[dict]:
+def companies(scope: Scope, respondents: int) -> tuple[CompanyRow, ...]:
     """Per Twente Plaza company of the event: respondents who ticked it in Q2."""
     ticked = (
         select(known.c.company_id, func.count().label("knew"))
@@ -63,21 +72,13 @@ def companies(scope: "Scope", respondents: int) -> list[dict]:
         .where(Stand.event_id == scope.event.id, Stand.zone == TWENTE_PLAZA)
         .order_by(Stand.label)
     )
-    rows = []
-    for company_id, name, knew in scope.session.execute(query):
-        knew = int(knew or 0)
-        rows.append(
-            {
-                "company_id": company_id,
-                "company": name,
-                "respondents_knew": knew,
-                "share": share(knew, respondents),
-            }
-        )
-    return rows
+    return tuple(
+        CompanyRow(company_id, name, int(knew or 0), share(int(knew or 0), respondents))
+        for company_id, name, knew in scope.session.execute(query)
+    )
 
 
-def discovery(scope: "Scope") -> dict:
+def discovery(scope: Scope) -> Discovery:
     """Twente Plaza visits by respondents, and those at a company they did not know before."""
     query = (
         select(func.count(), func.sum(case((known.c.company_id.is_(None), 1), else_=0)))
@@ -98,42 +99,35 @@ def discovery(scope: "Scope") -> dict:
     )
     visits, unknown = scope.session.execute(query).one()
     visits, unknown = int(visits or 0), int(unknown or 0)
-    return {
-        "stand_visits_by_respondents": visits,
-        "by_respondents_who_did_not_know": unknown,
-        "rate": share(unknown, visits),
-    }
+    return Discovery(visits, unknown, share(unknown, visits))
 
 
-def headline(scope: "Scope", baseline: float) -> dict:
+def headline(scope: Scope, baseline: float) -> Headline:
     """Respondents per Q1 answer, and the share that could name none beside the baseline."""
     counts = named_before(scope)
     respondents = sum(counts.values())
     none_share = share(counts["0"], respondents)
-    return {
-        "counts": counts,
-        "respondents": respondents,
-        "named_none_share": none_share,
+    return Headline(
+        counts,
+        respondents,
+        none_share,
         # From the exact counts, so rounding the share first cannot shift the difference.
-        "difference_from_baseline": (
-            None if none_share is None else round(counts["0"] / respondents - baseline, 4)
-        ),
-    }
+        None if none_share is None else round(counts["0"] / respondents - baseline, 4),
+    )
 
 
-def awareness(scope: "Scope", baseline: float) -> dict:
+def awareness(scope: Scope, baseline: float) -> Awareness:
     """Q1's distribution beside the baseline, Q2 per company, and the discovery rate."""
     head = headline(scope, baseline)
-    respondents = head["respondents"]
-    return {
-        "respondents": respondents,
-        "named_before": [
-            {"answer": answer, "respondents": n, "share": share(n, respondents)}
-            for answer, n in head["counts"].items()
-        ],
-        "named_none_share": head["named_none_share"],
-        "baseline": baseline,
-        "difference_from_baseline": head["difference_from_baseline"],
-        "companies": companies(scope, respondents),
-        "discovery": discovery(scope),
-    }
+    respondents = head.respondents
+    return Awareness(
+        respondents=respondents,
+        named_before=tuple(
+            AnswerRow(answer, n, share(n, respondents)) for answer, n in head.counts.items()
+        ),
+        named_none_share=head.named_none_share,
+        baseline=baseline,
+        difference_from_baseline=head.difference_from_baseline,
+        companies=companies(scope, respondents),
+        discovery=discovery(scope),
+    )

@@ -9,15 +9,13 @@ periods without rows are skipped by seeking the next row.
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy import case, false, func, select, true
 
 from backend.models import Batch, Company, LandingVisit, OrphanScan, Pin, Scan, Stand, StandVisit
 from backend.models.types import DEVICE_CLASSES
-
-if TYPE_CHECKING:
-    from exports.funnel import Scope
+from exports.figures import DayRow, DeviceRow, Excluded, HourRow, StandRow
+from exports.scope import Scope
 
 # Orphan scans carry no event: without a window, count those within the fair's days ± this.
 ORPHAN_SLACK = timedelta(days=1)
@@ -41,14 +39,14 @@ class Scanning:
     pins_per_day: dict[date, int]
 
 
-def scanning(scope: "Scope") -> Scanning:
+def scanning(scope: Scope) -> Scanning:
     """Counted scans per hour, then distinct pins per local day of those hours."""
     hours = counted_hours(scope)
     days = sorted({day for hour in hours for day in _local_days(scope, hour)})
     return Scanning(hours, scanned_per_day(scope, days))
 
 
-def devices(scope: "Scope") -> list[dict]:
+def devices(scope: Scope) -> tuple[DeviceRow, ...]:
     """Counted scans and distinct pins per device class.
 
     One pass along ix_scans_counted (device_class, kind, pin_void, scanned_at,
@@ -61,13 +59,13 @@ def devices(scope: "Scope") -> list[dict]:
     )
     rows = {device: (int(n), int(p)) for device, n, p in scope.session.execute(query)}
     order = {device: index for index, device in enumerate(DEVICE_CLASSES)}
-    return [
-        {"device_class": device, "scans": rows[device][0], "pins": rows[device][1]}
+    return tuple(
+        DeviceRow(device, *rows[device])
         for device in sorted(rows, key=lambda d: (order.get(d, len(order)), d))
-    ]
+    )
 
 
-def counted_hours(scope: "Scope") -> list[Hour]:
+def counted_hours(scope: Scope) -> list[Hour]:
     """Counted scans per UTC hour that has any: one range of ix_scans_counted per hour.
 
     Grouping a million scans by an hour computed per row costs a sort of them
@@ -93,7 +91,7 @@ def counted_hours(scope: "Scope") -> list[Hour]:
     return hours
 
 
-def _hour_of_next_scan(scope: "Scope", moment: datetime | None) -> datetime | None:
+def _hour_of_next_scan(scope: Scope, moment: datetime | None) -> datetime | None:
     """The UTC hour of the first counted scan at or after ``moment`` (of any pin)."""
     after = [] if moment is None else [Scan.scanned_at >= moment]
     nexts = [
@@ -119,13 +117,13 @@ def _aware(value) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _local_days(scope: "Scope", hour: Hour) -> set[date]:
+def _local_days(scope: Scope, hour: Hour) -> set[date]:
     # An hour can straddle local midnight where the offset is not whole hours.
     last_minute = hour.start + timedelta(minutes=59)
     return {hour.start.astimezone(scope.zone).date(), last_minute.astimezone(scope.zone).date()}
 
 
-def scanned_per_day(scope: "Scope", days: list[date]) -> dict[date, int]:
+def scanned_per_day(scope: Scope, days: list[date]) -> dict[date, int]:
     """Distinct active pins with a counted scan on each day: one probe per pin and day.
 
     A probe is an index seek on scans(pin_id, scanned_at), so this costs pins x days
@@ -159,7 +157,7 @@ def scanned_per_day(scope: "Scope", days: list[date]) -> dict[date, int]:
     return {day: int(n or 0) for day, n in zip(probed, row, strict=True)}
 
 
-def uncounted_scans(scope: "Scope") -> dict:
+def uncounted_scans(scope: Scope) -> dict:
     """Bot, test and void-pin scans, orphan scans and void pins (docs/metrics.md)."""
     # Scans of active pins that do not count are few: two seeks into ix_scans_counted
     # (bots and tests; humans scanning a pin while it was void) instead of a pass.
@@ -200,7 +198,7 @@ def uncounted_scans(scope: "Scope") -> dict:
     }
 
 
-def orphan_scans(scope: "Scope") -> int:
+def orphan_scans(scope: Scope) -> int:
     """Orphan scans (any kind) in the window, or within the fair's days ± ORPHAN_SLACK."""
     event = scope.event
     since = scope.filters.since or scope.local_midnight(event.starts_on) - ORPHAN_SLACK
@@ -213,24 +211,21 @@ def orphan_scans(scope: "Scope") -> int:
     return int(scope.session.scalar(query) or 0)
 
 
-def excluded(scanning: Scanning, uncounted: dict) -> dict:
-    """The ``excluded`` figures, in their documented order."""
-    return {
-        "human_scans": sum(h.scans for h in scanning.hours),
-        "repeat_scans": sum(h.repeats for h in scanning.hours),
+def excluded(scanning: Scanning, uncounted: dict) -> Excluded:
+    """The ``excluded`` figures: counted scans and repeats, and the uncounted ones."""
+    return Excluded(
+        human_scans=sum(h.scans for h in scanning.hours),
+        repeat_scans=sum(h.repeats for h in scanning.hours),
         **uncounted,
-    }
+    )
 
 
-def hourly(scope: "Scope", scanning: Scanning) -> list[dict]:
+def hourly(scope: Scope, scanning: Scanning) -> tuple[HourRow, ...]:
     """Counted scans (repeats included) and distinct pins per hour with any, in local time."""
-    return [
-        {"hour": h.start.astimezone(scope.zone).isoformat(), "scans": h.scans, "pins": h.pins}
-        for h in scanning.hours
-    ]
+    return tuple(HourRow(h.start.astimezone(scope.zone), h.scans, h.pins) for h in scanning.hours)
 
 
-def daily(scope: "Scope", scanning: Scanning, landed: dict, visited: dict) -> list[dict]:
+def daily(scope: Scope, scanning: Scanning, landed: dict, visited: dict) -> tuple[DayRow, ...]:
     """Per local day with any activity: scans, distinct pins scanned, landed and at a stand."""
     scans: dict[date, int] = {}
     for hour in scanning.hours:
@@ -238,19 +233,18 @@ def daily(scope: "Scope", scanning: Scanning, landed: dict, visited: dict) -> li
         scans[day] = scans.get(day, 0) + hour.scans
     rows = []
     for day in sorted(set(scanning.pins_per_day) | set(landed) | set(visited)):
-        row = {
-            "day": day.isoformat(),
-            "scans": scans.get(day, 0),
-            "pins": scanning.pins_per_day.get(day, 0),
-            "landed": landed.get(day, 0),
-            "visited_stand": visited.get(day, 0),
-        }
-        if any(row[key] for key in ("scans", "pins", "landed", "visited_stand")):
-            rows.append(row)
-    return rows
+        figures = (
+            scans.get(day, 0),
+            scanning.pins_per_day.get(day, 0),
+            landed.get(day, 0),
+            visited.get(day, 0),
+        )
+        if any(figures):
+            rows.append(DayRow(day, *figures))
+    return tuple(rows)
 
 
-def landed_and_visited_per_day(scope: "Scope") -> tuple[dict, dict]:
+def landed_and_visited_per_day(scope: Scope) -> tuple[dict, dict]:
     """Distinct active pins per local day with a human landing visit, and with a stand visit."""
     landed = _per_local_day(
         scope, LandingVisit.visited_at, LandingVisit.pin_id, LandingVisit.kind == "human"
@@ -261,7 +255,7 @@ def landed_and_visited_per_day(scope: "Scope") -> tuple[dict, dict]:
     return landed, visited
 
 
-def _per_local_day(scope: "Scope", column, pin_column, condition) -> dict[date, int]:
+def _per_local_day(scope: Scope, column, pin_column, condition) -> dict[date, int]:
     """One range query per local day with any row, between that day's local midnights.
 
     The days are found by seeking the next row (an index on (condition's column,
@@ -285,7 +279,7 @@ def _per_local_day(scope: "Scope", column, pin_column, condition) -> dict[date, 
     return counts
 
 
-def stands(scope: "Scope") -> list[dict]:
+def stands(scope: Scope) -> tuple[StandRow, ...]:
     """Every stand of the event (all zones): distinct pins and registrations, self and staff."""
     visits = (
         select(
@@ -310,18 +304,7 @@ def stands(scope: "Scope") -> list[dict]:
         .where(Stand.event_id == scope.event.id)
         .order_by(Stand.label)
     )
-    return [
-        {
-            "stand_id": stand_id,
-            "label": label,
-            "company": company,
-            "zone": zone,
-            "pins": int(pins or 0),
-            "registrations": int(registrations or 0),
-            "self": int(by_self or 0),
-            "staff": int(by_staff or 0),
-        }
-        for stand_id, label, company, zone, pins, registrations, by_self, by_staff in (
-            scope.session.execute(query)
-        )
-    ]
+    return tuple(
+        StandRow(stand_id, label, company, zone, *(int(n or 0) for n in counts))
+        for stand_id, label, company, zone, *counts in scope.session.execute(query)
+    )

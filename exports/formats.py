@@ -1,7 +1,7 @@
 """The funnel's file formats: CSV (one table), XLSX (a sheet per table), JSON, and a ZIP of all.
 
-Each writer takes the figures from ``exports.funnel.funnel`` and returns bytes,
-so the API and the CLI serve the very same files.
+Each writer takes the figures (``exports.figures.Funnel``, exact or suppressed)
+and returns bytes, so the API and the CLI serve the very same files.
 """
 
 import csv
@@ -15,6 +15,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from exports.figures import Funnel
+from exports.schemas import FiltersOut, funnel_json
 from exports.tables import DEFAULT_TABLE, TABLES
 from qr.bundle import neutralise
 
@@ -22,7 +24,7 @@ METRICS_DOC = Path(__file__).resolve().parent.parent / "docs" / "metrics.md"
 PERCENT = "0.0%"
 
 
-def to_csv(figures: dict, table: str = DEFAULT_TABLE) -> bytes:
+def to_csv(figures: Funnel, table: str = DEFAULT_TABLE) -> bytes:
     """One table as CSV; cells that a spreadsheet would run as a formula are neutralised."""
     spec = TABLES[table]
     out = io.StringIO(newline="")
@@ -34,18 +36,19 @@ def to_csv(figures: dict, table: str = DEFAULT_TABLE) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def to_json(figures: dict) -> bytes:
-    return json.dumps(figures, ensure_ascii=False, indent=2).encode("utf-8")
+def to_json(figures: Funnel) -> bytes:
+    """The funnel as the API's JSON, indented."""
+    return json.dumps(funnel_json(figures), ensure_ascii=False, indent=2).encode("utf-8")
 
 
-def _about_rows(figures: dict, generated_at: datetime) -> list[list]:
-    filters = figures["filters"]
+def _about_rows(figures: Funnel, generated_at: datetime) -> list[list]:
+    filters = FiltersOut().dump(figures.filters)
     rows = [
         ["Speld funnel export", ""],
-        ["event", figures["event"]],
-        ["event name", figures.get("event_name", "")],
-        ["time zone", figures.get("timezone", "")],
-        ["definitions version", figures["definitions_version"]],
+        ["event", figures.event],
+        ["event name", figures.event_name],
+        ["time zone", figures.timezone],
+        ["definitions version", figures.definitions_version],
         ["generated at (UTC)", generated_at.strftime("%Y-%m-%d %H:%M:%S")],
         *[
             [f"filter: {key}", "" if value is None else str(value)]
@@ -60,11 +63,10 @@ def _about_rows(figures: dict, generated_at: datetime) -> list[list]:
     return rows
 
 
-def _suppression_note(figures: dict) -> str:
-    threshold = (figures.get("suppressed") or {}).get("threshold")
+def _suppression_note(figures: Funnel) -> str:
+    threshold, cells = figures.suppressed.threshold, figures.suppressed.cells
     if not threshold:
         return "exact counts"
-    cells = figures["suppressed"]["cells"]
     return f"counts from 1 to {threshold - 1} are left empty ({cells} cells)"
 
 
@@ -76,7 +78,7 @@ def _append(sheet, values: list) -> None:
             cell.data_type = "s"
 
 
-def to_xlsx(figures: dict, generated_at: datetime | None = None) -> bytes:
+def to_xlsx(figures: Funnel, generated_at: datetime | None = None) -> bytes:
     """A workbook: a sheet per table (header row, frozen panes, percentages) and an About sheet."""
     book = Workbook()
     book.remove(book.active)
@@ -109,7 +111,7 @@ def to_xlsx(figures: dict, generated_at: datetime | None = None) -> bytes:
     return out.getvalue()
 
 
-def to_zip(figures: dict, generated_at: datetime | None = None) -> bytes:
+def to_zip(figures: Funnel, generated_at: datetime | None = None) -> bytes:
     """Every table as CSV, the workbook, the JSON and the definitions, in one file."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -1,49 +1,63 @@
 """The funnel as named tables of rows: one registry that CSV, XLSX and ZIP all read.
 
-A column is (key, header, kind); kind ``pct`` is a share from 0 to 1 (a
-percentage cell in Excel), ``int`` a count, ``text`` anything else. ``None``
-is an empty cell: a share with no denominator, or a count suppressed as too
-small to publish.
+A column is (attribute, header, kind): the attribute of a row of
+``exports.figures`` (dotted for a nested one); kind ``pct`` is a share from 0
+to 1 (a percentage cell in Excel), ``int`` a count, ``text`` anything else
+(a date or hour is written in ISO 8601). ``None`` is an empty cell: a share
+with no denominator, or a count suppressed as too small to publish.
 """
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
+from operator import attrgetter
+
+from exports.figures import STAGES, AnswerRow, Funnel
 
 
 @dataclass(frozen=True)
 class Table:
     title: str
     columns: tuple[tuple[str, str, str], ...]
-    rows: Callable[[dict], Iterable[dict]]
+    rows: Callable[[Funnel], Iterable[object]]
 
     @property
     def headers(self) -> list[str]:
         return [header for _, header, _ in self.columns]
 
-    def values(self, figures: dict) -> Iterable[list]:
+    def values(self, figures: Funnel) -> Iterable[list]:
+        cells = [attrgetter(attribute) for attribute, _, _ in self.columns]
         for row in self.rows(figures):
-            yield [row.get(key) for key, _, _ in self.columns]
+            yield [_cell(cell(row)) for cell in cells]
 
 
-def _excluded(figures: dict) -> Iterable[dict]:
-    for key, value in figures["excluded"].items():
-        yield {"figure": key, "count": value}
+def _cell(value):
+    # date and datetime alike: the ISO form the JSON has, not str()'s space.
+    return value.isoformat() if isinstance(value, date) else value
 
 
-def _awareness(figures: dict) -> Iterable[dict]:
-    awareness = figures["awareness"]
-    yield from awareness["named_before"]
-    yield {"answer": "respondents", "respondents": awareness["respondents"]}
-    yield {"answer": "could name none (share)", "share": awareness["named_none_share"]}
-    yield {"answer": "2018 baseline (share)", "share": awareness["baseline"]}
-    yield {"answer": "difference from baseline", "share": awareness["difference_from_baseline"]}
-    yield {"answer": "discovery rate", "share": awareness["discovery"]["rate"]}
+@dataclass(frozen=True)
+class _Figure:
+    figure: str
+    count: int | None
 
 
-STAGE_COUNTS = tuple(
-    (stage, stage.replace("_", " "), "int")
-    for stage in ("issued", "scanned", "landed", "clicked", "visited_stand", "answered_survey")
-)
+def _excluded(figures: Funnel) -> Iterable[_Figure]:
+    for key, value in figures.excluded.items():
+        yield _Figure(key, value)
+
+
+def _awareness(figures: Funnel) -> Iterable[AnswerRow]:
+    awareness = figures.awareness
+    yield from awareness.named_before
+    yield AnswerRow("respondents", awareness.respondents, None)
+    yield AnswerRow("could name none (share)", None, awareness.named_none_share)
+    yield AnswerRow("2018 baseline (share)", None, awareness.baseline)
+    yield AnswerRow("difference from baseline", None, awareness.difference_from_baseline)
+    yield AnswerRow("discovery rate", None, awareness.discovery.rate)
+
+
+STAGE_COUNTS = tuple((f"reached.{stage}", stage.replace("_", " "), "int") for stage in STAGES)
 
 TABLES: dict[str, Table] = {
     "funnel": Table(
@@ -54,7 +68,7 @@ TABLES: dict[str, Table] = {
             ("from_previous", "from previous stage", "pct"),
             ("from_issued", "from issued", "pct"),
         ),
-        lambda f: f["stages"],
+        lambda f: f.stages,
     ),
     "excluded": Table(
         "Excluded",
@@ -64,12 +78,12 @@ TABLES: dict[str, Table] = {
     "channels": Table(
         "Channels",
         (("channel", "channel", "text"), *STAGE_COUNTS),
-        lambda f: f["breakdowns"]["channels"],
+        lambda f: f.breakdowns.channels,
     ),
     "hourly": Table(
         "Hourly",
         (("hour", "hour (event time)", "text"), ("scans", "scans", "int"), ("pins", "pins", "int")),
-        lambda f: f["breakdowns"]["hourly"],
+        lambda f: f.breakdowns.hourly,
     ),
     "daily": Table(
         "Daily",
@@ -80,7 +94,7 @@ TABLES: dict[str, Table] = {
             ("landed", "landed", "int"),
             ("visited_stand", "visited a stand", "int"),
         ),
-        lambda f: f["breakdowns"]["daily"],
+        lambda f: f.breakdowns.daily,
     ),
     "stands": Table(
         "Stands",
@@ -90,15 +104,15 @@ TABLES: dict[str, Table] = {
             ("zone", "zone", "text"),
             ("pins", "pins", "int"),
             ("registrations", "registrations", "int"),
-            ("self", "self", "int"),
-            ("staff", "staff", "int"),
+            ("by_self", "self", "int"),
+            ("by_staff", "staff", "int"),
         ),
-        lambda f: f["breakdowns"]["stands"],
+        lambda f: f.breakdowns.stands,
     ),
     "devices": Table(
         "Devices",
         (("device_class", "device", "text"), ("scans", "scans", "int"), ("pins", "pins", "int")),
-        lambda f: f["breakdowns"]["devices"],
+        lambda f: f.breakdowns.devices,
     ),
     "awareness": Table(
         "Awareness",
@@ -116,7 +130,7 @@ TABLES: dict[str, Table] = {
             ("respondents_knew", "respondents who knew it before", "int"),
             ("share", "share of respondents", "pct"),
         ),
-        lambda f: f["awareness"]["companies"],
+        lambda f: f.awareness.companies,
     ),
 }
 DEFAULT_TABLE = "funnel"

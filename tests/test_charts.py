@@ -1,23 +1,33 @@
 """The dashboard's SVG charts: well-formed, carrying the figures, escaped, calm about no data."""
 
 import xml.etree.ElementTree as ET
+from dataclasses import replace
+from datetime import datetime
+from types import SimpleNamespace as Row
 
 import pytest
 
 from backend.pages import charts
+from exports.figures import HourRow, StageRow
 
 STAGES = [
-    {"stage": "issued", "pins": 1200, "from_previous": None, "from_issued": 1.0},
-    {"stage": "scanned", "pins": 840, "from_previous": 0.7, "from_issued": 0.7},
-    {"stage": "landed", "pins": 800, "from_previous": 0.952, "from_issued": 0.667},
-    {"stage": "clicked", "pins": 300, "from_previous": 0.375, "from_issued": 0.25},
-    {"stage": "visited_stand", "pins": 410, "from_previous": 1.367, "from_issued": 0.342},
-    {"stage": "answered_survey", "pins": 0, "from_previous": 0.0, "from_issued": 0.0},
+    StageRow("issued", 1200, None, 1.0),
+    StageRow("scanned", 840, 0.7, 0.7),
+    StageRow("landed", 800, 0.952, 0.667),
+    StageRow("clicked", 300, 0.375, 0.25),
+    StageRow("visited_stand", 410, 1.367, 0.342),
+    StageRow("answered_survey", 0, 0.0, 0.0),
 ]
+
+
+def hour(text: str, scans: int | None, pins: int | None) -> HourRow:
+    return HourRow(datetime.fromisoformat(text), scans, pins)
+
+
 HOURLY = [
-    {"hour": "2026-02-18T10:00:00+01:00", "scans": 12, "pins": 11},
-    {"hour": "2026-02-18T13:00:00+01:00", "scans": 40, "pins": 35},
-    {"hour": "2026-02-19T11:00:00+01:00", "scans": 7, "pins": 7},
+    hour("2026-02-18T10:00:00+01:00", 12, 11),
+    hour("2026-02-18T13:00:00+01:00", 40, 35),
+    hour("2026-02-19T11:00:00+01:00", 7, 7),
 ]
 EVIL = '<b>"A&B"</b>'
 
@@ -39,10 +49,10 @@ def test_funnel_chart_shows_each_stage_count_and_share_of_issued():
     root = parse(charts.funnel_chart(STAGES, lang="en"))
     shown = texts(root)
     for stage in STAGES:
-        assert charts.count(stage["pins"]) in shown
+        assert charts.count(stage.pins) in shown
     assert "1\u00a0200" in shown and "70.0%" in shown and "25.0%" in shown
     values = [int(t.get("data-value")) for t in root.iter("text") if t.get("data-value")]
-    assert values == [s["pins"] for s in STAGES]
+    assert values == [s.pins for s in STAGES]
     widths = [float(r.get("width")) for r in root.iter("rect")]
     assert widths[0] == max(widths) and widths[-1] == 0
 
@@ -54,13 +64,13 @@ def test_funnel_chart_speaks_dutch_with_a_decimal_comma():
 
 
 def test_funnel_of_an_edition_without_pins_divides_by_nothing():
-    empty = [dict(s, pins=0, from_previous=None, from_issued=None) for s in STAGES]
+    empty = [replace(s, pins=0, from_previous=None, from_issued=None) for s in STAGES]
     shown = texts(parse(charts.funnel_chart(empty)))
     assert shown.count("0") == len(STAGES) and charts.DASH in shown
 
 
 def test_suppressed_counts_get_a_mark_and_no_bar():
-    rows = [dict(s, pins=None) if s["stage"] == "clicked" else s for s in STAGES]
+    rows = [replace(s, pins=None) if s.stage == "clicked" else s for s in STAGES]
     root = parse(charts.funnel_chart(rows))
     marked = [t for t in root.iter("text") if t.get("data-suppressed")]
     assert [t.text for t in marked] == ["suppressed"]
@@ -69,13 +79,11 @@ def test_suppressed_counts_get_a_mark_and_no_bar():
 
 def test_bar_chart_escapes_company_names_and_sorts_largest_first():
     stands = [
-        {"label": "TP-01", "company": EVIL, "pins": 3},
-        {"label": "TP-02", "company": "Kiemt & Co", "pins": 9},
-        {"label": "TP-03", "company": "Small", "pins": None},
+        Row(label="TP-01", company=EVIL, pins=3),
+        Row(label="TP-02", company="Kiemt & Co", pins=9),
+        Row(label="TP-03", company="Small", pins=None),
     ]
-    svg = charts.bar_chart(
-        stands, lambda s: f"{s['label']} {s['company']}", "pins", "Stands", sort=True
-    )
+    svg = charts.bar_chart(stands, lambda s: f"{s.label} {s.company}", "pins", "Stands", sort=True)
     assert "<b>" not in svg and "&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt;" in svg
     root = parse(svg)
     labels = [g.get("data-key") for g in root.iter("g")]
@@ -86,7 +94,7 @@ def test_bar_chart_escapes_company_names_and_sorts_largest_first():
 def test_titles_and_labels_are_escaped_everywhere():
     for svg in (
         charts.funnel_chart(STAGES, {"issued": EVIL}, EVIL),
-        charts.bar_chart([{"name": EVIL, "n": 1}], "name", "n", EVIL),
+        charts.bar_chart([Row(name=EVIL, n=1)], "name", "n", EVIL),
         charts.timeline_chart(HOURLY, EVIL),
         charts.baseline_chart(0.2, 0.35, EVIL),
     ):
@@ -95,7 +103,7 @@ def test_titles_and_labels_are_escaped_everywhere():
 
 
 def test_control_characters_in_a_name_do_not_break_the_xml():
-    parse(charts.bar_chart([{"name": "Bad\x00\x1bName", "n": 2}], "name", "n", "Stands"))
+    parse(charts.bar_chart([Row(name="Bad\x00\x1bName", n=2)], "name", "n", "Stands"))
 
 
 def test_timeline_has_a_bar_per_local_hour_filled_gaps_and_a_day_separator():
@@ -110,7 +118,7 @@ def test_timeline_has_a_bar_per_local_hour_filled_gaps_and_a_day_separator():
 
 
 def test_timeline_reads_hours_in_the_event_zone_as_written():
-    summer = [{"hour": "2026-06-01T23:00:00+02:00", "scans": 1, "pins": 1}]
+    summer = [hour("2026-06-01T23:00:00+02:00", 1, 1)]
     root = parse(charts.timeline_chart(summer, lang="nl"))
     assert [t.text for t in root.iter("text") if t.get("data-day")] == ["ma 1 jun"]
     assert "23" in texts(root)
@@ -143,7 +151,7 @@ def test_charts_of_nothing_say_there_is_no_data_yet(svg):
 
 
 def test_suppressed_hour_gets_a_dash():
-    hourly = [dict(HOURLY[0], scans=None), HOURLY[1]]
+    hourly = [replace(HOURLY[0], scans=None), HOURLY[1]]
     root = parse(charts.timeline_chart(hourly))
     assert [t.text for t in root.iter("text") if t.get("data-suppressed")] == [charts.DASH]
 

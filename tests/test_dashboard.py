@@ -17,7 +17,8 @@ from backend.models import ApiToken, Scan
 from backend.models.types import utcnow
 from backend.services import journey, scans, stamps, survey, tokens
 from backend.services.scans import Visitor
-from exports.funnel import Filters, funnel
+from exports.scope import Filters
+from tests.test_funnel import read_funnel
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 WINDOW = timedelta(minutes=30)
@@ -99,7 +100,7 @@ def test_viewer_token_signs_in_and_the_session_keeps_only_role_and_id(client, ma
 
 def test_dashboard_shows_the_funnel_figures(viewer, fair):
     html = page(viewer, f"/dashboard/{fair.slug}")
-    figures = funnel(fair, Filters())
+    figures = read_funnel(fair, Filters())
     for stage in figures["stages"]:
         assert row(html, "stage", stage["stage"])[0] == str(stage["pins"])
     assert [s["pins"] for s in figures["stages"]][:3] == [8, 8, 8]
@@ -255,6 +256,53 @@ def test_bad_filters_get_a_friendly_page_not_an_error(viewer, fair, query):
     assert 400 <= response.status_code < 500
     assert 'data-testid="filter-problem"' in html and "Dit filter klopt niet" in html
     assert '<form class="filters"' in html
+
+
+REFUSED_BY_BOTH = [
+    "since=yesterday",
+    "until=2026-02-30",
+    "since=2026-02-19&until=2026-02-18",
+    "since=" + "2" * 41,
+    "since=%00",
+    "since=%202026-02-18",
+    "batch=abc",
+    "batch=0",
+    "batch=99999999999",
+    "batch=999999",
+    "batch=%C2%B2",
+    "channel=UT%20desk",
+    "channel=%20roc",
+    "channel=" + "a" * 41,
+    "chanel=roc",
+    "colour=blue",
+]
+ACCEPTED_BY_BOTH = [
+    "",
+    "channel=roc",
+    "channel=&batch=&since=&until=",
+    "since=2026-02-18",
+    "until=2026-02-19T12:00",
+    "since=2026-02-18T10:00%2B01:00&until=2026-02-19",
+    "channel=roc&channel=Not%20A%20Slug",
+]
+
+
+@pytest.mark.parametrize("query", REFUSED_BY_BOTH)
+def test_the_dashboard_refuses_the_filters_the_api_refuses(client, auth, viewer, fair, query):
+    api = client.get(f"/api/v1/events/{fair.slug}/funnel?{query}", headers=auth("viewer"))
+    response = viewer.get(f"/dashboard/{fair.slug}?{query}")
+    assert 400 <= api.status_code < 500 and api.json["error"]["code"]
+    assert response.status_code == api.status_code
+    assert 'data-testid="filter-problem"' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query", ACCEPTED_BY_BOTH)
+def test_the_dashboard_accepts_the_filters_the_api_accepts(client, auth, viewer, fair, query):
+    api = client.get(f"/api/v1/events/{fair.slug}/funnel?{query}", headers=auth("viewer"))
+    assert api.status_code == 200
+    html = page(viewer, f"/dashboard/{fair.slug}?{query}")
+    for stage in api.json["stages"]:
+        assert row(html, "stage", stage["stage"])[0] == str(stage["pins"])
 
 
 def test_a_batch_of_another_event_is_a_filter_problem(viewer, make, fair):

@@ -5,7 +5,9 @@ from playwright.sync_api import expect
 
 from backend.pages.charts import percent
 from backend.services.simulation import simulate
-from exports.funnel import SUPPRESS_BELOW, Filters, funnel
+from exports.scope import Filters
+from exports.suppression import SUPPRESS_BELOW
+from tests.test_funnel import read_funnel
 
 LAPTOP = {"width": 1366, "height": 900}
 A4_POINTS = (595.3, 841.9)
@@ -28,7 +30,7 @@ def test_dashboard_on_a_laptop_shows_the_funnels_figures_and_prints(
     assert token not in page.url and token not in page.content()
     assert page.get_attribute("html", "lang") == "nl"
 
-    figures = funnel(event, Filters(), suppress_below=SUPPRESS_BELOW)
+    figures = read_funnel(event, Filters(), suppress_below=SUPPRESS_BELOW)
     expected = {s["stage"]: s["pins"] for s in figures["stages"]}
     assert expected["scanned"] > 0 and expected["visited_stand"] > 0
     table = {

@@ -5,19 +5,41 @@ Every expected number is counted by hand in the comments of ``fair`` below
 """
 
 import json
+from dataclasses import FrozenInstanceError
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from backend.extensions import db
 from backend.services import journey, pins, scans, stamps, survey
 from backend.services.scans import Visitor
-from exports.funnel import BASELINE_2018, DEFINITIONS_VERSION, Filters, compare, funnel
+from exports.figures import DEFINITIONS_VERSION
+from exports.figures import STAGES as STAGE_NAMES
+from exports.funnel import BASELINE_2018, compare, funnel
+from exports.schemas import comparison_json, funnel_json
+from exports.scope import NO_FILTERS, Filters
+from exports.suppression import suppress, suppress_comparison
+from exports.tables import TABLES
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 BOT = Visitor("bot", "bot", None, "bot-hash")
 ORGANISER = Visitor("test", "desktop", "Linux", "organiser-hash")
+
+
+def read_funnel(event, filters: Filters = NO_FILTERS, suppress_below: int | None = None) -> dict:
+    """The funnel as a user reads it: the API's JSON, exact or with small counts suppressed."""
+    figures = funnel(db.session, event, filters)
+    return funnel_json(figures if suppress_below is None else suppress(figures, suppress_below))
+
+
+def read_compare(events, filters: Filters = NO_FILTERS, suppress_below: int | None = None) -> dict:
+    """A comparison as a user reads it: the API's JSON."""
+    comparison = compare(db.session, events, filters)
+    if suppress_below is not None:
+        comparison = suppress_comparison(comparison, suppress_below)
+    return comparison_json(comparison)
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:
@@ -242,7 +264,7 @@ def company_rows(fair, counts: list) -> list[dict]:
 
 
 def test_stages_count_distinct_active_pins_each_on_its_own(fair):
-    figures = funnel(fair.event)
+    figures = read_funnel(fair.event)
     assert figures["event"] == "fair-2026" and figures["event_name"] == "Fair 2026"
     assert figures["timezone"] == "Europe/Amsterdam"
     assert figures["definitions_version"] == DEFINITIONS_VERSION == "1"
@@ -252,29 +274,29 @@ def test_stages_count_distinct_active_pins_each_on_its_own(fair):
 
 
 def test_bots_repeats_tests_void_pins_and_orphans_are_reported_beside_the_stages(fair):
-    assert funnel(fair.event)["excluded"] == EXCLUDED
+    assert read_funnel(fair.event)["excluded"] == EXCLUDED
 
 
 def test_channels_split_every_stage(fair):
-    assert funnel(fair.event)["breakdowns"]["channels"] == CHANNELS
+    assert read_funnel(fair.event)["breakdowns"]["channels"] == CHANNELS
 
 
 def test_hours_and_days_are_those_of_the_event_time_zone(fair):
-    breakdowns = funnel(fair.event)["breakdowns"]
+    breakdowns = read_funnel(fair.event)["breakdowns"]
     assert breakdowns["hourly"] == HOURLY
     assert breakdowns["daily"] == DAILY
 
 
 def test_stands_count_pins_and_registrations_by_method(fair):
-    assert funnel(fair.event)["breakdowns"]["stands"] == stand_rows(fair, STANDS)
+    assert read_funnel(fair.event)["breakdowns"]["stands"] == stand_rows(fair, STANDS)
 
 
 def test_devices_count_scans_and_pins(fair):
-    assert funnel(fair.event)["breakdowns"]["devices"] == DEVICES
+    assert read_funnel(fair.event)["breakdowns"]["devices"] == DEVICES
 
 
 def test_awareness_counts_the_latest_answers_beside_the_baseline(fair):
-    awareness = funnel(fair.event)["awareness"]
+    awareness = read_funnel(fair.event)["awareness"]
     assert awareness["respondents"] == RESPONDENTS
     assert awareness["named_before"] == NAMED_BEFORE
     assert awareness["named_none_share"] == NAMED_NONE_SHARE
@@ -284,17 +306,17 @@ def test_awareness_counts_the_latest_answers_beside_the_baseline(fair):
 
 
 def test_discovery_counts_plaza_visits_to_companies_unknown_before(fair):
-    assert funnel(fair.event)["awareness"]["discovery"] == DISCOVERY
+    assert read_funnel(fair.event)["awareness"]["discovery"] == DISCOVERY
 
 
 def test_figures_are_plain_json(fair):
-    figures = funnel(fair.event, Filters(since=at(18, 0)), suppress_below=5)
+    figures = read_funnel(fair.event, Filters(since=at(18, 0)), suppress_below=5)
     assert json.loads(json.dumps(figures)) == figures
     assert figures["filters"]["since"] == "2026-02-18T00:00:00+01:00"
 
 
 def test_channel_filter_narrows_every_figure_but_orphans(fair):
-    figures = funnel(fair.event, Filters(channel="roc"))
+    figures = read_funnel(fair.event, Filters(channel="roc"))
     assert figures["filters"]["channel"] == "roc"
     assert stages(figures) == [
         ("issued", 3, None, 1.0),
@@ -342,7 +364,7 @@ def test_channel_filter_narrows_every_figure_but_orphans(fair):
 
 
 def test_batch_filter_keeps_one_print_run(fair):
-    figures = funnel(fair.event, Filters(batch_id=fair.batches.ut2.id))  # e, and f (void)
+    figures = read_funnel(fair.event, Filters(batch_id=fair.batches.ut2.id))  # e, and f (void)
     assert stages(figures) == [
         ("issued", 1, None, 1.0),
         ("scanned", 1, 1.0, 1.0),
@@ -375,7 +397,7 @@ def test_batch_filter_keeps_one_print_run(fair):
 
 def test_time_window_includes_since_and_excludes_until(fair):
     window = Filters(since=at(19, 0), until=at(19, 12))
-    figures = funnel(fair.event, window)
+    figures = read_funnel(fair.event, window)
     assert figures["filters"]["until"] == "2026-02-19T12:00:00+01:00"
     assert stages(figures) == [
         ("issued", 7, None, 1.0),  # the window does not apply to issued
@@ -427,8 +449,8 @@ def test_time_window_includes_since_and_excludes_until(fair):
 
 
 def test_viewers_get_small_counts_blanked_organisers_exact(fair):
-    organiser = funnel(fair.event)
-    viewer = funnel(fair.event, suppress_below=5)
+    organiser = read_funnel(fair.event)
+    viewer = read_funnel(fair.event, suppress_below=5)
     roc = next(row for row in organiser["breakdowns"]["channels"] if row["channel"] == "roc")
     assert roc["issued"] == 3
     # Every channel count is from 1 to 4: 2 x 6 cells, and the 3 companies' counts.
@@ -443,7 +465,7 @@ def test_viewers_get_small_counts_blanked_organisers_exact(fair):
 
 
 def test_only_counts_below_the_threshold_are_blanked_and_zero_is_shown(fair):
-    figures = funnel(fair.event, Filters(since=at(19, 0), until=at(19, 12)), suppress_below=3)
+    figures = read_funnel(fair.event, Filters(since=at(19, 0), until=at(19, 12)), suppress_below=3)
     assert figures["breakdowns"]["channels"] == [
         {"channel": "roc", "issued": 3, "scanned": None, "landed": None, "clicked": None,
          "visited_stand": None, "answered_survey": 0},
@@ -458,9 +480,9 @@ def test_only_counts_below_the_threshold_are_blanked_and_zero_is_shown(fair):
 
 
 def test_compare_puts_editions_side_by_side_oldest_first(fair):
-    result = compare([fair.event, fair.old])
+    result = read_compare([fair.event, fair.old])
     assert result["definitions_version"] == "1"
-    assert result["filters"] == Filters().as_json()
+    assert result["filters"] == {"channel": None, "batch_id": None, "since": None, "until": None}
     assert result["editions"] == [
         {
             "event": "fair-2025",
@@ -498,7 +520,7 @@ def test_compare_puts_editions_side_by_side_oldest_first(fair):
 
 
 def test_compare_applies_the_filters_to_each_edition(fair):
-    editions = compare([fair.event, fair.old], Filters(channel="roc"))["editions"]
+    editions = read_compare([fair.event, fair.old], Filters(channel="roc"))["editions"]
     assert [(e["event"], e["issued"], e["scanned"]) for e in editions] == [
         ("fair-2025", 0, 0),
         ("fair-2026", 3, 3),
@@ -507,7 +529,7 @@ def test_compare_applies_the_filters_to_each_edition(fair):
 
 
 def test_an_event_without_pins_has_zeros_and_no_ratios(make):
-    figures = funnel(make.event())
+    figures = read_funnel(make.event())
     assert stages(figures) == [
         (stage, 0, None, None)
         for stage in ("issued", "scanned", "landed", "clicked", "visited_stand", "answered_survey")
@@ -540,7 +562,7 @@ def test_the_night_summer_time_ends_has_two_local_hours_two(make):
     for n, (code, moment) in enumerate(zip(codes, moments, strict=True)):
         scan(code, student(f"dst-{n}"), moment)
         journey.visit_landing(code, student(f"dst-{n}"), moment + timedelta(minutes=1))
-    breakdowns = funnel(event)["breakdowns"]
+    breakdowns = read_funnel(event)["breakdowns"]
     assert [(h["hour"], h["scans"]) for h in breakdowns["hourly"]] == [
         ("2026-10-24T23:00:00+02:00", 1),
         ("2026-10-25T02:00:00+02:00", 1),
@@ -559,7 +581,7 @@ def test_a_pin_scanned_again_a_year_later_adds_that_hour_and_day_only(make):
     scan(code, student("keeper"), datetime(2026, 2, 18, 10, 15, tzinfo=AMSTERDAM))
     journey.visit_landing(code, student("keeper"), datetime(2026, 2, 18, 10, 16, tzinfo=AMSTERDAM))
     scan(code, student("keeper"), datetime(2027, 2, 17, 9, 5, tzinfo=AMSTERDAM))
-    breakdowns = funnel(event)["breakdowns"]
+    breakdowns = read_funnel(event)["breakdowns"]
     assert breakdowns["hourly"] == [
         {"hour": "2026-02-18T10:00:00+01:00", "scans": 1, "pins": 1},
         {"hour": "2027-02-17T09:00:00+01:00", "scans": 1, "pins": 1},
@@ -573,3 +595,42 @@ def test_a_pin_scanned_again_a_year_later_adds_that_hour_and_day_only(make):
 def test_filters_refuse_naive_moments():
     with pytest.raises(ValueError, match="timezone-aware"):
         Filters(since=datetime(2026, 2, 18))
+
+
+def test_suppression_returns_new_figures_and_leaves_the_exact_ones_alone(fair):
+    exact = funnel(db.session, fair.event)
+    before = funnel_json(exact)
+    viewer = suppress(exact, 5)
+    assert viewer is not exact and funnel_json(exact) == before
+    assert exact.breakdowns.channels[0].reached.issued == 3  # roc, exact
+    assert viewer.breakdowns.channels[0].reached.issued is None
+    assert (viewer.suppressed.threshold, viewer.suppressed.cells) == (5, 15)
+    assert (exact.suppressed.threshold, exact.suppressed.cells) == (None, 0)
+    assert viewer.stages == exact.stages and viewer.excluded == exact.excluded
+    assert funnel_json(suppress(exact, None)) == before
+
+
+def test_the_figures_are_frozen(fair):
+    figures = funnel(db.session, fair.event)
+    with pytest.raises(FrozenInstanceError):
+        figures.stages[0].pins = 0
+    with pytest.raises(FrozenInstanceError):
+        figures.breakdowns.channels[0].reached.issued = 0
+    assert isinstance(figures.breakdowns.channels, tuple)
+
+
+def test_the_stages_keep_one_order_in_the_rows_the_json_and_the_tables(fair):
+    figures = funnel(db.session, fair.event)
+    assert STAGE_NAMES == (
+        "issued",
+        "scanned",
+        "landed",
+        "clicked",
+        "visited_stand",
+        "answered_survey",
+    )
+    assert tuple(row.stage for row in figures.stages) == STAGE_NAMES
+    channel = funnel_json(figures)["breakdowns"]["channels"][0]
+    assert tuple(channel)[1:] == STAGE_NAMES
+    headers = TABLES["channels"].headers[1:]
+    assert headers == [stage.replace("_", " ") for stage in STAGE_NAMES]

@@ -29,3 +29,22 @@ def test_openapi_document_is_valid_and_complete(client, app):
     assert documented == _served_routes(app)
     assert len(documented) >= 12
     assert "bearerAuth" in spec["components"]["securitySchemes"]
+
+
+def test_the_funnel_and_the_comparison_are_described_like_every_resource(client):
+    spec = client.get("/api/v1/openapi.json").json
+    schemas = spec["components"]["schemas"]
+
+    def response(path: str) -> dict:
+        ok = spec["paths"][path]["get"]["responses"]["200"]
+        ref = ok["content"]["application/json"]["schema"]["$ref"]
+        return schemas[ref.rsplit("/", 1)[1]]
+
+    funnel = response("/api/v1/events/{slug}/funnel")
+    assert set(funnel["properties"]) >= {"stages", "excluded", "breakdowns", "awareness"}
+    stages = ("issued", "scanned", "landed", "clicked", "visited_stand", "answered_survey")
+    channel = schemas["ChannelOut"]["properties"]
+    assert all(channel[stage]["nullable"] for stage in stages)
+    compare = response("/api/v1/funnel/compare")
+    edition = compare["properties"]["editions"]["items"]["$ref"].rsplit("/", 1)[1]
+    assert set(stages) <= set(schemas[edition]["properties"])

@@ -4,21 +4,24 @@ import io
 
 from flask import g, send_file
 from flask.views import MethodView
-from marshmallow import fields, validate
+from marshmallow import fields, pre_load, validate
 
 from backend.api.base import Blueprint, Schema
 from backend.api.schemas import SLUG
 from backend.auth import BEARER_DOC, ORGANISER, VIEWER, require_role
 from backend.services.reports import compare_figures, event_figures
 from exports.formats import FORMATS, to_csv
+from exports.schemas import ComparisonOut, FunnelOut
 from exports.tables import DEFAULT_TABLE, TABLES
 
 blp = Blueprint("funnel", __name__, description="Funnel figures and exports")
 
 
 class FunnelQuery(Schema):
+    """The funnel's filters, for the API and the dashboard alike (one rule, one place)."""
+
     channel = fields.String(validate=[validate.Length(max=40), SLUG])
-    batch = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    batch_id = fields.Integer(data_key="batch", validate=validate.Range(min=1, max=2**31 - 1))
     since = fields.String(
         validate=validate.Length(max=40), metadata={"description": "date or date-time, event time"}
     )
@@ -26,6 +29,11 @@ class FunnelQuery(Schema):
         validate=validate.Length(max=40),
         metadata={"description": "date (inclusive) or date-time (exclusive)"},
     )
+
+    @pre_load
+    def _empty_is_no_filter(self, data, **_):
+        # An HTML form sends the fields left empty (``?channel=&batch=``): no filter, not a typo.
+        return {key: value for key, value in data.items() if value != ""}
 
 
 class CsvQuery(FunnelQuery):
@@ -36,11 +44,8 @@ class CompareQuery(Schema):
     events = fields.String(required=True, validate=validate.Length(min=1, max=1000))
 
 
-def _figures(slug: str, args: dict) -> dict:
-    filters = {key: args[key] for key in ("channel", "since", "until") if key in args}
-    if "batch" in args:
-        filters["batch_id"] = args["batch"]
-    return event_figures(slug, exact=g.token.role == ORGANISER, **filters)
+def _figures(slug: str, args: dict):
+    return event_figures(slug, exact=g.token.role == ORGANISER, **args)
 
 
 def _file(body: bytes, kind: str, name: str):
@@ -53,7 +58,7 @@ def _file(body: bytes, kind: str, name: str):
 class Funnel(MethodView):
     @require_role(ORGANISER, VIEWER)
     @blp.arguments(FunnelQuery, location="query")
-    @blp.response(200)
+    @blp.response(200, FunnelOut)
     @blp.doc(**BEARER_DOC)
     def get(self, args, slug):
         """Stages, excluded counts, breakdowns and awareness; viewers get small counts suppressed."""
@@ -98,7 +103,7 @@ class FunnelZip(MethodView):
 class FunnelCompare(MethodView):
     @require_role(ORGANISER, VIEWER)
     @blp.arguments(CompareQuery, location="query")
-    @blp.response(200)
+    @blp.response(200, ComparisonOut)
     @blp.doc(**BEARER_DOC)
     def get(self, args):
         """Headline figures of several editions side by side: ``?events=bdt-2026,bdt-2027``."""

@@ -10,9 +10,10 @@ publish; it gets a mark, never a bar, and no scale ever divides by zero.
 import html
 import re
 from collections.abc import Callable, Sequence
-from datetime import datetime
 
 from markupsafe import Markup
+
+from exports.figures import HourRow, StageRow
 
 WIDTH = 720
 BRAND, MUTED, LINE, PALE = "#0b4f8a", "#5a6570", "#d5dbe0", "#9aa5b1"
@@ -158,7 +159,7 @@ def _horizontal(rows: list[dict], title: str, words: dict, label_width: int = 20
 
 
 def funnel_chart(
-    stages: Sequence[dict], labels: dict | None = None, title: str = "Funnel", lang: str = "en"
+    stages: Sequence[StageRow], labels: dict | None = None, title: str = "Funnel", lang: str = "en"
 ) -> Markup:
     """One bar per stage: distinct pins, and on the right the share of issued pins."""
     words = WORDS[lang]
@@ -167,10 +168,10 @@ def funnel_chart(
     labels = labels or {}
     rows = [
         {
-            "key": s["stage"],
-            "label": labels.get(s["stage"], s["stage"].replace("_", " ")),
-            "value": s["pins"],
-            "aside": percent(s.get("from_issued"), lang),
+            "key": s.stage,
+            "label": labels.get(s.stage, s.stage.replace("_", " ")),
+            "value": s.pins,
+            "aside": percent(s.from_issued, lang),
         }
         for s in stages
     ]
@@ -178,28 +179,30 @@ def funnel_chart(
 
 
 def bar_chart(
-    rows: Sequence[dict],
-    label_key: str | Callable[[dict], str],
+    rows: Sequence[object],
+    label_key: str | Callable[[object], str],
     value_key: str,
     title: str,
     aside: Callable[[dict], str | None] | None = None,
     sort: bool = False,
     lang: str = "en",
 ) -> Markup:
-    """Horizontal bars of ``row[value_key]`` per row; ``sort`` puts the largest first."""
+    """Horizontal bars of the rows' attribute ``value_key``; ``sort`` puts the largest first."""
     words = WORDS[lang]
     if not rows:
         return _empty(title, words["empty"])
-    label = label_key if callable(label_key) else (lambda row: str(row[label_key]))
+    label = label_key if callable(label_key) else (lambda row: str(getattr(row, label_key)))
+
+    def value(row) -> int | None:
+        return getattr(row, value_key)
+
     if sort:
-        rows = sorted(
-            rows, key=lambda r: -1 if r[value_key] is None else r[value_key], reverse=True
-        )
+        rows = sorted(rows, key=lambda r: -1 if value(r) is None else value(r), reverse=True)
     bars = [
         {
             "key": label(row),
             "label": label(row),
-            "value": row[value_key],
+            "value": value(row),
             "aside": aside(row) if aside else None,
         }
         for row in rows
@@ -207,7 +210,7 @@ def bar_chart(
     return _horizontal(bars, title, words, label_width=250)
 
 
-def _slots(hourly: Sequence[dict]) -> list[tuple]:
+def _slots(hourly: Sequence[HourRow]) -> list[tuple]:
     """(day, hour, scans) per hour, each day filled from its first to its last hour with scans.
 
     Hours are already local to the event (they carry its UTC offset), so the
@@ -215,8 +218,7 @@ def _slots(hourly: Sequence[dict]) -> list[tuple]:
     """
     by_day: dict = {}
     for row in hourly:
-        moment = datetime.fromisoformat(row["hour"])
-        by_day.setdefault(moment.date(), {})[moment.hour] = row.get("scans")
+        by_day.setdefault(row.hour.date(), {})[row.hour.hour] = row.scans
     slots = []
     for day, hours in by_day.items():
         for hour in range(min(hours), max(hours) + 1):
@@ -225,7 +227,7 @@ def _slots(hourly: Sequence[dict]) -> list[tuple]:
 
 
 def timeline_chart(
-    hourly: Sequence[dict], title: str = "Scans per hour", lang: str = "en"
+    hourly: Sequence[HourRow], title: str = "Scans per hour", lang: str = "en"
 ) -> Markup:
     """Scans per hour of the event's local time, as bars, with a separator between days."""
     words = WORDS[lang]

@@ -7,13 +7,15 @@ Signed in, the browser also counts as staff, so its own scans are tests.
 """
 
 import io
-import re
 from urllib.parse import unquote, urlencode, urlsplit
 
 from flask import Blueprint, redirect, render_template, request, send_file, session, url_for
+from marshmallow import ValidationError
+from webargs.multidictproxy import MultiDictProxy
+from werkzeug.datastructures import MultiDict
 
+from backend.api.funnel import FunnelQuery
 from backend.errors import BatchNotFound, DomainError, EventNotFound, InvalidInput
-from backend.models.types import SLUG_PATTERN
 from backend.pages import charts
 from backend.pages.dashboard_strings import TEXT
 from backend.pages.i18n import current_language, translator
@@ -21,13 +23,13 @@ from backend.services.events import get_event, list_events
 from backend.services.pins import list_batches
 from backend.services.reports import event_figures
 from backend.services.tokens import authenticate_or_none, session_role
+from exports.figures import STAGES, Funnel
 from exports.formats import FORMATS
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
 ROLES = ("viewer", "organiser")
 FILTERS = ("channel", "batch", "since", "until")
-STAGES = ("issued", "scanned", "landed", "clicked", "visited_stand", "answered_survey")
 
 
 def _role() -> str | None:
@@ -109,29 +111,31 @@ def index():
 
 
 def _filters(args) -> dict:
-    """The query's filters, checked for shape; reports parses the dates in the event's zone."""
-    problems = {key: "problem_unknown" for key in args if key not in (*FILTERS, "lang")}
-    values = {key: args.get(key, "").strip() for key in FILTERS}
-    filters = {}
-    if values["channel"]:
-        if len(values["channel"]) <= 40 and re.fullmatch(SLUG_PATTERN, values["channel"]):
-            filters["channel"] = values["channel"]
+    """The query's filters, loaded by the API's FunnelQuery: both accept the same values.
+
+    Only the page's own ``lang`` is taken out first; the use case then parses the dates
+    in the event's zone, for both doors alike.
+    """
+    query = MultiDict([(key, value) for key, value in args.items(multi=True) if key != "lang"])
+    schema = FunnelQuery()
+    try:
+        # The proxy is what the API's parser hands the schema: the same first-of-many reading.
+        return schema.load(MultiDictProxy(query, schema))
+    except ValidationError as error:
+        raise InvalidInput(fields=_problem_keys(error.messages)) from None
+
+
+def _problem_keys(messages: dict) -> dict:
+    """Field -> a key of TEXT: the schema's English messages are not shown to people."""
+    problems = {}
+    for field in messages:
+        if field in FILTERS:
+            problems[field] = f"problem_{field}"
+        elif field == "_schema":  # a NUL character, refused before any one field is read
+            problems["filters"] = "problem_characters"
         else:
-            problems["channel"] = "problem_channel"
-    if values["batch"]:
-        if re.fullmatch(r"[0-9]{1,10}", values["batch"]) and 1 <= int(values["batch"]) < 2**31:
-            filters["batch_id"] = int(values["batch"])
-        else:
-            problems["batch"] = "problem_batch"
-    for key in ("since", "until"):
-        if values[key]:
-            if len(values[key]) <= 40:
-                filters[key] = values[key]
-            else:
-                problems[key] = f"problem_{key}"
-    if problems:
-        raise InvalidInput(fields=problems)
-    return filters
+            problems[field[:40]] = "problem_unknown"
+    return problems
 
 
 def _problems(error: DomainError) -> dict:
@@ -148,9 +152,7 @@ def _problems(error: DomainError) -> dict:
 
 
 def _downloads(slug: str, filters: dict) -> dict:
-    query = {key: filters[key] for key in ("channel", "since", "until") if key in filters}
-    if "batch_id" in filters:
-        query["batch"] = filters["batch_id"]
+    query = FunnelQuery().dump(filters)  # back to the query's own keys (``batch``)
     suffix = f"?{urlencode(query)}" if query else ""
     base = f"{request.script_root}/dashboard/{slug}"
     return {kind: f"{base}/{name}{suffix}" for name, kind in _EXPORTS.items()}
@@ -176,24 +178,24 @@ def download(slug, name):
     )
 
 
-def _charts(figures: dict, lang: str) -> dict:
+def _charts(figures: Funnel, lang: str) -> dict:
     t = translator(lang, TEXT)
-    awareness = figures["awareness"]
+    awareness = figures.awareness
     return {
         "funnel": charts.funnel_chart(
-            figures["stages"], {s: t(s) for s in STAGES}, t("funnel_chart"), lang
+            figures.stages, {s: t(s) for s in STAGES}, t("funnel_chart"), lang
         ),
         "stands": charts.bar_chart(
-            figures["breakdowns"]["stands"],
-            lambda s: f"{s['label']} · {s['company']}",
+            figures.breakdowns.stands,
+            lambda s: f"{s.label} · {s.company}",
             "pins",
             t("stands_chart"),
             sort=True,
             lang=lang,
         ),
-        "timeline": charts.timeline_chart(figures["breakdowns"]["hourly"], t("timeline"), lang),
+        "timeline": charts.timeline_chart(figures.breakdowns.hourly, t("timeline"), lang),
         "baseline": charts.baseline_chart(
-            awareness["named_none_share"], awareness["baseline"], t("named_none"), lang
+            awareness.named_none_share, awareness.baseline, t("named_none"), lang
         ),
     }
 

@@ -1,15 +1,20 @@
 """Funnel figures for an event, as the API, the CLI and the dashboard ask for them.
 
-Viewers (the municipality) get small counts suppressed; organisers get exact counts.
+Viewers (the municipality) get small counts suppressed; organisers get exact counts
+(``exports.suppression`` decides what a viewer sees).
 """
 
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from backend.errors import BatchNotFound, InvalidInput
+from backend.extensions import db
 from backend.services.events import get_event
 from backend.services.pins import get_batch
-from exports.funnel import SUPPRESS_BELOW, Filters, compare, funnel
+from exports.figures import Comparison, Funnel
+from exports.funnel import compare, funnel
+from exports.scope import Filters
+from exports.suppression import for_viewer
 
 
 def parse_moment(text: str | None, zone: ZoneInfo, field: str, end: bool = False):
@@ -40,17 +45,17 @@ def event_filters(event, channel=None, batch_id=None, since=None, until=None) ->
     return Filters(channel=channel, batch_id=batch_id, since=start, until=stop)
 
 
-def event_figures(slug: str, exact: bool, **filters) -> dict:
-    """The funnel of one event; ``exact`` for organisers, else small numbers are suppressed."""
+def event_figures(slug: str, exact: bool, **filters) -> Funnel:
+    """The funnel of one event; ``exact`` for organisers, else as a viewer may see it."""
     event = get_event(slug)
-    return funnel(
-        event, event_filters(event, **filters), suppress_below=None if exact else SUPPRESS_BELOW
-    )
+    figures = funnel(db.session, event, event_filters(event, **filters))
+    return figures if exact else for_viewer(figures)
 
 
-def compare_figures(slugs: list[str], exact: bool) -> dict:
+def compare_figures(slugs: list[str], exact: bool) -> Comparison:
     """Headline figures of several editions side by side."""
     if not 1 <= len(slugs) <= 20:
         raise InvalidInput(fields={"events": ["Name 1 to 20 event slugs, comma-separated."]})
     events = [get_event(slug) for slug in slugs]
-    return compare(events, suppress_below=None if exact else SUPPRESS_BELOW)
+    comparison = compare(db.session, events)
+    return comparison if exact else for_viewer(comparison)

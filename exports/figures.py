@@ -1,0 +1,198 @@
+"""The funnel as a typed value: what ``exports.funnel`` returns and every reader reads.
+
+Frozen dataclasses, so a reader cannot change the figures another reader gets;
+a count or share of ``None`` has no denominator or was suppressed as too small
+to publish (``exports.suppression``). The JSON form is ``exports.schemas``; the
+definitions are ``docs/metrics.md``.
+"""
+
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+
+from exports.scope import Filters
+
+DEFINITIONS_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class StageCounts:
+    """Distinct active pins that reached each stage. The field order *is* the funnel's order."""
+
+    issued: int | None
+    scanned: int | None
+    landed: int | None
+    clicked: int | None
+    visited_stand: int | None
+    answered_survey: int | None
+
+    def __getitem__(self, stage: str) -> int | None:
+        return getattr(self, stage)
+
+
+# The stages, in order: the one list that queries, tables, schemas and pages all read.
+STAGES: tuple[str, ...] = tuple(f.name for f in fields(StageCounts))
+
+
+def counts_of(values) -> StageCounts:
+    """StageCounts from values in the order of STAGES."""
+    return StageCounts(*values)
+
+
+@dataclass(frozen=True)
+class StageRow:
+    stage: str
+    pins: int
+    from_previous: float | None
+    from_issued: float | None
+
+
+@dataclass(frozen=True)
+class ChannelRow:
+    channel: str
+    reached: StageCounts
+
+
+@dataclass(frozen=True)
+class Excluded:
+    """Scans and pins kept out of the stages, in their documented order."""
+
+    human_scans: int
+    repeat_scans: int
+    bot_scans: int
+    test_scans: int
+    void_pin_scans: int
+    orphan_scans: int
+    void_pins: int
+
+    def items(self) -> list[tuple[str, int]]:
+        return [(f.name, getattr(self, f.name)) for f in fields(self)]
+
+
+@dataclass(frozen=True)
+class HourRow:
+    hour: datetime  # the local start of the hour, with its UTC offset
+    scans: int | None
+    pins: int | None
+
+
+@dataclass(frozen=True)
+class DayRow:
+    day: date  # local
+    scans: int | None
+    pins: int | None
+    landed: int | None
+    visited_stand: int | None
+
+
+@dataclass(frozen=True)
+class StandRow:
+    stand_id: int
+    label: str
+    company: str
+    zone: str
+    pins: int | None
+    registrations: int | None
+    by_self: int | None  # "self" in the files and the JSON
+    by_staff: int | None
+
+
+@dataclass(frozen=True)
+class DeviceRow:
+    device_class: str
+    scans: int | None
+    pins: int | None
+
+
+@dataclass(frozen=True)
+class Breakdowns:
+    channels: tuple[ChannelRow, ...]
+    hourly: tuple[HourRow, ...]
+    daily: tuple[DayRow, ...]
+    stands: tuple[StandRow, ...]
+    devices: tuple[DeviceRow, ...]
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """Respondents who gave one answer to Q1, and their share of all respondents."""
+
+    answer: str
+    respondents: int | None
+    share: float | None
+
+
+@dataclass(frozen=True)
+class CompanyRow:
+    """Respondents who knew one Twente Plaza company before (Q2), and their share."""
+
+    company_id: int
+    company: str
+    respondents_knew: int | None
+    share: float | None
+
+
+@dataclass(frozen=True)
+class Discovery:
+    stand_visits_by_respondents: int
+    by_respondents_who_did_not_know: int
+    rate: float | None
+
+
+@dataclass(frozen=True)
+class Awareness:
+    respondents: int
+    named_before: tuple[AnswerRow, ...]
+    named_none_share: float | None
+    baseline: float
+    difference_from_baseline: float | None
+    companies: tuple[CompanyRow, ...]
+    discovery: Discovery
+
+
+@dataclass(frozen=True)
+class Suppressed:
+    """The small-number threshold applied (None: exact counts) and how many cells it blanked."""
+
+    threshold: int | None = None
+    cells: int = 0
+
+
+@dataclass(frozen=True)
+class Funnel:
+    """The funnel of one event within the filters (docs/metrics.md)."""
+
+    event: str  # slug
+    event_name: str
+    timezone: str
+    filters: Filters
+    stages: tuple[StageRow, ...]
+    excluded: Excluded
+    breakdowns: Breakdowns
+    awareness: Awareness
+    suppressed: Suppressed = Suppressed()
+    definitions_version: str = DEFINITIONS_VERSION
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One edition's headline figures in a comparison."""
+
+    event: str
+    event_name: str
+    starts_on: date
+    reached: StageCounts
+    scan_rate: float | None
+    named_none_share: float | None
+    difference_from_baseline: float | None
+    respondents: int
+    discovery_rate: float | None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Headline figures of several editions, in order of their start."""
+
+    filters: Filters
+    editions: tuple[Edition, ...]
+    suppressed: Suppressed = Suppressed()
+    definitions_version: str = DEFINITIONS_VERSION

@@ -1,0 +1,178 @@
+"""The funnel's JSON: marshmallow schemas that dump ``exports.figures`` values.
+
+One serialisation for every door: the API's response (whose OpenAPI document
+these schemas describe), the JSON file of the exports and the CLI. The keys
+are the ones docs/metrics.md defines; ``null`` is a share without a
+denominator or a count suppressed as too small to publish.
+"""
+
+from marshmallow import Schema, fields
+
+from exports.figures import STAGES, Comparison, Funnel
+
+COUNT = {"allow_none": True, "metadata": {"description": "null: suppressed"}}
+SHARE = {"allow_none": True, "metadata": {"description": "0 to 1; null: no denominator"}}
+
+
+def _stage_counts(attribute: str) -> dict:
+    """A count field per stage, read from ``attribute`` (a StageCounts)."""
+    return {stage: fields.Integer(attribute=f"{attribute}.{stage}", **COUNT) for stage in STAGES}
+
+
+class FiltersOut(Schema):
+    channel = fields.String(allow_none=True)
+    batch_id = fields.Integer(allow_none=True)
+    since = fields.DateTime(allow_none=True, metadata={"description": "inclusive"})
+    until = fields.DateTime(allow_none=True, metadata={"description": "exclusive"})
+
+
+class StageOut(Schema):
+    stage = fields.String(metadata={"enum": list(STAGES)})
+    pins = fields.Integer()
+    from_previous = fields.Float(**SHARE)
+    from_issued = fields.Float(**SHARE)
+
+
+ChannelOut = type(
+    "ChannelOut",
+    (Schema,),
+    {"__doc__": "One channel's pins per stage.", "channel": fields.String()}
+    | _stage_counts("reached"),
+)
+
+
+class ExcludedOut(Schema):
+    human_scans = fields.Integer()
+    repeat_scans = fields.Integer()
+    bot_scans = fields.Integer()
+    test_scans = fields.Integer()
+    void_pin_scans = fields.Integer()
+    orphan_scans = fields.Integer()
+    void_pins = fields.Integer()
+
+
+class HourOut(Schema):
+    hour = fields.DateTime(metadata={"description": "local start of the hour, with its offset"})
+    scans = fields.Integer(**COUNT)
+    pins = fields.Integer(**COUNT)
+
+
+class DayOut(Schema):
+    day = fields.Date(metadata={"description": "local calendar day"})
+    scans = fields.Integer(**COUNT)
+    pins = fields.Integer(**COUNT)
+    landed = fields.Integer(**COUNT)
+    visited_stand = fields.Integer(**COUNT)
+
+
+class FunnelStandOut(Schema):
+    stand_id = fields.Integer()
+    label = fields.String()
+    company = fields.String()
+    zone = fields.String()
+    pins = fields.Integer(**COUNT)
+    registrations = fields.Integer(**COUNT)
+    self = fields.Integer(attribute="by_self", **COUNT)
+    staff = fields.Integer(attribute="by_staff", **COUNT)
+
+
+class DeviceOut(Schema):
+    device_class = fields.String()
+    scans = fields.Integer(**COUNT)
+    pins = fields.Integer(**COUNT)
+
+
+class BreakdownsOut(Schema):
+    channels = fields.List(fields.Nested(ChannelOut))
+    hourly = fields.List(fields.Nested(HourOut))
+    daily = fields.List(fields.Nested(DayOut))
+    stands = fields.List(fields.Nested(FunnelStandOut))
+    devices = fields.List(fields.Nested(DeviceOut))
+
+
+class AnswerOut(Schema):
+    answer = fields.String()
+    respondents = fields.Integer(**COUNT)
+    share = fields.Float(**SHARE)
+
+
+class KnownCompanyOut(Schema):
+    company_id = fields.Integer()
+    company = fields.String()
+    respondents_knew = fields.Integer(**COUNT)
+    share = fields.Float(**SHARE)
+
+
+class DiscoveryOut(Schema):
+    stand_visits_by_respondents = fields.Integer()
+    by_respondents_who_did_not_know = fields.Integer()
+    rate = fields.Float(**SHARE)
+
+
+class AwarenessOut(Schema):
+    respondents = fields.Integer()
+    named_before = fields.List(fields.Nested(AnswerOut))
+    named_none_share = fields.Float(**SHARE)
+    baseline = fields.Float()
+    difference_from_baseline = fields.Float(allow_none=True)
+    companies = fields.List(fields.Nested(KnownCompanyOut))
+    discovery = fields.Nested(DiscoveryOut)
+
+
+class SuppressedOut(Schema):
+    threshold = fields.Integer(allow_none=True, metadata={"description": "null: exact counts"})
+    cells = fields.Integer()
+
+
+class FunnelOut(Schema):
+    """The funnel of one event (docs/metrics.md)."""
+
+    event = fields.String()
+    event_name = fields.String()
+    timezone = fields.String()
+    definitions_version = fields.String()
+    filters = fields.Nested(FiltersOut)
+    stages = fields.List(fields.Nested(StageOut))
+    excluded = fields.Nested(ExcludedOut)
+    breakdowns = fields.Nested(BreakdownsOut)
+    awareness = fields.Nested(AwarenessOut)
+    suppressed = fields.Nested(SuppressedOut)
+
+
+EditionOut = type(
+    "EditionOut",
+    (Schema,),
+    {
+        "__doc__": "One edition's headline figures.",
+        "event": fields.String(),
+        "event_name": fields.String(),
+        "starts_on": fields.Date(),
+    }
+    | _stage_counts("reached")
+    | {
+        "scan_rate": fields.Float(**SHARE),
+        "named_none_share": fields.Float(**SHARE),
+        "difference_from_baseline": fields.Float(allow_none=True),
+        "respondents": fields.Integer(),
+        "discovery_rate": fields.Float(**SHARE),
+    },
+)
+
+
+class ComparisonOut(Schema):
+    """Headline figures of several editions, in order of their start."""
+
+    definitions_version = fields.String()
+    filters = fields.Nested(FiltersOut)
+    editions = fields.List(fields.Nested(EditionOut))
+    suppressed = fields.Nested(SuppressedOut)
+
+
+def funnel_json(figures: Funnel) -> dict:
+    """The funnel as JSON-ready values, as the API returns it."""
+    return FunnelOut().dump(figures)
+
+
+def comparison_json(comparison: Comparison) -> dict:
+    """A comparison as JSON-ready values, as the API returns it."""
+    return ComparisonOut().dump(comparison)
