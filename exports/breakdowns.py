@@ -12,7 +12,17 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import case, false, func, select, true
 
-from backend.models import Batch, Company, LandingVisit, OrphanScan, Pin, Scan, Stand, StandVisit
+from backend.models import (
+    Batch,
+    Company,
+    LandingVisit,
+    OrphanScan,
+    Pin,
+    Scan,
+    Stand,
+    StandVisit,
+    UnknownCodeLookup,
+)
 from backend.models.types import DEVICE_CLASSES
 from exports.figures import DayRow, DeviceRow, Excluded, HourRow, StandRow
 from exports.scope import Scope
@@ -194,19 +204,36 @@ def uncounted_scans(scope: Scope) -> dict:
         "test_scans": int(by_kind["test"]),
         "void_pin_scans": int(void_pin_scans),
         "orphan_scans": orphan_scans(scope),
+        "refused_lookups": refused_lookups(scope),
         "void_pins": int(void_pins or 0),
     }
 
 
-def orphan_scans(scope: Scope) -> int:
-    """Orphan scans (any kind) in the window, or within the fair's days ± ORPHAN_SLACK."""
+def _beside_the_fair(scope: Scope) -> tuple:
+    """The window for rows that belong to no event: the filter's, or the fair's days ± slack."""
     event = scope.event
     since = scope.filters.since or scope.local_midnight(event.starts_on) - ORPHAN_SLACK
     until = scope.filters.until or (
         scope.local_midnight(event.ends_on + timedelta(days=1)) + ORPHAN_SLACK
     )
+    return since, until
+
+
+def orphan_scans(scope: Scope) -> int:
+    """Orphan scans (any kind) in the window, or within the fair's days ± ORPHAN_SLACK."""
+    since, until = _beside_the_fair(scope)
     query = select(func.count(OrphanScan.id)).where(
         OrphanScan.scanned_at >= since, OrphanScan.scanned_at < until
+    )
+    return int(scope.session.scalar(query) or 0)
+
+
+def refused_lookups(scope: Scope) -> int:
+    """Unknown codes the guessing brake answered with 429, in the same window as orphans."""
+    since, until = _beside_the_fair(scope)
+    looked_up_at = UnknownCodeLookup.looked_up_at
+    query = select(func.count(UnknownCodeLookup.id)).where(
+        UnknownCodeLookup.refused, looked_up_at >= since, looked_up_at < until
     )
     return int(scope.session.scalar(query) or 0)
 

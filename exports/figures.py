@@ -62,6 +62,7 @@ class Excluded:
     test_scans: int
     void_pin_scans: int
     orphan_scans: int
+    refused_lookups: int  # unknown codes answered 429 by the guessing brake
     void_pins: int
 
     def items(self) -> list[tuple[str, int]]:

@@ -48,6 +48,7 @@ class ExcludedOut(Schema):
     test_scans = fields.Integer()
     void_pin_scans = fields.Integer()
     orphan_scans = fields.Integer()
+    refused_lookups = fields.Integer()
     void_pins = fields.Integer()
 
 

@@ -101,6 +101,9 @@ def build_fair(make) -> SimpleNamespace:
     scan(c, ORGANISER, at(18, 11, 0))
     journey.visit_landing(c, ORGANISER, at(18, 11, 1))
     scan("NOT-A-PIN", student("x"), at(18, 11, 15))  # orphan
+    # Somebody guesses stand codes from one address: 30 answered "unknown", the 31st refused.
+    for _ in range(31):
+        scans.recorder().brake.refuses("a guesser's address hash", at(18, 11, 16))
     # f is scanned, lands and answers, then is voided (misprint) and scanned again.
     scan(f, student("f"), at(18, 11, 20))
     journey.visit_landing(f, student("f"), at(18, 11, 21))
@@ -175,6 +178,7 @@ EXCLUDED = {
     "test_scans": 1,  # the organiser on c
     "void_pin_scans": 3,  # f before voiding (void now), f by a student and by the bot after
     "orphan_scans": 2,  # 17 Feb 12:00 and 18 Feb 11:15; not 25 Feb
+    "refused_lookups": 1,  # the guesser's 31st unknown code on 18 Feb
     "void_pins": 2,  # d and f
 }
 CHANNELS = [
@@ -333,6 +337,7 @@ def test_channel_filter_narrows_every_figure_but_orphans(fair):
         "test_scans": 0,
         "void_pin_scans": 0,
         "orphan_scans": 2,  # orphans belong to no channel
+        "refused_lookups": 1,  # nor do guesses
         "void_pins": 0,
     }
     breakdowns = figures["breakdowns"]
@@ -380,6 +385,7 @@ def test_batch_filter_keeps_one_print_run(fair):
         "test_scans": 0,
         "void_pin_scans": 3,
         "orphan_scans": 2,
+        "refused_lookups": 1,
         "void_pins": 1,
     }
     assert figures["breakdowns"]["channels"] == [
@@ -414,6 +420,7 @@ def test_time_window_includes_since_and_excludes_until(fair):
         "test_scans": 0,
         "void_pin_scans": 0,
         "orphan_scans": 0,  # the window, not the fair's days, decides
+        "refused_lookups": 0,
         "void_pins": 2,
     }
     breakdowns = figures["breakdowns"]
@@ -536,7 +543,7 @@ def test_an_event_without_pins_has_zeros_and_no_ratios(make):
     ]
     assert figures["excluded"] == dict.fromkeys(
         ("human_scans", "repeat_scans", "bot_scans", "test_scans", "void_pin_scans",
-         "orphan_scans", "void_pins"), 0,
+         "orphan_scans", "refused_lookups", "void_pins"), 0,
     )  # fmt: skip
     assert figures["breakdowns"] == {
         "channels": [],

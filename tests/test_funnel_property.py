@@ -26,6 +26,7 @@ from backend.models import (
     Stand,
     StandVisit,
     SurveyResponse,
+    UnknownCodeLookup,
     survey_known_companies,
 )
 from backend.models.types import DEVICE_CLASSES, NAMED_BEFORE
@@ -269,6 +270,9 @@ def reference(db, event, filters: Filters, threshold) -> dict:
         "test_scans": sum(1 for s in all_scans if s.kind == "test"),
         "void_pin_scans": sum(1 for s in all_scans if s.pin_void or s.pin_id in void_now),
         "orphan_scans": sum(1 for o in rows(OrphanScan) if lo <= o.scanned_at < hi),
+        "refused_lookups": sum(
+            1 for g in rows(UnknownCodeLookup) if g.refused and lo <= g.looked_up_at < hi
+        ),
         "void_pins": len(void_now),
     }
 
