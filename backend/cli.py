@@ -1,5 +1,6 @@
 """The ``flask speld`` commands: thin wrappers over the use cases."""
 
+import functools
 from pathlib import Path
 
 import click
@@ -14,14 +15,42 @@ from exports.tables import DEFAULT_TABLE, TABLES
 from qr import RenderOptionError, SheetLayout
 
 
-@click.group()
+def refusal(error: DomainError) -> click.ClickException:
+    """The ClickException (exit code 1, message on stderr) a use case's refusal becomes."""
+    fields = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in error.fields.items())
+    return click.ClickException(f"{error.message} {fields}".strip())
+
+
+def domain_errors(callback):
+    """Decorate a command: a DomainError from its use case ends it with the error's message."""
+
+    @functools.wraps(callback)
+    def run(*args, **kwargs):
+        try:
+            return callback(*args, **kwargs)
+        except DomainError as error:
+            raise refusal(error) from error
+
+    return run
+
+
+class SpeldCommand(click.Command):
+    """A command whose DomainErrors leave through ``domain_errors``: the CLI's one error path."""
+
+    def __init__(self, *args, callback=None, **kwargs):
+        super().__init__(*args, callback=callback and domain_errors(callback), **kwargs)
+
+
+class SpeldGroup(click.Group):
+    """A group whose commands and subgroups are all Speld's, so no command catches by hand."""
+
+    command_class = SpeldCommand
+    group_class = type  # subgroups are SpeldGroups too
+
+
+@click.group(cls=SpeldGroup)
 def speld():
     """Speld: tokens, demo data, pins and exports."""
-
-
-def _fail(error: DomainError):
-    fields = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in error.fields.items())
-    raise click.ClickException(f"{error.message} {fields}".strip()) from error
 
 
 @speld.group()
@@ -36,10 +65,7 @@ def token():
 @with_appcontext
 def token_create(role, label, stand_id):
     """Create a token and print it once; only its hash is kept."""
-    try:
-        row, secret = tokens.create_token(role, label, stand_id)
-    except DomainError as error:
-        _fail(error)
+    row, secret = tokens.create_token(role, label, stand_id)
     click.echo(f"Token #{row.id} ({row.role}, {row.label}) — shown once, keep it safe:")
     click.echo(secret)
 
@@ -48,10 +74,7 @@ def token_create(role, label, stand_id):
 @with_appcontext
 def demo_command():
     """Create the demo edition bdt-2026 (refuses if it exists)."""
-    try:
-        event = demo.seed_demo()
-    except DomainError as error:
-        _fail(error)
+    event = demo.seed_demo()
     click.echo(f"Created {event.slug} with {len(event.stands)} stands.")
 
 
@@ -112,8 +135,6 @@ def batch_create(event_slug, size, label, channel, out_dir, diameter_mm):
         made = pins.mint_batch(event_slug, label, channel, size)
     except RenderOptionError as error:
         raise click.BadParameter(error.message, param_hint=f"--{error.field}") from error
-    except DomainError as error:
-        _fail(error)
     click.echo(f"Minted batch #{made.id}: {size} pins for {event_slug} ({channel}).")
     base = current_app.config["PUBLIC_BASE_URL"]
     with click.progressbar(length=size, label="Printing") as bar:
@@ -132,10 +153,7 @@ def batch_create(event_slug, size, label, channel, out_dir, diameter_mm):
 @with_appcontext
 def posters(event_slug, out_file):
     """Write an A4 poster for every stand of the event into one PDF."""
-    try:
-        stands = printing.event_stands(get_event(event_slug))
-    except DomainError as error:
-        _fail(error)
+    stands = printing.event_stands(get_event(event_slug))
     with out_file.open("wb") as out:
         count = printing.print_posters(stands, current_app.config["PUBLIC_BASE_URL"], out)
     click.echo(f"{count} posters written to {out_file}")
@@ -152,10 +170,7 @@ def posters(event_slug, out_file):
 @with_appcontext
 def export(event_slug, kind, out_file, table, viewer):
     """Write the funnel of an event as csv, xlsx, json or zip (the API's very files)."""
-    try:
-        figures = reports.event_figures(event_slug, exact=not viewer)
-    except DomainError as error:
-        _fail(error)
+    figures = reports.event_figures(event_slug, exact=not viewer)
     body = to_csv(figures, table) if kind == "csv" else FORMATS[kind][1](figures)
     out_file.write_bytes(body)
     click.echo(f"Wrote {out_file} ({len(body):,} bytes)")
@@ -168,9 +183,6 @@ def export(event_slug, kind, out_file, table, viewer):
 @with_appcontext
 def simulate(event_slug, students, seed):
     """Generate believable fair traffic through the same use cases real requests use."""
-    try:
-        with click.progressbar(length=students, label="Simulating students") as bar:
-            summary = simulation.simulate(event_slug, students, seed, tick=bar.update)
-    except DomainError as error:
-        _fail(error)
+    with click.progressbar(length=students, label="Simulating students") as bar:
+        summary = simulation.simulate(event_slug, students, seed, tick=bar.update)
     click.echo(", ".join(f"{value} {name}" for name, value in summary.items()))

@@ -1,5 +1,6 @@
 """The flask speld commands, run as an organiser would run them."""
 
+import click
 from sqlalchemy import select
 
 from backend.models import ApiToken, Event, Pin, Stand
@@ -136,3 +137,39 @@ def test_posters_command_writes_one_page_per_stand(runner, make, tmp_path):
     result = runner.invoke(args=["speld", "posters", "--event", event.slug, "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "3 posters" in result.output and out.read_bytes().startswith(b"%PDF")
+
+
+def test_a_refused_use_case_ends_the_command_non_zero_with_its_message(runner, db, tmp_path):
+    for args in (
+        ["speld", "simulate", "--event", "nope", "--students", "3"],
+        ["speld", "export", "--event", "nope", "--out", str(tmp_path / "funnel.xlsx")],
+        ["speld", "posters", "--event", "nope", "--out", str(tmp_path / "posters.pdf")],
+    ):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 1, args
+        assert "Error: No event with that slug." in result.output, args
+        assert "Traceback" not in result.output
+
+
+def test_every_command_of_the_speld_group_gets_the_one_error_path(db):
+    from click.testing import CliRunner
+
+    from backend.cli import SpeldGroup
+    from backend.errors import InvalidInput
+
+    @click.group(cls=SpeldGroup)
+    def top():
+        """A group like `speld`."""
+
+    @top.group()
+    def sub():
+        """A subgroup, as `token` and `batch` are."""
+
+    @sub.command("refuse")
+    def refuse():
+        """A command that catches nothing by hand."""
+        raise InvalidInput(fields={"size": ["Must be at least 1."]})
+
+    result = CliRunner().invoke(top, ["sub", "refuse"])
+    assert result.exit_code == 1
+    assert result.output == "Error: Some fields are not valid. size: Must be at least 1.\n"
