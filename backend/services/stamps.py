@@ -135,11 +135,34 @@ def pin_code_from(pin_ref: str) -> str:
     return pin_ref.rstrip("/").rsplit("/", 1)[-1]
 
 
-def staff_stamp_batch(stand_id: int, items: list[dict], now: datetime) -> list[dict]:
+@dataclass(frozen=True)
+class BatchReplay:
+    """An offline batch replayed: one result per item and how many ended which way."""
+
+    results: list[dict]
+
+    def _count(self, status: str) -> int:
+        return sum(result["status"] == status for result in self.results)
+
+    @property
+    def created(self) -> int:
+        return self._count("created")
+
+    @property
+    def exists(self) -> int:
+        return self._count("exists")
+
+    @property
+    def refused(self) -> int:
+        return self._count("refused")
+
+
+def staff_stamp_batch(stand_id: int, items: list[dict], now: datetime) -> BatchReplay:
     """Replay offline scans; each item succeeds or fails on its own.
 
     ``items`` are parsed visits, or the ``DomainError`` an item was refused with.
-    Returns one result per item: ``created``, ``exists`` or ``error`` with a code.
+    Each result is ``created`` or ``exists`` with the visit's id, or ``refused``
+    with the ``DomainError`` (the API shows it as its one error body).
     """
     if len(items) > MAX_OFFLINE_BATCH:
         raise InvalidInput(fields={"visits": [f"At most {MAX_OFFLINE_BATCH} per batch."]})
@@ -158,7 +181,7 @@ def staff_stamp_batch(stand_id: int, items: list[dict], now: datetime) -> list[d
             }
         except DomainError as error:
             db.session.rollback()
-            outcome = {"status": "error", "error": {"code": error.code, "message": error.message}}
+            outcome = {"status": "refused", "error": error}
         nonce = None if isinstance(item, DomainError) else item.get("nonce")
         results.append({"index": index, "nonce": nonce, **outcome})
-    return results
+    return BatchReplay(results)
