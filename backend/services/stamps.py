@@ -7,6 +7,7 @@ batches with a nonce per item, so a batch sent twice changes nothing.
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -23,6 +24,7 @@ from backend.errors import (
 )
 from backend.extensions import db
 from backend.models import Pin, Stand, StandVisit
+from backend.services.journey import PinState, pin_state
 from backend.services.pins import find_pin
 from backend.services.stands import get_stand
 from qr import codes
@@ -104,10 +106,30 @@ def stamp(
     return StampResult(visit, True)
 
 
-def self_stamp(stand_code: str, pin_code: str, is_test: bool, now: datetime) -> StampResult:
+@dataclass(frozen=True)
+class PosterStamp:
+    """A student's stamp at a stand poster, and the stamp card the page shows next."""
+
+    stand: Stand
+    pin: Pin
+    created: bool
+
+    @cached_property
+    def card(self) -> PinState:
+        """The pin's stamp card after this stamp.
+
+        Read only when a page shows it: the simulation stamps thousands of
+        visits and needs no card (three more queries a stamp).
+        """
+        return pin_state(self.pin)
+
+
+def self_stamp(stand_code: str, pin_code: str, is_test: bool, now: datetime) -> PosterStamp:
     """The student scanned the stand poster (pin from the cookie or typed)."""
     stand = find_stand_by_code(stand_code)
-    return stamp(find_pin(pin_code), stand, "self", is_test, now)
+    pin = find_pin(pin_code)
+    result = stamp(pin, stand, "self", is_test, now)
+    return PosterStamp(stand, pin, result.created)
 
 
 def _check_when(stand: Stand, scanned_at: datetime) -> None:
