@@ -7,6 +7,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from backend.config import check_print_base
 from backend.errors import DomainError
 from backend.services import demo, pins, printing, reports, simulation, tokens
 from backend.services.events import get_event
@@ -115,6 +116,15 @@ def bootstrap(students):
     click.echo(f"API description: {base}/api/v1/openapi.json\n")
 
 
+def _print_base() -> str:
+    """PUBLIC_BASE_URL for printed codes, after ``check_print_base`` refused or warned."""
+    base = current_app.config["PUBLIC_BASE_URL"]
+    warning = check_print_base(base, current_app.config.get("SPELD_ENV") == "development")
+    if warning:
+        click.secho(f"Warning: {warning}", fg="yellow", err=True)
+    return base
+
+
 @speld.group()
 def batch():
     """Pin batches."""
@@ -130,13 +140,13 @@ def batch():
 @with_appcontext
 def batch_create(event_slug, size, label, channel, out_dir, diameter_mm):
     """Mint a batch and write sheets.pdf, manifest.csv and bundle.zip into OUT."""
+    base = _print_base()
     try:
         layout = SheetLayout(diameter_mm=diameter_mm)
         made = pins.mint_batch(event_slug, label, channel, size)
     except RenderOptionError as error:
         raise click.BadParameter(error.message, param_hint=f"--{error.field}") from error
     click.echo(f"Minted batch #{made.id}: {size} pins for {event_slug} ({channel}).")
-    base = current_app.config["PUBLIC_BASE_URL"]
     with click.progressbar(length=size, label="Printing") as bar:
         info = printing.print_set(made.id, base, layout, out_dir, tick=bar.update)
     click.echo(
@@ -153,9 +163,10 @@ def batch_create(event_slug, size, label, channel, out_dir, diameter_mm):
 @with_appcontext
 def posters(event_slug, out_file):
     """Write an A4 poster for every stand of the event into one PDF."""
+    base = _print_base()
     stands = printing.event_stands(get_event(event_slug))
     with out_file.open("wb") as out:
-        count = printing.print_posters(stands, current_app.config["PUBLIC_BASE_URL"], out)
+        count = printing.print_posters(stands, base, out)
     click.echo(f"{count} posters written to {out_file}")
 
 
@@ -179,10 +190,14 @@ def export(event_slug, kind, out_file, table, viewer):
 @speld.command("simulate")
 @click.option("--event", "event_slug", required=True)
 @click.option("--students", type=click.IntRange(1, 50_000), default=3000, show_default=True)
-@click.option("--seed", type=int, default=2026, show_default=True)
+@click.option("--seed", type=int, help="Replay a fair; by default the event's next unused seed.")
 @with_appcontext
 def simulate(event_slug, students, seed):
-    """Generate believable fair traffic through the same use cases real requests use."""
+    """Generate believable fair traffic through the same use cases real requests use.
+
+    Each run adds a new crowd with its own batches; a seed runs once per event.
+    """
     with click.progressbar(length=students, label="Simulating students") as bar:
-        summary = simulation.simulate(event_slug, students, seed, tick=bar.update)
-    click.echo(", ".join(f"{value} {name}" for name, value in summary.items()))
+        run = simulation.simulate(event_slug, students, seed, tick=bar.update)
+    written = ", ".join(f"{value} {name}" for name, value in run.written.items())
+    click.echo(f"Seed {run.seed}: {written}")
