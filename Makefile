@@ -4,6 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+DEMO_STUDENTS ?= 1000
 export FLASK_APP := wsgi
 
 .PHONY: run test lint setup clean
@@ -20,10 +21,19 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 run: export SPELD_ENV ?= development
 run: export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
-run: setup
+run: setup .env
 	$(BIN)/flask db upgrade
-	$(BIN)/flask speld bootstrap
+	$(BIN)/flask speld bootstrap --students $(DEMO_STUDENTS)
 	exec $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
+
+# The flask CLI reads .env (python-dotenv), so after `make run` the README's
+# `.venv/bin/flask …` commands run in development like the server. Written once and never
+# overwritten; a server has none (production sets its variables in its environment).
+.env:
+	printf '%s\n' \
+		'# Written by make run: development settings for the flask CLI on this computer.' \
+		'# Not for a server: there SECRET_KEY, PUBLIC_BASE_URL ... come from the environment.' \
+		'SPELD_ENV=$(SPELD_ENV)' 'PUBLIC_BASE_URL=$(PUBLIC_BASE_URL)' > $@
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

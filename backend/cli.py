@@ -1,11 +1,13 @@
 """The ``flask speld`` commands: thin wrappers over the use cases."""
 
+import functools
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from backend.config import check_print_base
 from backend.errors import DomainError
 from backend.services import demo, pins, printing, reports, simulation, tokens
 from backend.services.events import get_event
@@ -14,14 +16,42 @@ from exports.tables import DEFAULT_TABLE, TABLES
 from qr import RenderOptionError, SheetLayout
 
 
-@click.group()
+def refusal(error: DomainError) -> click.ClickException:
+    """The ClickException (exit code 1, message on stderr) a use case's refusal becomes."""
+    fields = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in error.fields.items())
+    return click.ClickException(f"{error.message} {fields}".strip())
+
+
+def domain_errors(callback):
+    """Decorate a command: a DomainError from its use case ends it with the error's message."""
+
+    @functools.wraps(callback)
+    def run(*args, **kwargs):
+        try:
+            return callback(*args, **kwargs)
+        except DomainError as error:
+            raise refusal(error) from error
+
+    return run
+
+
+class SpeldCommand(click.Command):
+    """A command whose DomainErrors leave through ``domain_errors``: the CLI's one error path."""
+
+    def __init__(self, *args, callback=None, **kwargs):
+        super().__init__(*args, callback=callback and domain_errors(callback), **kwargs)
+
+
+class SpeldGroup(click.Group):
+    """A group whose commands and subgroups are all Speld's, so no command catches by hand."""
+
+    command_class = SpeldCommand
+    group_class = type  # subgroups are SpeldGroups too
+
+
+@click.group(cls=SpeldGroup)
 def speld():
     """Speld: tokens, demo data, pins and exports."""
-
-
-def _fail(error: DomainError):
-    fields = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in error.fields.items())
-    raise click.ClickException(f"{error.message} {fields}".strip()) from error
 
 
 @speld.group()
@@ -36,10 +66,7 @@ def token():
 @with_appcontext
 def token_create(role, label, stand_id):
     """Create a token and print it once; only its hash is kept."""
-    try:
-        row, secret = tokens.create_token(role, label, stand_id)
-    except DomainError as error:
-        _fail(error)
+    row, secret = tokens.create_token(role, label, stand_id)
     click.echo(f"Token #{row.id} ({row.role}, {row.label}) — shown once, keep it safe:")
     click.echo(secret)
 
@@ -48,10 +75,7 @@ def token_create(role, label, stand_id):
 @with_appcontext
 def demo_command():
     """Create the demo edition bdt-2026 (refuses if it exists)."""
-    try:
-        event = demo.seed_demo()
-    except DomainError as error:
-        _fail(error)
+    event = demo.seed_demo()
     click.echo(f"Created {event.slug} with {len(event.stands)} stands.")
 
 
@@ -92,6 +116,15 @@ def bootstrap(students):
     click.echo(f"API description: {base}/api/v1/openapi.json\n")
 
 
+def _print_base() -> str:
+    """PUBLIC_BASE_URL for printed codes, after ``check_print_base`` refused or warned."""
+    base = current_app.config["PUBLIC_BASE_URL"]
+    warning = check_print_base(base, current_app.config.get("SPELD_ENV") == "development")
+    if warning:
+        click.secho(f"Warning: {warning}", fg="yellow", err=True)
+    return base
+
+
 @speld.group()
 def batch():
     """Pin batches."""
@@ -107,15 +140,13 @@ def batch():
 @with_appcontext
 def batch_create(event_slug, size, label, channel, out_dir, diameter_mm):
     """Mint a batch and write sheets.pdf, manifest.csv and bundle.zip into OUT."""
+    base = _print_base()
     try:
         layout = SheetLayout(diameter_mm=diameter_mm)
         made = pins.mint_batch(event_slug, label, channel, size)
     except RenderOptionError as error:
         raise click.BadParameter(error.message, param_hint=f"--{error.field}") from error
-    except DomainError as error:
-        _fail(error)
     click.echo(f"Minted batch #{made.id}: {size} pins for {event_slug} ({channel}).")
-    base = current_app.config["PUBLIC_BASE_URL"]
     with click.progressbar(length=size, label="Printing") as bar:
         info = printing.print_set(made.id, base, layout, out_dir, tick=bar.update)
     click.echo(
@@ -132,12 +163,10 @@ def batch_create(event_slug, size, label, channel, out_dir, diameter_mm):
 @with_appcontext
 def posters(event_slug, out_file):
     """Write an A4 poster for every stand of the event into one PDF."""
-    try:
-        stands = printing.event_stands(get_event(event_slug))
-    except DomainError as error:
-        _fail(error)
+    base = _print_base()
+    stands = printing.event_stands(get_event(event_slug))
     with out_file.open("wb") as out:
-        count = printing.print_posters(stands, current_app.config["PUBLIC_BASE_URL"], out)
+        count = printing.print_posters(stands, base, out)
     click.echo(f"{count} posters written to {out_file}")
 
 
@@ -152,10 +181,7 @@ def posters(event_slug, out_file):
 @with_appcontext
 def export(event_slug, kind, out_file, table, viewer):
     """Write the funnel of an event as csv, xlsx, json or zip (the API's very files)."""
-    try:
-        figures = reports.event_figures(event_slug, exact=not viewer)
-    except DomainError as error:
-        _fail(error)
+    figures = reports.event_figures(event_slug, exact=not viewer)
     body = to_csv(figures, table) if kind == "csv" else FORMATS[kind][1](figures)
     out_file.write_bytes(body)
     click.echo(f"Wrote {out_file} ({len(body):,} bytes)")
@@ -164,13 +190,14 @@ def export(event_slug, kind, out_file, table, viewer):
 @speld.command("simulate")
 @click.option("--event", "event_slug", required=True)
 @click.option("--students", type=click.IntRange(1, 50_000), default=3000, show_default=True)
-@click.option("--seed", type=int, default=2026, show_default=True)
+@click.option("--seed", type=int, help="Replay a fair; by default the event's next unused seed.")
 @with_appcontext
 def simulate(event_slug, students, seed):
-    """Generate believable fair traffic through the same use cases real requests use."""
-    try:
-        with click.progressbar(length=students, label="Simulating students") as bar:
-            summary = simulation.simulate(event_slug, students, seed, tick=bar.update)
-    except DomainError as error:
-        _fail(error)
-    click.echo(", ".join(f"{value} {name}" for name, value in summary.items()))
+    """Generate believable fair traffic through the same use cases real requests use.
+
+    Each run adds a new crowd with its own batches; a seed runs once per event.
+    """
+    with click.progressbar(length=students, label="Simulating students") as bar:
+        run = simulation.simulate(event_slug, students, seed, tick=bar.update)
+    written = ", ".join(f"{value} {name}" for name, value in run.written.items())
+    click.echo(f"Seed {run.seed}: {written}")

@@ -4,10 +4,13 @@ Each variable is listed in the README. Tests pass their own mapping to
 ``create_app`` instead of touching the environment.
 """
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from backend.errors import LocalBaseUrl
 
 MiB = 1024 * 1024
 
@@ -38,6 +41,39 @@ def public_base_url(raw: str) -> str:
     if parts.path or parts.query or parts.fragment:
         raise ConfigError("PUBLIC_BASE_URL must not have a path, query or fragment")
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def is_local(base_url: str) -> bool:
+    """Whether the base URL names this computer (loopback, localhost, 0.0.0.0)."""
+    host = urlsplit(base_url).hostname or ""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
+
+
+def check_print_base(base_url: str, development: bool) -> str | None:
+    """Before codes are printed for ``base_url``: refuse this computer's address in production.
+
+    A print run pointing at 127.0.0.1 is paper that works nowhere, and the
+    default when PUBLIC_BASE_URL is not set. In development it is fine for
+    trying out, so the caller gets a warning to show instead.
+    """
+    if not is_local(base_url):
+        return None
+    if not development:
+        raise LocalBaseUrl(
+            f"PUBLIC_BASE_URL is {base_url} (the default when it is not set): printed codes "
+            "would work on this computer only. Set it to the address phones reach, "
+            "e.g. https://speld.example.nl."
+        )
+    return (
+        f"PUBLIC_BASE_URL is {base_url}, this computer: these codes work only here. Fine for "
+        "trying out; set PUBLIC_BASE_URL to the address phones reach before printing for real."
+    )
 
 
 def _secret_key(env: dict, development: bool, instance_path: str) -> str:

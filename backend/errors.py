@@ -75,6 +75,14 @@ class InvalidInput(DomainError):
     code, status, message = "invalid_input", 422, "Some fields are not valid."
 
 
+class LocalBaseUrl(DomainError):
+    code, status, message = (
+        "local_public_base_url",
+        409,
+        "PUBLIC_BASE_URL points to this computer: printed codes would work nowhere else.",
+    )
+
+
 class Unauthorized(DomainError):
     code, status, message = "unauthorized", 401, "A valid bearer token is required."
 

@@ -1,5 +1,7 @@
 """The flask speld commands, run as an organiser would run them."""
 
+import click
+import pytest
 from sqlalchemy import select
 
 from backend.models import ApiToken, Event, Pin, Stand
@@ -136,3 +138,79 @@ def test_posters_command_writes_one_page_per_stand(runner, make, tmp_path):
     result = runner.invoke(args=["speld", "posters", "--event", event.slug, "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "3 posters" in result.output and out.read_bytes().startswith(b"%PDF")
+
+
+def test_a_refused_use_case_ends_the_command_non_zero_with_its_message(runner, db, tmp_path):
+    for args in (
+        ["speld", "simulate", "--event", "nope", "--students", "3"],
+        ["speld", "export", "--event", "nope", "--out", str(tmp_path / "funnel.xlsx")],
+        ["speld", "posters", "--event", "nope", "--out", str(tmp_path / "posters.pdf")],
+    ):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 1, args
+        assert "Error: No event with that slug." in result.output, args
+        assert "Traceback" not in result.output
+
+
+def test_every_command_of_the_speld_group_gets_the_one_error_path(db):
+    from click.testing import CliRunner
+
+    from backend.cli import SpeldGroup
+    from backend.errors import InvalidInput
+
+    @click.group(cls=SpeldGroup)
+    def top():
+        """A group like `speld`."""
+
+    @top.group()
+    def sub():
+        """A subgroup, as `token` and `batch` are."""
+
+    @sub.command("refuse")
+    def refuse():
+        """A command that catches nothing by hand."""
+        raise InvalidInput(fields={"size": ["Must be at least 1."]})
+
+    result = CliRunner().invoke(top, ["sub", "refuse"])
+    assert result.exit_code == 1
+    assert result.output == "Error: Some fields are not valid. size: Must be at least 1.\n"
+
+
+def _batch_args(slug, out):
+    return [
+        *("speld", "batch", "create", "--event", slug, "--size", "2"),
+        *("--label", "Day 1", "--channel", "ut-desk", "--out", str(out)),
+    ]
+
+
+@pytest.mark.parametrize("base", ["http://127.0.0.1:8000", "http://localhost:5000"])
+def test_batch_and_posters_refuse_this_computers_address_outside_development(
+    runner, app, make, db, tmp_path, monkeypatch, base
+):
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", base)
+    event, _ = make.plaza(stands=1)
+    refused = runner.invoke(args=_batch_args(event.slug, tmp_path))
+    assert refused.exit_code == 1
+    assert f"Error: PUBLIC_BASE_URL is {base} (the default when it is not set)" in refused.output
+    assert "Set it to the address phones reach" in refused.output
+    assert db.session.query(Pin).count() == 0 and not list(tmp_path.iterdir())
+    posters = runner.invoke(
+        args=["speld", "posters", "--event", event.slug, "--out", str(tmp_path / "p.pdf")]
+    )
+    assert posters.exit_code == 1 and "PUBLIC_BASE_URL is" in posters.output
+    assert not list(tmp_path.iterdir())
+
+
+def test_in_development_this_computers_address_is_printed_with_a_warning(
+    runner, app, make, db, tmp_path, monkeypatch
+):
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+    monkeypatch.setitem(app.config, "SPELD_ENV", "development")
+    event, _ = make.plaza(stands=1)
+    result = runner.invoke(args=_batch_args(event.slug, tmp_path))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(
+        "Warning: PUBLIC_BASE_URL is http://127.0.0.1:8000, this computer: these codes work only here."
+    )
+    manifest = (tmp_path / "manifest.csv").read_text()
+    assert ",HTTP://127.0.0.1:8000/P/" in manifest  # upper case, for QR alphanumeric mode

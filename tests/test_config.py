@@ -2,7 +2,13 @@
 
 import pytest
 
-from backend.config import ConfigError, database_url, from_environment, public_base_url
+from backend.config import (
+    ConfigError,
+    database_url,
+    from_environment,
+    is_local,
+    public_base_url,
+)
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
@@ -34,3 +40,21 @@ def test_public_base_url_must_be_scheme_and_host_only(raw):
 
 def test_public_base_url_drops_a_trailing_slash():
     assert public_base_url("https://pins.example.org/") == "https://pins.example.org"
+
+
+@pytest.mark.parametrize(
+    "base, local",
+    [
+        ("http://127.0.0.1:8000", True),
+        ("http://127.8.0.1", True),
+        ("http://[::1]:8000", True),
+        ("http://localhost:8000", True),
+        ("http://pins.localhost", True),
+        ("http://0.0.0.0:8000", True),
+        ("https://pins.example.org", False),
+        ("http://192.168.1.20:8000", False),  # a laptop on the venue Wi-Fi: phones reach it
+        ("https://localhost.example.org", False),
+    ],
+)
+def test_a_base_url_of_this_computer_is_told_apart(base, local):
+    assert is_local(base) is local

@@ -201,3 +201,22 @@ def test_cli_simulate_generates_traffic_through_the_use_cases(runner, make, db):
     assert db.session.query(Pin).count() == 40
     assert db.session.query(Scan).count() > 20
     assert db.session.query(StandVisit).count() > 0
+    assert result.output.splitlines()[-1].startswith("Seed 2026: ")
+
+
+def test_cli_simulate_again_adds_a_crowd_and_a_used_seed_is_refused(runner, make, db):
+    from backend.models import Batch, Pin
+
+    event, _ = make.plaza(stands=4)
+    args = ["speld", "simulate", "--event", event.slug, "--students", "10"]
+    first = runner.invoke(args=args)
+    again = runner.invoke(args=args)
+    assert (first.exit_code, again.exit_code) == (0, 0), again.output
+    assert again.output.splitlines()[-1].startswith("Seed 2027: ")
+    assert db.session.query(Pin).count() == 20
+    replay = runner.invoke(args=[*args, "--seed", "2026"])
+    assert replay.exit_code == 1
+    assert "already simulated with that seed" in replay.output
+    assert "2026 is taken for " + event.slug in replay.output
+    assert db.session.query(Pin).count() == 20
+    assert db.session.query(Batch).count() == 6

@@ -155,16 +155,16 @@ def test_offline_batch_replayed_twice_with_duplicates_counts_each_pair_once(clie
     first = client.post(url, json={"visits": visits}, headers=headers)
     assert first.status_code == 200
     statuses = [r["status"] for r in first.json["results"]]
-    assert statuses == ["created", "created", "exists", "error", "error"]
+    assert statuses == ["created", "created", "exists", "refused", "refused"]
     assert first.json["results"][3]["error"]["code"] == "outside_event"
-    assert (first.json["created"], first.json["exists"], first.json["errors"]) == (2, 1, 2)
+    assert (first.json["created"], first.json["exists"], first.json["refused"]) == (2, 1, 2)
     second = client.post(url, json={"visits": visits}, headers=headers)
     assert [r["status"] for r in second.json["results"]] == [
         "exists",
         "exists",
         "exists",
-        "error",
-        "error",
+        "refused",
+        "refused",
     ]
     rows = db.session.execute(select(StandVisit.pin_id, StandVisit.stand_id)).all()
     assert len(rows) == len(set(rows)) == 2
@@ -180,3 +180,26 @@ def test_offline_batch_over_500_is_refused_whole(client, auth, fair, db):
     )
     assert response.status_code == 422
     assert db.session.query(StandVisit).count() == 0
+
+
+def test_a_refused_batch_item_carries_the_error_body_a_single_visit_gets(client, auth, fair):
+    _, stands, codes = fair
+    headers = auth("stand", stands[0])
+    base = f"/api/v1/stands/{stands[0].id}/visits"
+    refused = [
+        {"pin": codes[0], "scanned_at": "2025-01-01T10:00:00+01:00"},  # outside the event
+        {"pin": codes[1], "nonce": 5},  # a field of the wrong type
+        {"pin": "ZZZZZZZZZ"},  # no such pin
+    ]
+    batch = client.post(f"{base}/batch", json={"visits": refused}, headers=headers)
+    assert batch.status_code == 200
+    assert set(batch.json) == {"results", "created", "exists", "refused"}
+    assert batch.json["refused"] == 3
+    for visit, result in zip(refused, batch.json["results"], strict=True):
+        single = client.post(base, json=visit, headers=headers)
+        assert single.status_code >= 400
+        assert set(single.json) == {"error"}
+        assert set(single.json["error"]) == {"code", "message", "fields"}
+        assert result["status"] == "refused"
+        assert result["error"] == single.json["error"]
+    assert batch.json["results"][1]["error"]["fields"] == {"nonce": ["Not a valid string."]}

@@ -208,6 +208,34 @@ def test_mistyped_code_at_the_stand_is_refused_kindly(phone, make, db):
     assert db.session.query(StandVisit).count() == 0
 
 
+def test_stand_poster_refuses_what_it_cannot_stamp_with_a_page_and_no_visit(phone, make, db):
+    event, stands = make.plaza(stands=1)
+    own, void = make.pin_codes(event, size=2)
+    pins.void_pin(void, "misprint")
+    foreign = make.pin_codes(size=1)[0]
+    poster = f"/s/{stands[0].code}"
+    form = phone.get(poster)
+    token = csrf_from(form)
+    other = phone.post(poster, data={"pin": foreign, "csrf_token": token})
+    assert other.status_code == 422
+    assert "andere editie" in other.get_data(as_text=True)
+    assert 'name="pin"' in other.get_data(as_text=True)
+    withdrawn = phone.post(poster, data={"pin": void, "csrf_token": token})
+    assert withdrawn.status_code == 410
+    assert "niet meer geldig" in withdrawn.get_data(as_text=True)
+    phone.set_cookie("speld_pin", "ZZZZZZZZZ")  # a cookie from a pin that does not exist
+    stale = phone.get(poster)
+    assert stale.status_code == 200
+    assert "klopt niet" in stale.get_data(as_text=True)
+    phone.set_cookie("speld_pin", own)
+    unknown_stand = phone.get("/s/ZZZZZZZZZ")
+    assert unknown_stand.status_code == 404
+    assert 'name="pin"' not in unknown_stand.get_data(as_text=True)
+    assert db.session.query(StandVisit).count() == 0
+    assert phone.get(poster).status_code == 200
+    assert db.session.query(StandVisit).count() == 1
+
+
 def test_form_post_without_csrf_token_is_refused(phone, make, db):
     event, stands = make.plaza(stands=1)
     code = make.pin_codes(event)[0]

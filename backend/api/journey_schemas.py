@@ -3,7 +3,7 @@
 from marshmallow import fields, validate
 
 from backend.api.base import Schema
-from backend.api.schemas import CompanyOut, StrictInt
+from backend.api.schemas import CompanyOut, ErrorBody, StrictInt
 from backend.models.types import NAMED_BEFORE
 from backend.services.stamps import MAX_OFFLINE_BATCH
 
@@ -75,13 +75,16 @@ class VisitBatchIn(Schema):
 class VisitResult(Schema):
     index = fields.Integer()
     nonce = fields.String(allow_none=True)
-    status = fields.String(metadata={"description": "created, exists or error"})
-    visit_id = fields.Integer()
-    error = fields.Dict()
+    status = fields.String(metadata={"description": "created, exists or refused"})
+    visit_id = fields.Integer(metadata={"description": "When created or exists"})
+    error = fields.Nested(
+        ErrorBody,
+        metadata={"description": "When refused: the error body a single visit would have got"},
+    )
 
 
 class VisitBatchOut(Schema):
     results = fields.List(fields.Nested(VisitResult))
     created = fields.Integer()
     exists = fields.Integer()
-    errors = fields.Integer()
+    refused = fields.Integer()

@@ -83,7 +83,9 @@ class ErrorBody(Schema):
     code = fields.String(metadata={"description": "Stable machine-readable code"})
     message = fields.String()
     field_messages = fields.Dict(
-        data_key="fields", metadata={"description": "Per-field messages (validation errors)"}
+        attribute="fields",  # a DomainError's, so the schema can dump one
+        data_key="fields",
+        metadata={"description": "Per-field messages (validation errors)"},
     )
 
 

@@ -1,4 +1,4 @@
-"""The domain as SQLAlchemy models, named after SPEC.md's nouns."""
+"""The domain as SQLAlchemy models, named after the nouns of docs/product.md."""
 
 from backend.models.activity import (
     LandingVisit,

@@ -18,7 +18,7 @@ from backend.errors import DomainError, PinNotFound, PinOfOtherEvent, PinVoid, S
 from backend.models.types import utcnow
 from backend.pages.i18n import Q1_OPTIONS, current_language, translator
 from backend.pages.scanlane import PIN_COOKIE, SCAN_OUTCOME, pin_cookie
-from backend.services import journey, pins, scans, stamps, survey
+from backend.services import journey, scans, stamps, survey
 from backend.services.guessing import REFUSED_RETRY_SECONDS
 
 bp = Blueprint("journey", __name__)
@@ -95,36 +95,34 @@ def answer(code):
     return redirect(url_for("journey.landing", code=code.upper(), thanks=1, _anchor="survey"), 303)
 
 
+def _stamp_form(stand_code: str, problem: str | None = None, status_code: int = 200):
+    """The poster's form to type a pin code; an unknown stand code is the friendly 404."""
+    stand = stamps.find_stand_by_code(stand_code)
+    return _page("stamp_form.html", status_code, stand=stand, problem=problem)
+
+
 @bp.route("/s/<code>", methods=["GET", "POST"])
 @bp.route("/S/<code>", methods=["GET", "POST"])
 def stand(code):
     """The stand poster: stamp the pin in the cookie, or ask for the pin's code."""
-    stand_row = stamps.find_stand_by_code(code)
     pin_code = (
         request.form.get("pin") if request.method == "POST" else request.cookies.get(PIN_COOKIE)
     )
     if not pin_code:
-        return _page("stamp_form.html", stand=stand_row)
+        return _stamp_form(code)
     try:
-        pin = pins.find_pin(pin_code)
-        result = stamps.stamp(pin, stand_row, "self", staff_signed_in(), utcnow())
+        stamped = stamps.self_stamp(code, pin_code, staff_signed_in(), utcnow())
     except PinNotFound:
         if count_unknown_code():
             return _unknown_code_page(refused=True)
-        return _page(
-            "stamp_form.html",
-            404 if request.method == "POST" else 200,
-            stand=stand_row,
-            problem="bad_pin",
-        )
+        return _stamp_form(code, "bad_pin", 404 if request.method == "POST" else 200)
     except PinOfOtherEvent:
-        return _page("stamp_form.html", 422, stand=stand_row, problem="other_event")
-    state = journey.pin_state(pin)
+        return _stamp_form(code, "other_event", 422)
     response = current_app.make_response(
-        _page("stamped.html", stand=stand_row, created=result.created, state=state)
+        _page("stamped.html", stand=stamped.stand, created=stamped.created, state=stamped.card)
     )
     if request.method == "POST":
-        _remember_pin(response, pin.code)
+        _remember_pin(response, stamped.pin.code)
     return response
 
 

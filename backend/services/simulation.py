@@ -2,14 +2,23 @@
 
 So `make run` opens on a dashboard with something in it, and the figures obey
 every rule the real ones do (repeats, bots, voids, one visit per pin and stand).
-Random but seeded: the same seed gives the same fair.
+Random but seeded: the same seed gives the same fair. Each run mints its own
+batches, labelled with its seed, so a seed runs once per event; without one, a
+run takes the next seed the event has not had, and adds a new crowd.
 """
 
 import hashlib
+import itertools
 import random
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
+from backend.errors import Conflict
+from backend.extensions import db
+from backend.models import Batch
 from backend.models.types import NAMED_BEFORE, TWENTE_PLAZA
 from backend.services import journey, pins, scans, stamps, survey
 from backend.services.events import get_event
@@ -19,6 +28,8 @@ CHANNELS = (("ut-desk", 0.6), ("saxion", 0.25), ("roc", 0.15))
 PHONES = (("mobile", "iOS"), ("mobile", "Android"), ("tablet", "iOS"), ("desktop", "Windows"))
 PHONE_WEIGHTS = (55, 38, 3, 4)
 Q1_WEIGHTS = (30, 35, 22, 13)
+FIRST_SEED = 2026
+LABEL = "Simulation {seed} {channel}"
 
 
 def _visitor(rng: random.Random, student: int, kind: str = "human") -> Visitor:
@@ -38,16 +49,54 @@ def _mint(event, students: int, seed: int, rng: random.Random) -> list[str]:
     codes = []
     for channel, share in CHANNELS:
         size = max(1, round(students * share))
-        batch = pins.mint_batch(event.slug, f"Simulation {seed} {channel}", channel, size)
+        label = LABEL.format(seed=seed, channel=channel)
+        batch = pins.mint_batch(event.slug, label, channel, size)
         codes += list(pins.iter_pin_codes(batch.id))
     rng.shuffle(codes)
     return codes[:students]
 
 
-def simulate(event_slug: str, students: int, seed: int = 2026, tick=None) -> dict:
-    """Mint pins for ``students`` and play their day at the fair; returns what was written."""
-    rng = random.Random(seed)
+@dataclass(frozen=True)
+class SimulationRun:
+    """The seed a simulation ran with, and how many of each thing it wrote."""
+
+    seed: int
+    written: dict[str, int]
+
+
+def _used_seeds(event) -> set[int]:
+    prefix = LABEL.split("{seed}")[0]
+    labels = db.session.scalars(
+        select(Batch.label).where(Batch.event_id == event.id, Batch.label.startswith(prefix))
+    )
+    seeds = (label.removeprefix(prefix).split(" ")[0] for label in labels)
+    return {int(seed) for seed in seeds if seed.isdigit()}
+
+
+def _seed_for(event, seed: int | None) -> int:
+    used = _used_seeds(event)
+    if seed is None:
+        return next(s for s in itertools.count(FIRST_SEED) if s not in used)
+    if seed in used:
+        raise Conflict(
+            "This event was already simulated with that seed.",
+            {
+                "seed": [
+                    f"{seed} is taken for {event.slug}; give another or none for the next free one."
+                ]
+            },
+        )
+    return seed
+
+
+def simulate(event_slug: str, students: int, seed: int | None = None, tick=None) -> SimulationRun:
+    """Mint pins for ``students`` and play their day at the fair; returns what was written.
+
+    Without ``seed`` the run takes the first seed from 2026 up this event has not had.
+    """
     event = get_event(event_slug)
+    seed = _seed_for(event, seed)
+    rng = random.Random(seed)
     zone = ZoneInfo(event.timezone)
     days = [
         event.starts_on + timedelta(days=n)
@@ -68,7 +117,7 @@ def simulate(event_slug: str, students: int, seed: int = 2026, tick=None) -> dic
     for n in range(students // 50):  # mistyped or damaged codes
         when = _fair_moment(rng, days, zone)
         scans.recorder().record(f"BAD{n:05d}X", f"/p/BAD{n:05d}X", _visitor(rng, -n), when)
-    return done
+    return SimulationRun(seed, done)
 
 
 def _play(rng, student, code, start, plaza, others, done) -> None:

@@ -7,6 +7,7 @@ batches with a nonce per item, so a batch sent twice changes nothing.
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -23,6 +24,7 @@ from backend.errors import (
 )
 from backend.extensions import db
 from backend.models import Pin, Stand, StandVisit
+from backend.services.journey import PinState, pin_state
 from backend.services.pins import find_pin
 from backend.services.stands import get_stand
 from qr import codes
@@ -104,10 +106,30 @@ def stamp(
     return StampResult(visit, True)
 
 
-def self_stamp(stand_code: str, pin_code: str, is_test: bool, now: datetime) -> StampResult:
+@dataclass(frozen=True)
+class PosterStamp:
+    """A student's stamp at a stand poster, and the stamp card the page shows next."""
+
+    stand: Stand
+    pin: Pin
+    created: bool
+
+    @cached_property
+    def card(self) -> PinState:
+        """The pin's stamp card after this stamp.
+
+        Read only when a page shows it: the simulation stamps thousands of
+        visits and needs no card (three more queries a stamp).
+        """
+        return pin_state(self.pin)
+
+
+def self_stamp(stand_code: str, pin_code: str, is_test: bool, now: datetime) -> PosterStamp:
     """The student scanned the stand poster (pin from the cookie or typed)."""
     stand = find_stand_by_code(stand_code)
-    return stamp(find_pin(pin_code), stand, "self", is_test, now)
+    pin = find_pin(pin_code)
+    result = stamp(pin, stand, "self", is_test, now)
+    return PosterStamp(stand, pin, result.created)
 
 
 def _check_when(stand: Stand, scanned_at: datetime) -> None:
@@ -135,11 +157,34 @@ def pin_code_from(pin_ref: str) -> str:
     return pin_ref.rstrip("/").rsplit("/", 1)[-1]
 
 
-def staff_stamp_batch(stand_id: int, items: list[dict], now: datetime) -> list[dict]:
+@dataclass(frozen=True)
+class BatchReplay:
+    """An offline batch replayed: one result per item and how many ended which way."""
+
+    results: list[dict]
+
+    def _count(self, status: str) -> int:
+        return sum(result["status"] == status for result in self.results)
+
+    @property
+    def created(self) -> int:
+        return self._count("created")
+
+    @property
+    def exists(self) -> int:
+        return self._count("exists")
+
+    @property
+    def refused(self) -> int:
+        return self._count("refused")
+
+
+def staff_stamp_batch(stand_id: int, items: list[dict], now: datetime) -> BatchReplay:
     """Replay offline scans; each item succeeds or fails on its own.
 
     ``items`` are parsed visits, or the ``DomainError`` an item was refused with.
-    Returns one result per item: ``created``, ``exists`` or ``error`` with a code.
+    Each result is ``created`` or ``exists`` with the visit's id, or ``refused``
+    with the ``DomainError`` (the API shows it as its one error body).
     """
     if len(items) > MAX_OFFLINE_BATCH:
         raise InvalidInput(fields={"visits": [f"At most {MAX_OFFLINE_BATCH} per batch."]})
@@ -158,7 +203,7 @@ def staff_stamp_batch(stand_id: int, items: list[dict], now: datetime) -> list[d
             }
         except DomainError as error:
             db.session.rollback()
-            outcome = {"status": "error", "error": {"code": error.code, "message": error.message}}
+            outcome = {"status": "refused", "error": error}
         nonce = None if isinstance(item, DomainError) else item.get("nonce")
         results.append({"index": index, "nonce": nonce, **outcome})
-    return results
+    return BatchReplay(results)
