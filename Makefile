@@ -21,7 +21,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 run: export SPELD_ENV ?= development
 run: export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 run: setup
-	$(BIN)/flask db upgrade
+	$(BIN)/flask db upgrade heads
 	$(BIN)/flask speld bootstrap
 	exec $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
 
