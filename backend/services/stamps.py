@@ -23,6 +23,7 @@ from backend.errors import (
 )
 from backend.extensions import db
 from backend.models import Pin, Stand, StandVisit
+from backend.services.exposure import visit_came_before_answer
 from backend.services.pins import find_pin
 from backend.services.stands import get_stand
 from qr import codes
@@ -93,6 +94,8 @@ def stamp(
     )
     db.session.add(visit)
     try:
+        # Inside the try: the update flushes the visit, which a parallel stamp may refuse.
+        visit_came_before_answer(pin.id, visit.visited_at)
         db.session.commit()
     except IntegrityError:
         # The same pin was stamped here a moment ago by a parallel request.
