@@ -34,3 +34,13 @@ def test_public_base_url_must_be_scheme_and_host_only(raw):
 
 def test_public_base_url_drops_a_trailing_slash():
     assert public_base_url("https://pins.example.org/") == "https://pins.example.org"
+
+
+def test_follow_up_delay_is_read_from_the_environment(tmp_path):
+    env = {"SPELD_ENV": "development"}
+    assert from_environment(str(tmp_path), env)["FOLLOW_UP_AFTER_MINUTES"] == 120
+    configured = from_environment(str(tmp_path), {**env, "FOLLOW_UP_AFTER_MINUTES": "1440"})
+    assert configured["FOLLOW_UP_AFTER_MINUTES"] == 1440
+    for bad in ("two hours", "-5"):
+        with pytest.raises(ConfigError, match="FOLLOW_UP_AFTER_MINUTES"):
+            from_environment(str(tmp_path), {**env, "FOLLOW_UP_AFTER_MINUTES": bad})
