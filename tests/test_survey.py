@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import false, select, true
+from sqlalchemy import false, func, select, true
 
 from backend.errors import FollowUpNotDue, InvalidInput, SurveyNotStarted
 from backend.models import FollowUpResponse, Pin, SurveyResponse
@@ -223,3 +223,18 @@ def test_answers_outside_the_options_change_nothing(db, fair, named):
     assert db.session.query(SurveyResponse).count() == 0
     assert db.session.query(FollowUpResponse).count() == 0
     assert pins.find_pin(code).follow_up_skipped_at is None
+
+
+def test_simulated_fair_has_unexposed_and_exposed_answers_and_follow_ups(db, make):
+    from backend.services.simulation import simulate
+
+    event, _ = make.plaza(stands=6)
+    done = simulate(event.slug, students=150, seed=11)
+    exposed = dict(
+        db.session.execute(
+            select(SurveyResponse.exposed, func.count()).group_by(SurveyResponse.exposed)
+        ).all()
+    )
+    assert exposed[False] > exposed[True] > 0
+    assert sum(exposed.values()) == done["answers"]
+    assert db.session.query(FollowUpResponse).count() == done["follow-ups"] > 0
