@@ -105,6 +105,7 @@ def from_environment(instance_path: str, env: dict | None = None) -> dict:
         "TRUSTED_PROXIES": _integer(env, "TRUSTED_PROXIES", 0),
         "REPEAT_WINDOW_MINUTES": _integer(env, "REPEAT_WINDOW_MINUTES", 30),
         "UNKNOWN_CODE_LIMIT": env.get("UNKNOWN_CODE_LIMIT", DEFAULTS["UNKNOWN_CODE_LIMIT"]),
+        "FOLLOW_UP_AFTER_MINUTES": _integer(env, "FOLLOW_UP_AFTER_MINUTES", 120),
     }
 
 
@@ -138,5 +139,7 @@ DEFAULTS = {
     "TRUSTED_PROXIES": 0,
     "REPEAT_WINDOW_MINUTES": 30,
     "UNKNOWN_CODE_LIMIT": "30/minute;300/hour",
+    # After a pin's first Twente Plaza visit, how long until the follow-up question is asked.
+    "FOLLOW_UP_AFTER_MINUTES": 120,
     "FALLBACK_PORTAL_URL": "https://www.twente.com",
 }

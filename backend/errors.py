@@ -67,6 +67,18 @@ class NonceReused(DomainError):
     code, status, message = "nonce_reused", 409, "That nonce was used for another pin."
 
 
+class SurveyNotStarted(DomainError):
+    code, status, message = "survey_not_started", 409, "Answer the first question first."
+
+
+class FollowUpNotDue(DomainError):
+    code, status, message = (
+        "follow_up_not_due",
+        409,
+        "The follow-up question is asked once, some time after a Twente Plaza visit.",
+    )
+
+
 class Conflict(DomainError):
     code, status, message = "conflict", 409, "That conflicts with what is stored."
 

@@ -41,7 +41,12 @@ MATRIX = [
     # The companion app's endpoints need no token: the pin code is the key.
     ("GET", "/events/{slug}/public", None, (200, 200, 200, 200)),
     ("GET", "/pins/{pin}", None, (200, 200, 200, 200)),
-    ("POST", "/pins/{pin}/survey", {"named_before": "0"}, (200, 200, 200, 200)),
+    (
+        "POST",
+        "/pins/{pin}/survey",
+        {"named_before": "0", "company_names_shown": False},
+        (200, 200, 200, 200),
+    ),
     ("POST", "/stands/{stand}/visits", {"pin": "{pin}"}, (401, 201, 403, 201)),
     ("POST", "/stands/{stand}/visits/batch", {"visits": [{"pin": "{pin}"}]}, (401, 200, 403, 200)),
 ]

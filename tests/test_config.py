@@ -58,3 +58,13 @@ def test_public_base_url_drops_a_trailing_slash():
 )
 def test_a_base_url_of_this_computer_is_told_apart(base, local):
     assert is_local(base) is local
+
+
+def test_follow_up_delay_is_read_from_the_environment(tmp_path):
+    env = {"SPELD_ENV": "development"}
+    assert from_environment(str(tmp_path), env)["FOLLOW_UP_AFTER_MINUTES"] == 120
+    configured = from_environment(str(tmp_path), {**env, "FOLLOW_UP_AFTER_MINUTES": "1440"})
+    assert configured["FOLLOW_UP_AFTER_MINUTES"] == 1440
+    for bad in ("two hours", "-5"):
+        with pytest.raises(ConfigError, match="FOLLOW_UP_AFTER_MINUTES"):
+            from_environment(str(tmp_path), {**env, "FOLLOW_UP_AFTER_MINUTES": bad})

@@ -39,6 +39,9 @@ def test_pin_state_tells_only_about_that_pin(client, auth, fair):
         "twente_plaza_stamped": 0,
         "twente_plaza_total": 3,
         "survey_answered": False,
+        "survey_due": True,
+        "follow_up_due": False,
+        "follow_up_answered": False,
     }
 
 
@@ -52,10 +55,17 @@ def test_unknown_or_malformed_pin_is_a_json_404(client, fair, code):
 def test_survey_over_the_api_replaces_the_previous_answer(client, fair, db):
     _, stands, codes = fair
     url = f"/api/v1/pins/{codes[0]}/survey"
-    first = client.post(url, json={"named_before": "0", "known_before": [stands[1].company_id]})
+    first = client.post(
+        url,
+        json={
+            "named_before": "0",
+            "known_before": [stands[1].company_id],
+            "company_names_shown": False,
+        },
+    )
     assert first.status_code == 200
     assert first.json["known_before"] == [stands[1].company_id]
-    second = client.post(url, json={"named_before": "3-5"})
+    second = client.post(url, json={"named_before": "3-5", "company_names_shown": False})
     assert second.json["known_before"] == []
     assert db.session.scalar(select(SurveyResponse.named_before)) == "3-5"
     assert db.session.query(SurveyResponse).count() == 1
@@ -68,7 +78,11 @@ def test_survey_over_the_api_replaces_the_previous_answer(client, fair, db):
         {"named_before": 0},
         {"named_before": "0", "known_before": ["1"]},
         {"named_before": "0", "known_before": "all"},
-        {"named_before": "0", "extra": True},
+        {"named_before": "0", "company_names_shown": False, "extra": True},
+        {"named_before": "0"},
+        {"named_before": "0", "company_names_shown": "false"},
+        {"named_before": "0", "company_names_shown": 0},
+        {"named_before": "0", "company_names_shown": None},
         {},
     ],
 )
@@ -85,7 +99,11 @@ def test_survey_naming_a_company_of_another_event_is_refused(client, make, fair,
     elsewhere = make.stand()
     response = client.post(
         f"/api/v1/pins/{codes[0]}/survey",
-        json={"named_before": "0", "known_before": [elsewhere.company_id]},
+        json={
+            "named_before": "0",
+            "known_before": [elsewhere.company_id],
+            "company_names_shown": False,
+        },
     )
     assert response.status_code == 422
     assert "known_before" in response.json["error"]["fields"]

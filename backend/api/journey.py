@@ -5,6 +5,7 @@ from marshmallow import ValidationError
 
 from backend.api.base import Blueprint
 from backend.api.journey_schemas import (
+    FollowUpIn,
     PinStateOut,
     PublicEvent,
     SurveyIn,
@@ -51,7 +52,7 @@ class PinItem(MethodView):
     @blp.response(200, PinStateOut)
     def get(self, code):
         """A pin's own progress: stands stamped, survey answered. The code is the key."""
-        return journey.pin_state(find_pin(code))
+        return journey.pin_state(find_pin(code), utcnow())
 
 
 @blp.route("/pins/<code>/survey")
@@ -59,10 +60,37 @@ class PinSurvey(MethodView):
     @blp.arguments(SurveyIn)
     @blp.response(200, SurveyOut)
     def post(self, data, code):
-        """Answer (or re-answer) the two questions for this pin."""
+        """Answer (or re-answer) the two questions for this pin, saying what the screen showed.
+
+        An answer after the pin's first stand visit, after company names were shown
+        to it, or replacing an earlier answer is stored as exposed.
+        """
         return survey.answer_survey(
-            code, data["named_before"], data["known_before"], False, utcnow()
+            code,
+            data["named_before"],
+            data["known_before"],
+            False,
+            utcnow(),
+            company_names_shown=data["company_names_shown"],
         )
+
+
+@blp.route("/pins/<code>/survey/skip")
+class PinSurveySkip(MethodView):
+    @blp.response(200, PinStateOut)
+    def post(self, code):
+        """The student skipped the two questions: nothing is stored but that; not asked first again."""
+        return survey.skip_survey(code, utcnow())
+
+
+@blp.route("/pins/<code>/follow-up")
+class PinFollowUp(MethodView):
+    @blp.arguments(FollowUpIn)
+    @blp.response(200, PinStateOut)
+    @blp.alt_response(409, description="Not due: no Plaza visit yet, too soon, or already asked")
+    def post(self, data, code):
+        """Answer the follow-up question (Q1 with "now") once, when ``follow_up_due`` says so."""
+        return survey.answer_follow_up(code, data["named_now"], False, utcnow())
 
 
 def _visit_out(result):

@@ -3,7 +3,7 @@
 from marshmallow import fields, validate
 
 from backend.api.base import Schema
-from backend.api.schemas import CompanyOut, ErrorBody, StrictInt
+from backend.api.schemas import CompanyOut, ErrorBody, StrictBool, StrictInt
 from backend.models.types import NAMED_BEFORE
 from backend.services.stamps import MAX_OFFLINE_BATCH
 
@@ -35,6 +35,19 @@ class PinStateOut(Schema):
     twente_plaza_stamped = fields.Function(lambda state: state.plaza_stamped)
     twente_plaza_total = fields.Function(lambda state: len(state.stands))
     survey_answered = fields.Function(lambda state: state.survey is not None)
+    survey_due = fields.Boolean(
+        metadata={
+            "description": "Neither answered nor skipped: ask the two questions first, "
+            "on a screen that shows no company name before Q1."
+        }
+    )
+    follow_up_due = fields.Boolean(
+        metadata={
+            "description": "Ask the follow-up question now (POST .../follow-up): a Twente Plaza "
+            "stand was visited long enough ago and it was not answered or skipped."
+        }
+    )
+    follow_up_answered = fields.Function(lambda state: state.follow_up is not None)
 
 
 class SurveyIn(Schema):
@@ -44,12 +57,38 @@ class SurveyIn(Schema):
         load_default=list,
         validate=validate.Length(max=100),
     )
+    company_names_shown = StrictBool(
+        required=True,
+        metadata={
+            "description": "Whether the app's screen showed any company name before Q1 was "
+            "answered (a company list, a stand, the stamp card). true makes the answer exposed: "
+            "kept apart from the headline figures. Ask Q1 on a screen without names to keep "
+            "it false."
+        },
+    )
 
 
 class SurveyOut(Schema):
     named_before = fields.String()
     known_before = fields.Function(lambda r: sorted(c.id for c in r.known_before))
     answered_at = fields.DateTime()
+    after_stand_visit = fields.Boolean()
+    after_company_list = fields.Boolean()
+    exposed = fields.Boolean(
+        metadata={"description": "Answered after a stand visit or after company names were shown"}
+    )
+
+
+class FollowUpIn(Schema):
+    named_now = fields.String(
+        required=True,
+        allow_none=True,
+        validate=validate.OneOf(NAMED_BEFORE),
+        metadata={
+            "description": "How many Twente companies could you name now? null: the student "
+            "skipped it. Either way it is not asked again."
+        },
+    )
 
 
 class VisitIn(Schema):

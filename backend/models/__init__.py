@@ -1,6 +1,7 @@
 """The domain as SQLAlchemy models, named after the nouns of docs/product.md."""
 
 from backend.models.activity import (
+    FollowUpResponse,
     LandingVisit,
     OrphanScan,
     PortalClick,
@@ -20,6 +21,7 @@ __all__ = [
     "Batch",
     "Company",
     "Event",
+    "FollowUpResponse",
     "LandingVisit",
     "OrphanScan",
     "Pin",

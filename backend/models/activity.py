@@ -14,7 +14,11 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    false,
+    or_,
+    true,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.extensions import db
@@ -163,7 +167,12 @@ survey_known_companies = Table(
 
 
 class SurveyResponse(db.Model):
-    """A pin's answer to the two questions; one per pin, a new answer replaces the old."""
+    """A pin's answer to the two questions; one per pin, a new answer replaces the old.
+
+    With it, what the student had seen when answering: ``after_stand_visit`` and
+    ``after_company_list`` (see ``backend/services/exposure.py``). Either makes the
+    answer ``exposed``: primed, and kept apart from the headline figures.
+    """
 
     __tablename__ = "survey_responses"
     __table_args__ = (CheckConstraint(one_of("named_before", NAMED_BEFORE), name="named_before"),)
@@ -174,9 +183,41 @@ class SurveyResponse(db.Model):
     named_before: Mapped[str] = mapped_column(String(4))
     is_test: Mapped[bool] = mapped_column(default=False)
     answered_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # Answers stored before these columns existed were given below the stamp card's
+    # company list: the server defaults say so for them (migration 0009).
+    after_stand_visit: Mapped[bool] = mapped_column(default=False, server_default=false())
+    after_company_list: Mapped[bool] = mapped_column(default=False, server_default=true())
 
     # Q2: which of the Twente Plaza companies did you know before?
     known_before: Mapped[list[Company]] = relationship(secondary=survey_known_companies)
+
+    @hybrid_property
+    def exposed(self) -> bool:
+        """Given after a stand visit or after the company list was shown: a primed answer."""
+        return self.after_stand_visit or self.after_company_list
+
+    @exposed.inplace.expression
+    @classmethod
+    def _exposed_expression(cls):
+        return or_(cls.after_stand_visit, cls.after_company_list)
+
+
+class FollowUpResponse(db.Model):
+    """A pin's answer to the follow-up question (Q1 with "now"), asked once after a Plaza visit.
+
+    Kept beside the pin's ``SurveyResponse`` (its "before"), so the funnel can pair
+    the two answers of one pin. A skipped follow-up is no row (``Pin.follow_up_skipped_at``).
+    """
+
+    __tablename__ = "follow_up_responses"
+    __table_args__ = (CheckConstraint(one_of("named_now", NAMED_BEFORE), name="named_now"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pin_id: Mapped[int] = mapped_column(ForeignKey("pins.id"), unique=True)
+    # How many Twente companies could you name now? Same options as Q1.
+    named_now: Mapped[str] = mapped_column(String(4))
+    is_test: Mapped[bool] = mapped_column(default=False)
+    answered_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class VisitorSalt(db.Model):

@@ -30,7 +30,12 @@ class Batch(db.Model):
 
 
 class Pin(db.Model):
-    """One physical pin. The code is the key a student holds; it is unique across all events."""
+    """One physical pin. The code is the key a student holds; it is unique across all events.
+
+    Beside its status, a pin keeps what the unprimed survey needs to know about
+    its student: when the list of companies was first shown to it, and whether
+    the student skipped the questions (so they are not asked on every visit).
+    """
 
     __tablename__ = "pins"
     __table_args__ = (
@@ -44,5 +49,11 @@ class Pin(db.Model):
     status: Mapped[str] = mapped_column(String(8), default="active")
     voided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     void_reason: Mapped[str | None] = mapped_column(String(200))
+    # The first moment a page or app screen showed this pin the Twente Plaza companies'
+    # names (landing page, stand pages, the app): answers after it are exposed.
+    companies_shown_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The student skipped the first-landing questions, or the follow-up question.
+    survey_skipped_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    follow_up_skipped_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     batch: Mapped[Batch] = relationship()

@@ -14,14 +14,23 @@ from flask import (
 )
 
 from backend.client import client_facts, count_unknown_code, staff_signed_in
-from backend.errors import DomainError, PinNotFound, PinOfOtherEvent, PinVoid, StandCodeNotFound
+from backend.errors import (
+    DomainError,
+    FollowUpNotDue,
+    PinNotFound,
+    PinOfOtherEvent,
+    PinVoid,
+    StandCodeNotFound,
+)
 from backend.models.types import utcnow
 from backend.pages.i18n import Q1_OPTIONS, current_language, translator
 from backend.pages.scanlane import PIN_COOKIE, SCAN_OUTCOME, pin_cookie
-from backend.services import journey, scans, stamps, survey
+from backend.services import journey, pins, scans, stamps, survey
 from backend.services.guessing import REFUSED_RETRY_SECONDS
 
 bp = Blueprint("journey", __name__)
+# Where a refused answer offers the way back to the landing page.
+SURVEY_ENDPOINTS = {"journey.answer", "journey.answer_known", "journey.follow_up"}
 
 
 def _visitor(now):
@@ -69,11 +78,14 @@ def _unknown_code_page(refused: bool):
 
 @bp.get("/l/<code>")
 def landing(code):
+    """The landing page; while the survey is due, its first question instead (no company names)."""
     state = journey.visit_landing(code, _visitor(utcnow()), utcnow())
     if state.pin.status == "void":
         return _page("notice.html", 410, kind="void", portal_url=state.event.portal_url)
+    if state.survey_due:
+        return _page("survey_q1.html", state=state, q1_options=Q1_OPTIONS)
     return _page(
-        "landing.html", state=state, q1_options=Q1_OPTIONS, thanks="thanks" in request.args
+        "landing.html", state=state, q1_options=Q1_OPTIONS, thanks=request.args.get("thanks")
     )
 
 
@@ -86,13 +98,62 @@ def go(code):
     return redirect(target, 302)
 
 
+def _landing_url(code: str, **args) -> str:
+    return url_for("journey.landing", code=code.upper(), **args)
+
+
+@bp.get("/l/<code>/survey")
+def survey_start(code):
+    """Q1 on its own, reached from the landing page (to answer after a skip, or to change)."""
+    state = journey.pin_state(pins.find_pin(code), utcnow())
+    if state.pin.status == "void":
+        return _page("notice.html", 410, kind="void", portal_url=state.event.portal_url)
+    return _page("survey_q1.html", state=state, q1_options=Q1_OPTIONS)
+
+
 @bp.post("/l/<code>/survey")
 def answer(code):
-    known = [int(v) for v in request.form.getlist("known_before") if v.isdigit() and len(v) < 10]
+    """Q1 answered (one tap), then on to Q2; or skipped, then on to the landing page."""
+    if "skip" in request.form:
+        survey.skip_survey(code, utcnow())
+        return redirect(_landing_url(code), 303)
     survey.answer_survey(
-        code, request.form.get("named_before", ""), known, staff_signed_in(), utcnow()
+        code,
+        request.form.get("named_before", ""),
+        None,
+        staff_signed_in(),
+        utcnow(),
+        company_names_shown=False,  # this page asks Q1 alone, before any name
     )
-    return redirect(url_for("journey.landing", code=code.upper(), thanks=1, _anchor="survey"), 303)
+    return redirect(url_for("journey.survey_known", code=code.upper()), 303)
+
+
+@bp.get("/l/<code>/survey/known")
+def survey_known(code):
+    """Q2, the recognition list: shown after Q1 is stored, so it cannot prime that answer."""
+    state = journey.pin_state(pins.find_pin(code), utcnow())
+    if state.survey is None:
+        return redirect(url_for("journey.survey_start", code=code.upper()), 303)
+    return _page("survey_q2.html", state=state)
+
+
+@bp.post("/l/<code>/survey/known")
+def answer_known(code):
+    known = [int(v) for v in request.form.getlist("known_before") if v.isdigit() and len(v) < 10]
+    survey.answer_known(code, known, staff_signed_in(), utcnow())
+    return redirect(_landing_url(code, thanks="survey", _anchor="survey"), 303)
+
+
+@bp.post("/l/<code>/follow-up")
+def follow_up(code):
+    """The follow-up question (Q1 with "now"), answered or skipped; asked once."""
+    named_now = None if "skip" in request.form else request.form.get("named_now", "")
+    try:
+        survey.answer_follow_up(code, named_now, staff_signed_in(), utcnow())
+    except FollowUpNotDue:
+        # A second tap, or a stale page: the question was asked once, nothing to say.
+        return redirect(_landing_url(code), 303)
+    return redirect(_landing_url(code, thanks="follow-up"), 303)
 
 
 def _stamp_form(stand_code: str, problem: str | None = None, status_code: int = 200):
@@ -119,7 +180,12 @@ def stand(code):
     except PinOfOtherEvent:
         return _stamp_form(code, "other_event", 422)
     response = current_app.make_response(
-        _page("stamped.html", stand=stamped.stand, created=stamped.created, state=stamped.card)
+        _page(
+            "stamped.html",
+            stand=stamped.stand,
+            created=stamped.created,
+            state=journey.stamp_card(stamped.pin, utcnow()),
+        )
     )
     if request.method == "POST":
         _remember_pin(response, stamped.pin.code)
@@ -134,6 +200,6 @@ def _friendly(error: DomainError):
     if isinstance(error, PinVoid):
         return _page("notice.html", 410, kind="void", portal_url=_portal_fallback())
     back = None
-    if request.endpoint == "journey.answer":
+    if request.endpoint in SURVEY_ENDPOINTS:
         back = url_for("journey.landing", code=request.view_args["code"])
     return _page("problem.html", error.status, back=back)

@@ -1,16 +1,27 @@
 """What a student sees and does after the scan: landing page, portal click-through."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from flask import current_app
 from sqlalchemy import insert, select
 
 from backend.errors import CompanyNotFound
 from backend.extensions import db
-from backend.models import Event, LandingVisit, Pin, PortalClick, Stand, StandVisit, SurveyResponse
-from backend.models.types import TWENTE_PLAZA
+from backend.models import (
+    Event,
+    FollowUpResponse,
+    LandingVisit,
+    Pin,
+    PortalClick,
+    Stand,
+    StandVisit,
+    SurveyResponse,
+)
+from backend.models.types import TWENTE_PLAZA, utcnow
 from backend.services.events import get_event
+from backend.services.exposure import companies_shown, first_plaza_visit_at
 from backend.services.pins import find_pin
 from backend.services.scans import Visitor
 
@@ -47,13 +58,25 @@ class PinState:
     stands: list[Stand]
     stamped: set[int]
     survey: SurveyResponse | None
+    follow_up: FollowUpResponse | None
+    # Neither answered nor skipped: the questions come first, before any company name.
+    survey_due: bool
+    # A Twente Plaza stand visited long enough ago, and the follow-up not answered or skipped.
+    follow_up_due: bool
 
     @property
     def plaza_stamped(self) -> int:
         return sum(1 for stand in self.stands if stand.id in self.stamped)
 
 
-def pin_state(pin: Pin) -> PinState:
+def follow_up_delay() -> timedelta:
+    """How long after a pin's first Twente Plaza visit the follow-up question is asked."""
+    return timedelta(minutes=current_app.config["FOLLOW_UP_AFTER_MINUTES"])
+
+
+def pin_state(pin: Pin, now: datetime | None = None) -> PinState:
+    """What the pin has done, and which questions are due for it at ``now`` (default: now)."""
+    now = now or utcnow()
     event = pin.batch.event
     stamped = set(
         db.session.scalars(
@@ -61,17 +84,45 @@ def pin_state(pin: Pin) -> PinState:
         )
     )
     survey = db.session.scalar(select(SurveyResponse).where(SurveyResponse.pin_id == pin.id))
-    return PinState(pin, event, plaza_stands(event), stamped, survey)
+    follow_up = db.session.scalar(select(FollowUpResponse).where(FollowUpResponse.pin_id == pin.id))
+    follow_up_due = False
+    if follow_up is None and pin.follow_up_skipped_at is None:
+        plaza_at = first_plaza_visit_at(pin.id)
+        follow_up_due = plaza_at is not None and now >= plaza_at + follow_up_delay()
+    return PinState(
+        pin,
+        event,
+        plaza_stands(event),
+        stamped,
+        survey,
+        follow_up,
+        survey_due=survey is None and pin.survey_skipped_at is None,
+        follow_up_due=follow_up_due,
+    )
 
 
 def visit_landing(raw_code: str, visitor: Visitor, now: datetime) -> PinState:
-    """Log a landing page view and return what the page shows."""
+    """Log a landing page view and return what the page shows.
+
+    While the survey is due the page is its first question, with no company
+    name; otherwise it is the landing page with the stamp card, which shows them.
+    """
     pin = find_pin(raw_code)
     db.session.execute(
         insert(LandingVisit).values(pin_id=pin.id, visited_at=now, **visitor.columns())
     )
+    state = pin_state(pin, now)
+    if not state.survey_due and pin.status != "void":
+        companies_shown(pin, now)
     db.session.commit()
-    return pin_state(pin)
+    return state
+
+
+def stamp_card(pin: Pin, now: datetime) -> PinState:
+    """The pin's stamp card for a stand page, which lists the companies: noted as shown."""
+    companies_shown(pin, now)
+    db.session.commit()
+    return pin_state(pin, now)
 
 
 def with_utm(url: str, event_slug: str, channel: str) -> str:

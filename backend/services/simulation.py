@@ -30,6 +30,9 @@ PHONE_WEIGHTS = (55, 38, 3, 4)
 Q1_WEIGHTS = (30, 35, 22, 13)
 FIRST_SEED = 2026
 LABEL = "Simulation {seed} {channel}"
+# After a day at the Plaza, students name more companies than before (an assumption
+# of the demo, not a finding).
+NOW_WEIGHTS = (12, 33, 33, 22)
 
 
 def _visitor(rng: random.Random, student: int, kind: str = "human") -> Visitor:
@@ -105,7 +108,9 @@ def simulate(event_slug: str, students: int, seed: int | None = None, tick=None)
     plaza = [s for s in event.stands if s.zone == TWENTE_PLAZA]
     others = [s for s in event.stands if s.zone != TWENTE_PLAZA]
     codes = _mint(event, students, seed, rng)
-    done = dict.fromkeys(("scans", "landings", "clicks", "stand visits", "answers", "void"), 0)
+    done = dict.fromkeys(
+        ("scans", "landings", "clicks", "stand visits", "answers", "follow-ups", "void"), 0
+    )
     for student, code in enumerate(codes):
         if rng.random() < 0.01:
             pins.void_pin(code, "lost (simulated)")
@@ -135,6 +140,13 @@ def _play(rng, student, code, start, plaza, others, done) -> None:
         return
     journey.visit_landing(code, human, start + timedelta(seconds=4))
     done["landings"] += 1
+    answers = rng.random() < 0.42
+    # Most respondents answer on the first landing, where Q1 comes before any company
+    # name (unexposed); the others come back to it after their stand visits (exposed).
+    answers_first = answers and rng.random() < 0.75
+    if answers_first:
+        _answer(rng, code, plaza, start + timedelta(seconds=40))
+        done["answers"] += 1
     moment = start + timedelta(minutes=1)
     visited = rng.sample(plaza, k=min(len(plaza), int(rng.triangular(0, 9, 2))))
     visited += rng.sample(others, k=min(len(others), rng.randint(0, 2)))
@@ -149,8 +161,18 @@ def _play(rng, student, code, start, plaza, others, done) -> None:
         company = rng.choice(plaza).company_id if plaza and rng.random() < 0.5 else None
         journey.click_through(code, company, human, moment + timedelta(minutes=2))
         done["clicks"] += 1
-    if rng.random() < 0.42:
-        answer = rng.choices(NAMED_BEFORE, Q1_WEIGHTS)[0]
-        known = [s.company_id for s in plaza if rng.random() < 0.18]
-        survey.answer_survey(code, answer, known, False, moment + timedelta(minutes=3))
+    if answers and not answers_first:
+        _answer(rng, code, plaza, moment + timedelta(minutes=3))
         done["answers"] += 1
+    plaza_ids = {stand.id for stand in plaza}
+    if any(stand.id in plaza_ids for stand in visited) and rng.random() < 0.3:
+        # Back on the landing page hours later: the follow-up question ("now").
+        later = moment + journey.follow_up_delay() + timedelta(minutes=rng.uniform(5, 120))
+        survey.answer_follow_up(code, rng.choices(NAMED_BEFORE, NOW_WEIGHTS)[0], False, later)
+        done["follow-ups"] += 1
+
+
+def _answer(rng, code, plaza, when) -> None:
+    answer = rng.choices(NAMED_BEFORE, Q1_WEIGHTS)[0]
+    known = [s.company_id for s in plaza if rng.random() < 0.18]
+    survey.answer_survey(code, answer, known, False, when)

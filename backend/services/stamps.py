@@ -7,7 +7,6 @@ batches with a nonce per item, so a batch sent twice changes nothing.
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -24,7 +23,7 @@ from backend.errors import (
 )
 from backend.extensions import db
 from backend.models import Pin, Stand, StandVisit
-from backend.services.journey import PinState, pin_state
+from backend.services.exposure import visit_came_before_answer
 from backend.services.pins import find_pin
 from backend.services.stands import get_stand
 from qr import codes
@@ -95,6 +94,8 @@ def stamp(
     )
     db.session.add(visit)
     try:
+        # Inside the try: the update flushes the visit, which a parallel stamp may refuse.
+        visit_came_before_answer(pin.id, visit.visited_at)
         db.session.commit()
     except IntegrityError:
         # The same pin was stamped here a moment ago by a parallel request.
@@ -108,20 +109,11 @@ def stamp(
 
 @dataclass(frozen=True)
 class PosterStamp:
-    """A student's stamp at a stand poster, and the stamp card the page shows next."""
+    """A student's stamp at a stand poster (the page then shows ``journey.stamp_card``)."""
 
     stand: Stand
     pin: Pin
     created: bool
-
-    @cached_property
-    def card(self) -> PinState:
-        """The pin's stamp card after this stamp.
-
-        Read only when a page shows it: the simulation stamps thousands of
-        visits and needs no card (three more queries a stamp).
-        """
-        return pin_state(self.pin)
 
 
 def self_stamp(stand_code: str, pin_code: str, is_test: bool, now: datetime) -> PosterStamp:
