@@ -3,16 +3,38 @@
 Q1 asks how many Twente companies a student could name before the fair; Q2
 which of this edition's Twente Plaza companies they knew before. The discovery
 rate joins Q2 to the stand visits: a visit to a company the visitor did not
-know before is a discovery.
+know before is a discovery. The headline reads unexposed answers only (given
+before the pin was shown the company list or visited a stand); the exposed ones
+are reported beside it. The follow-up (Q1 "now") is paired with the pin's own
+unexposed answer, pin by pin.
 """
 
 from dataclasses import dataclass
 
 from sqlalchemy import and_, case, false, func, select
 
-from backend.models import Company, Stand, StandVisit, SurveyResponse, survey_known_companies
+from backend.models import (
+    Company,
+    FollowUpResponse,
+    Stand,
+    StandVisit,
+    SurveyResponse,
+    survey_known_companies,
+)
 from backend.models.types import NAMED_BEFORE, TWENTE_PLAZA
-from exports.figures import AnswerRow, Awareness, CompanyRow, Discovery
+from exports import stats
+from exports.figures import (
+    AnswerRow,
+    Awareness,
+    Baseline,
+    CompanyRow,
+    Discovery,
+    ExposedAnswers,
+    FollowUp,
+    ResponseRates,
+    ShiftRow,
+    StageCounts,
+)
 from exports.scope import Scope
 
 known = survey_known_companies
@@ -20,12 +42,16 @@ known = survey_known_companies
 
 @dataclass(frozen=True)
 class Headline:
-    """Respondents per Q1 answer, and the share that could name none beside the baseline."""
+    """Unexposed respondents per Q1 answer; the share that could name none beside the baseline."""
 
     counts: dict[str, int]
     respondents: int
     named_none_share: float | None
+    named_none_interval: stats.Interval | None
+    baseline: Baseline
     difference_from_baseline: float | None
+    difference_interval: stats.Interval | None
+    verdict: str | None
 
 
 def share(part: int | None, whole: int | None) -> float | None:
@@ -35,20 +61,29 @@ def share(part: int | None, whole: int | None) -> float | None:
     return round(part / whole, 4)
 
 
-def counted_response(scope: Scope) -> list:
-    """A response that counts: not a test, of an active pin in the filters, answered in the window."""
+def rounded(interval: stats.Interval | None) -> stats.Interval | None:
+    """An interval to 4 decimals, as the shares are."""
+    if interval is None:
+        return None
+    return stats.Interval(round(interval.low, 4), round(interval.high, 4))
+
+
+def counted_response(scope: Scope, exposed: bool = False) -> list:
+    """A response that counts: not a test, of an active pin in the filters, answered in the
+    window, and unexposed (the headline) or exposed (reported beside it)."""
     return [
         SurveyResponse.is_test == false(),
         scope.among(SurveyResponse.pin_id),
         *scope.during(SurveyResponse.answered_at),
+        SurveyResponse.exposed if exposed else ~SurveyResponse.exposed,
     ]
 
 
-def named_before(scope: Scope) -> dict[str, int]:
+def named_before(scope: Scope, exposed: bool = False) -> dict[str, int]:
     """Respondents per Q1 answer."""
     query = (
         select(SurveyResponse.named_before, func.count())
-        .where(*counted_response(scope))
+        .where(*counted_response(scope, exposed))
         .group_by(SurveyResponse.named_before)
     )
     counts = dict.fromkeys(NAMED_BEFORE, 0)
@@ -102,22 +137,89 @@ def discovery(scope: Scope) -> Discovery:
     return Discovery(visits, unknown, share(unknown, visits))
 
 
-def headline(scope: Scope, baseline: float) -> Headline:
-    """Respondents per Q1 answer, and the share that could name none beside the baseline."""
+def headline(scope: Scope, baseline: Baseline) -> Headline:
+    """Unexposed respondents per Q1 answer; the share that could name none beside the baseline."""
     counts = named_before(scope)
     respondents = sum(counts.values())
-    none_share = share(counts["0"], respondents)
+    none = counts["0"]
+    none_share = share(none, respondents)
+    # The baseline is a share of a sample: 35% of 450 is 157.5 "students", as the
+    # interval needs it (statsmodels takes the same).
+    difference = stats.newcombe(none, respondents, baseline.share * baseline.size, baseline.size)
     return Headline(
         counts,
         respondents,
         none_share,
+        rounded(stats.wilson(none, respondents)),
+        baseline,
         # From the exact counts, so rounding the share first cannot shift the difference.
-        None if none_share is None else round(counts["0"] / respondents - baseline, 4),
+        None if none_share is None else round(none / respondents - baseline.share, 4),
+        rounded(difference),
+        verdict(difference),
     )
 
 
-def awareness(scope: Scope, baseline: float) -> Awareness:
-    """Q1's distribution beside the baseline, Q2 per company, and the discovery rate."""
+def verdict(difference: stats.Interval | None) -> str | None:
+    """What the interval of the difference allows one to say, and no more."""
+    if difference is None:
+        return None
+    if difference.high < 0:
+        return "fewer_than_baseline"
+    if difference.low > 0:
+        return "more_than_baseline"
+    return "not_distinguishable"
+
+
+def exposed_answers(scope: Scope) -> ExposedAnswers:
+    """Q1 as answered after the company list or a stand visit: kept apart, never mixed in."""
+    counts = named_before(scope, exposed=True)
+    respondents = sum(counts.values())
+    return ExposedAnswers(
+        respondents,
+        tuple(AnswerRow(answer, n, share(n, respondents)) for answer, n in counts.items()),
+        share(counts["0"], respondents),
+    )
+
+
+def follow_up(scope: Scope) -> FollowUp:
+    """Pins with an unexposed Q1 answer and a follow-up answer: before and now, paired."""
+    query = (
+        select(SurveyResponse.named_before, FollowUpResponse.named_now, func.count())
+        .join(FollowUpResponse, FollowUpResponse.pin_id == SurveyResponse.pin_id)
+        .where(
+            *counted_response(scope),
+            FollowUpResponse.is_test == false(),
+            *scope.during(FollowUpResponse.answered_at),
+        )
+        .group_by(SurveyResponse.named_before, FollowUpResponse.named_now)
+    )
+    table = {(before, now): int(n) for before, now, n in scope.session.execute(query)}
+    pairs = sum(table.values())
+    before = {a: sum(n for (b, _), n in table.items() if b == a) for a in NAMED_BEFORE}
+    now = {a: sum(n for (_, w), n in table.items() if w == a) for a in NAMED_BEFORE}
+    none_before_only = sum(n for (b, w), n in table.items() if b == "0" and w != "0")
+    none_now_only = sum(n for (b, w), n in table.items() if b != "0" and w == "0")
+    return FollowUp(
+        pairs=pairs,
+        named_none_before=share(before["0"], pairs),
+        named_none_now=share(now["0"], pairs),
+        none_before_only=none_before_only,
+        none_now_only=none_now_only,
+        mcnemar_p=round(stats.mcnemar_exact(none_before_only, none_now_only), 4) if pairs else None,
+        shift=tuple(ShiftRow(a, before[a], now[a]) for a in NAMED_BEFORE),
+    )
+
+
+def response_rates(reached: StageCounts) -> ResponseRates:
+    """Respondents (exposed or not) of the pins that landed and of those issued."""
+    respondents = reached.answered_survey
+    return ResponseRates(
+        respondents, share(respondents, reached.landed), share(respondents, reached.issued)
+    )
+
+
+def awareness(scope: Scope, baseline: Baseline) -> Awareness:
+    """Q1's distribution beside the baseline, Q2 per company, discovery, exposed, follow-up."""
     head = headline(scope, baseline)
     respondents = head.respondents
     return Awareness(
@@ -126,8 +228,14 @@ def awareness(scope: Scope, baseline: float) -> Awareness:
             AnswerRow(answer, n, share(n, respondents)) for answer, n in head.counts.items()
         ),
         named_none_share=head.named_none_share,
-        baseline=baseline,
+        named_none_interval=head.named_none_interval,
+        baseline=baseline.share,
+        baseline_size=baseline.size,
         difference_from_baseline=head.difference_from_baseline,
+        difference_interval=head.difference_interval,
+        verdict=head.verdict,
         companies=companies(scope, respondents),
         discovery=discovery(scope),
+        exposed=exposed_answers(scope),
+        follow_up=follow_up(scope),
     )

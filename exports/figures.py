@@ -10,8 +10,11 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 
 from exports.scope import Filters
+from exports.stats import Interval
 
-DEFINITIONS_VERSION = "1"
+# 2: awareness from unexposed answers only, with 95% intervals, the exposed answers, response
+# rates and the paired follow-up beside it (docs/metrics.md).
+DEFINITIONS_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -140,14 +143,78 @@ class Discovery:
 
 
 @dataclass(frozen=True)
-class Awareness:
+class Baseline:
+    """The measurement an edition is held against: 35% of 450 students in 2018."""
+
+    share: float
+    size: int
+
+
+@dataclass(frozen=True)
+class ExposedAnswers:
+    """Answers given after the company list was shown or after a stand visit: primed.
+
+    Reported beside the headline, never mixed into it.
+    """
+
     respondents: int
     named_before: tuple[AnswerRow, ...]
     named_none_share: float | None
+
+
+@dataclass(frozen=True)
+class ResponseRates:
+    """Who answered at all (exposed or not), of the pins that landed and of those issued."""
+
+    respondents: int | None
+    of_landed: float | None
+    of_issued: float | None
+
+
+@dataclass(frozen=True)
+class ShiftRow:
+    """Paired pins giving one answer to Q1 before the fair and to the follow-up (now)."""
+
+    answer: str
+    before: int | None
+    now: int | None
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """Pins that answered Q1 (unexposed) and the follow-up: the change, pin by pin."""
+
+    pairs: int | None
+    named_none_before: float | None  # share of the pairs
+    named_none_now: float | None
+    none_before_only: int | None  # could name none before, some now
+    none_now_only: int | None  # could name some before, none now
+    mcnemar_p: float | None  # exact, two-sided; None without pairs
+    shift: tuple[ShiftRow, ...]
+
+
+# What the difference from the baseline's interval says (the dashboard words it).
+VERDICTS = ("fewer_than_baseline", "more_than_baseline", "not_distinguishable")
+
+
+@dataclass(frozen=True)
+class Awareness:
+    """The headline, from unexposed answers only, beside the exposed ones and the follow-up."""
+
+    respondents: int
+    named_before: tuple[AnswerRow, ...]
+    named_none_share: float | None
+    named_none_interval: Interval | None  # Wilson, 95%
     baseline: float
+    baseline_size: int
     difference_from_baseline: float | None
+    difference_interval: Interval | None  # Newcombe, 95%
+    verdict: str | None  # one of VERDICTS; None without answers
     companies: tuple[CompanyRow, ...]
     discovery: Discovery
+    exposed: ExposedAnswers
+    follow_up: FollowUp
+    response_rates: ResponseRates | None = None  # filled in from the stages
 
 
 @dataclass(frozen=True)
@@ -184,9 +251,15 @@ class Edition:
     reached: StageCounts
     scan_rate: float | None
     named_none_share: float | None
+    named_none_interval: Interval | None
+    baseline: float
+    baseline_size: int
     difference_from_baseline: float | None
+    difference_interval: Interval | None
+    verdict: str | None
     respondents: int
     discovery_rate: float | None
+    follow_up: FollowUp
 
 
 @dataclass(frozen=True)

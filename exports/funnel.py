@@ -8,7 +8,7 @@ PostgreSQL alike, on the session it is given, and returns exact figures as a
 """
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import case, false, func, select
 from sqlalchemy.orm import Session
@@ -29,6 +29,7 @@ from exports.awareness import share
 from exports.figures import (
     STAGES,
     Awareness,
+    Baseline,
     Breakdowns,
     ChannelRow,
     Comparison,
@@ -42,9 +43,10 @@ from exports.figures import (
 )
 from exports.scope import NO_FILTERS, Filters, Scope
 
-BASELINE_2018 = (
-    0.35  # share of students who could name no Twente company (Keeping Talent in Twente, 2018)
-)
+
+def baseline_of(event: Event) -> Baseline:
+    """The measurement this edition is held against (by default 2018's 35% of 450 students)."""
+    return Baseline(event.baseline_share, event.baseline_size)
 
 
 def stage_conditions(scope: Scope) -> dict:
@@ -150,19 +152,18 @@ def funnel(
     session: Session,
     event: Event,
     filters: Filters = NO_FILTERS,
-    *,
-    baseline: float = BASELINE_2018,
 ) -> Funnel:
     """Stages, excluded counts, breakdowns and awareness of one event, exact (docs/metrics.md)."""
     scope = Scope.of(session, event, filters)
-    by_time, rest = side_by_side(scope, _by_time, _everything_else(baseline))
+    by_time, rest = side_by_side(scope, _by_time, _everything_else(baseline_of(event)))
     scanning = by_time.scanning
+    reached = stage_totals(rest.channels)
     return Funnel(
         event=event.slug,
         event_name=event.name,
         timezone=event.timezone,
         filters=filters,
-        stages=stage_rows(stage_totals(rest.channels)),
+        stages=stage_rows(reached),
         excluded=breakdowns.excluded(scanning, rest.uncounted),
         breakdowns=Breakdowns(
             channels=rest.channels,
@@ -171,7 +172,7 @@ def funnel(
             stands=by_time.stands,
             devices=rest.devices,
         ),
-        awareness=rest.awareness,
+        awareness=replace(rest.awareness, response_rates=awareness.response_rates(reached)),
     )
 
 
@@ -181,7 +182,7 @@ def _by_time(scope: Scope) -> _ByTime:
     return _ByTime(breakdowns.scanning(scope), landed, visited, breakdowns.stands(scope))
 
 
-def _everything_else(baseline: float):
+def _everything_else(baseline: Baseline):
     def run(scope: Scope) -> _Rest:
         return _Rest(
             devices=breakdowns.devices(scope),
@@ -197,15 +198,13 @@ def compare(
     session: Session,
     events: list[Event],
     filters: Filters = NO_FILTERS,
-    *,
-    baseline: float = BASELINE_2018,
 ) -> Comparison:
     """Headline figures of several editions side by side, in order of their start."""
     editions = []
     for event in sorted(events, key=lambda e: (e.starts_on, e.slug)):
         scope = Scope.of(session, event, filters)
         totals = stage_totals(channel_stages(scope))
-        head = awareness.headline(scope, baseline)
+        head = awareness.headline(scope, baseline_of(event))
         editions.append(
             Edition(
                 event=event.slug,
@@ -214,9 +213,15 @@ def compare(
                 reached=totals,
                 scan_rate=share(totals.scanned, totals.issued),
                 named_none_share=head.named_none_share,
+                named_none_interval=head.named_none_interval,
+                baseline=head.baseline.share,
+                baseline_size=head.baseline.size,
                 difference_from_baseline=head.difference_from_baseline,
+                difference_interval=head.difference_interval,
+                verdict=head.verdict,
                 respondents=head.respondents,
                 discovery_rate=awareness.discovery(scope).rate,
+                follow_up=awareness.follow_up(scope),
             )
         )
     return Comparison(filters=filters, editions=tuple(editions))

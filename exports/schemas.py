@@ -110,14 +110,78 @@ class DiscoveryOut(Schema):
     rate = fields.Float(**SHARE)
 
 
-class AwarenessOut(Schema):
+class IntervalOut(Schema):
+    """A 95% interval; null when there is nothing to estimate from."""
+
+    low = fields.Float()
+    high = fields.Float()
+
+
+INTERVAL = {"allow_none": True}
+
+
+class ExposedOut(Schema):
+    """Answers given after the company list or a stand visit: primed, never in the headline."""
+
     respondents = fields.Integer()
     named_before = fields.List(fields.Nested(AnswerOut))
     named_none_share = fields.Float(**SHARE)
+
+
+class ResponseRatesOut(Schema):
+    """Respondents chose to answer: these rates say how many of whom did."""
+
+    respondents = fields.Integer(**COUNT)
+    of_landed = fields.Float(**SHARE)
+    of_issued = fields.Float(**SHARE)
+
+
+class ShiftOut(Schema):
+    answer = fields.String()
+    before = fields.Integer(**COUNT)
+    now = fields.Integer(**COUNT)
+
+
+class FollowUpOut(Schema):
+    """Pins that answered Q1 unexposed and the follow-up (Q1 "now"), paired."""
+
+    pairs = fields.Integer(**COUNT)
+    named_none_before = fields.Float(**SHARE)
+    named_none_now = fields.Float(**SHARE)
+    none_before_only = fields.Integer(**COUNT)
+    none_now_only = fields.Integer(**COUNT)
+    mcnemar_p = fields.Float(
+        allow_none=True, metadata={"description": "McNemar's exact test, two-sided"}
+    )
+    shift = fields.List(fields.Nested(ShiftOut))
+
+
+VERDICT = {
+    "allow_none": True,
+    "metadata": {
+        "description": "what the difference's interval allows: fewer_than_baseline, "
+        "more_than_baseline or not_distinguishable; null without answers"
+    },
+}
+
+
+class AwarenessOut(Schema):
+    """From unexposed answers only; the exposed ones and the follow-up beside them."""
+
+    respondents = fields.Integer()
+    named_before = fields.List(fields.Nested(AnswerOut))
+    named_none_share = fields.Float(**SHARE)
+    named_none_interval = fields.Nested(IntervalOut, **INTERVAL)
     baseline = fields.Float()
+    baseline_size = fields.Integer()
     difference_from_baseline = fields.Float(allow_none=True)
+    difference_interval = fields.Nested(IntervalOut, **INTERVAL)
+    verdict = fields.String(**VERDICT)
+    response_rates = fields.Nested(ResponseRatesOut)
     companies = fields.List(fields.Nested(KnownCompanyOut))
     discovery = fields.Nested(DiscoveryOut)
+    exposed = fields.Nested(ExposedOut)
+    follow_up = fields.Nested(FollowUpOut)
 
 
 class SuppressedOut(Schema):
@@ -153,9 +217,15 @@ EditionOut = type(
     | {
         "scan_rate": fields.Float(**SHARE),
         "named_none_share": fields.Float(**SHARE),
+        "named_none_interval": fields.Nested(IntervalOut, **INTERVAL),
+        "baseline": fields.Float(),
+        "baseline_size": fields.Integer(),
         "difference_from_baseline": fields.Float(allow_none=True),
+        "difference_interval": fields.Nested(IntervalOut, **INTERVAL),
+        "verdict": fields.String(**VERDICT),
         "respondents": fields.Integer(),
         "discovery_rate": fields.Float(**SHARE),
+        "follow_up": fields.Nested(FollowUpOut),
     },
 )
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from operator import attrgetter
 
-from exports.figures import STAGES, AnswerRow, Funnel
+from exports.figures import STAGES, AnswerRow, Funnel, ShiftRow
 
 
 @dataclass(frozen=True)
@@ -49,12 +49,34 @@ def _excluded(figures: Funnel) -> Iterable[_Figure]:
 
 def _awareness(figures: Funnel) -> Iterable[AnswerRow]:
     awareness = figures.awareness
+    none, difference = awareness.named_none_interval, awareness.difference_interval
+    rates = awareness.response_rates
     yield from awareness.named_before
     yield AnswerRow("respondents", awareness.respondents, None)
     yield AnswerRow("could name none (share)", None, awareness.named_none_share)
-    yield AnswerRow("2018 baseline (share)", None, awareness.baseline)
+    yield AnswerRow("could name none, 95% interval: low", None, none and none.low)
+    yield AnswerRow("could name none, 95% interval: high", None, none and none.high)
+    yield AnswerRow("2018 baseline (share)", awareness.baseline_size, awareness.baseline)
     yield AnswerRow("difference from baseline", None, awareness.difference_from_baseline)
+    yield AnswerRow("difference, 95% interval: low", None, difference and difference.low)
+    yield AnswerRow("difference, 95% interval: high", None, difference and difference.high)
     yield AnswerRow("discovery rate", None, awareness.discovery.rate)
+    if rates is not None:
+        yield AnswerRow("response rate of landed pins", rates.respondents, rates.of_landed)
+        yield AnswerRow("response rate of issued pins", rates.respondents, rates.of_issued)
+    exposed = awareness.exposed
+    for row in exposed.named_before:
+        yield AnswerRow(f"exposed: {row.answer}", row.respondents, row.share)
+    yield AnswerRow("exposed: respondents", exposed.respondents, None)
+    yield AnswerRow("exposed: could name none (share)", None, exposed.named_none_share)
+
+
+def _follow_up(figures: Funnel) -> Iterable[ShiftRow]:
+    follow_up = figures.awareness.follow_up
+    yield from follow_up.shift
+    yield ShiftRow("pairs", follow_up.pairs, follow_up.pairs)
+    yield ShiftRow("could name none before, some now", follow_up.none_before_only, None)
+    yield ShiftRow("could name some before, none now", None, follow_up.none_now_only)
 
 
 STAGE_COUNTS = tuple((f"reached.{stage}", stage.replace("_", " "), "int") for stage in STAGES)
@@ -131,6 +153,15 @@ TABLES: dict[str, Table] = {
             ("share", "share of respondents", "pct"),
         ),
         lambda f: f.awareness.companies,
+    ),
+    "follow_up": Table(
+        "Follow-up",
+        (
+            ("answer", "Q1 answer (paired pins)", "text"),
+            ("before", "before the fair", "int"),
+            ("now", "at the follow-up", "int"),
+        ),
+        _follow_up,
     ),
 }
 DEFAULT_TABLE = "funnel"

@@ -42,10 +42,11 @@ def fair(make, db):
         journey.visit_landing(code, student, at(10 + n % 4, 18 + n % 2) + WINDOW)
     bot = Visitor("bot", "bot", None, "preview")
     scans.recorder().record(main[0], f"/p/{main[0]}", bot, at(10))
+    # Two answers on the first landing, before any stamp: unexposed, in the headline.
+    survey.answer_survey(main[0], "0", [], False, at(12))
+    survey.answer_survey(main[1], "1-2", [stands[0].company_id], False, at(12))
     for code in main[:4]:
         stamps.self_stamp(stands[0].code, code, False, at(13))
-    survey.answer_survey(main[0], "0", [], False, at(14))
-    survey.answer_survey(main[1], "1-2", [stands[0].company_id], False, at(14))
     return event
 
 
@@ -419,3 +420,19 @@ def test_every_string_exists_in_dutch_and_english_with_the_same_placeholders(mod
         placeholders = [set(string.Formatter().parse(s)) for s in (dutch, text["en"][key])]
         names = [{field for _, field, _, _ in p if field} for p in placeholders]
         assert names[0] == names[1], key
+
+
+def test_the_headline_comes_with_its_interval_and_an_honest_verdict(organiser, fair):
+    def said(html: str, testid: str) -> str:
+        found = re.search(rf'data-testid="{testid}">(.*?)</p>', html, re.S)
+        return unescape(re.sub(r"<[^>]+>", "", found[1]))
+
+    dutch = page(organiser, f"/dashboard/{fair.slug}?lang=nl")
+    # One of two unexposed respondents could name none: Wilson 9.45% to 90.55%, shown to one decimal.
+    assert said(dutch, "interval").startswith("95%-interval: 9,4% tot 90,5%.")
+    assert said(dutch, "verdict") == "Met 2 antwoorden niet te onderscheiden van 2018."
+    assert "Studenten kozen zelf of ze antwoordden." in said(dutch, "response-rates")
+    assert said(dutch, "follow-up") == "Nog niemand beantwoordde de vervolgvraag."
+    english = page(organiser, f"/dashboard/{fair.slug}?lang=en")
+    assert said(english, "verdict") == "Not distinguishable from 2018 with 2 answers."
+    assert said(english, "interval").startswith("95% interval: 9.4% to 90.5%.")

@@ -17,7 +17,7 @@ from backend.services import journey, pins, scans, stamps, survey
 from backend.services.scans import Visitor
 from exports.figures import DEFINITIONS_VERSION
 from exports.figures import STAGES as STAGE_NAMES
-from exports.funnel import BASELINE_2018, compare, funnel
+from exports.funnel import compare, funnel
 from exports.schemas import comparison_json, funnel_json
 from exports.scope import NO_FILTERS, Filters
 from exports.suppression import suppress, suppress_comparison
@@ -97,6 +97,8 @@ def build_fair(make) -> SimpleNamespace:
     scan(g, student("g"), at(18, 10, 30))
     journey.visit_landing(g, student("g"), at(18, 10, 31))
     journey.click_through(g, alpha.company_id, student("g"), at(18, 10, 32))
+    # g answers on its first landing, before any stand or company list: unexposed.
+    survey.answer_survey(g, "0", [beta.company_id], False, at(18, 10, 33))
     # An organiser tries pin c: test scan and test landing.
     scan(c, ORGANISER, at(18, 11, 0))
     journey.visit_landing(c, ORGANISER, at(18, 11, 1))
@@ -120,15 +122,15 @@ def build_fair(make) -> SimpleNamespace:
     ).created
     stamps.staff_stamp(alpha.id, g, at(18, 14, 0))
     stamps.self_stamp(alpha.code, c, True, at(18, 14, 10))
-    survey.answer_survey(g, "0", [beta.company_id], False, at(18, 14, 30))
     survey.answer_survey(c, "0", [], True, at(18, 14, 40))  # test answer
-    survey.answer_survey(a, "1-2", [alpha.company_id], False, at(18, 15, 0))  # replaced on day 2
+    # a answers after its stamps: exposed (and replaced on day 2, exposed again).
+    survey.answer_survey(a, "1-2", [alpha.company_id], False, at(18, 15, 0))
     # Around midnight: h at 23:30 on the 18th, i at 00:30 on the 19th (still the 18th in UTC).
     scan(h, student("h"), at(18, 23, 30))
     journey.visit_landing(h, student("h"), at(18, 23, 31))
-    stamps.self_stamp(gamma.code, h, False, at(18, 23, 40))
     known = [alpha.company_id, beta.company_id, gamma.company_id]
-    survey.answer_survey(h, "6+", known, False, at(18, 23, 45))
+    survey.answer_survey(h, "6+", known, False, at(18, 23, 35))  # unexposed, then the stamp
+    stamps.self_stamp(gamma.code, h, False, at(18, 23, 40))
     scan(i, student("i", "tablet"), at(19, 0, 30))
     journey.visit_landing(i, student("i", "tablet"), at(19, 0, 31))
     journey.click_through(i, None, student("i", "tablet"), at(19, 0, 35))
@@ -141,6 +143,7 @@ def build_fair(make) -> SimpleNamespace:
     scan(e, student("e"), at(19, 10, 40))
     journey.visit_landing(e, BOT, at(19, 10, 41))
     stamps.self_stamp(main_hall.code, b, False, at(19, 11, 0))
+    # b answers after its stamp in the main hall: exposed.
     survey.answer_survey(b, "3-5", [alpha.company_id, beta.company_id], False, at(19, 11, 5))
     stamps.staff_stamp(beta.id, c, at(19, 12, 0))
     # Orphans: the day before the fair counts, a week later does not.
@@ -212,24 +215,35 @@ DEVICES = [
     {"device_class": "tablet", "scans": 1, "pins": 1},  # i
     {"device_class": "desktop", "scans": 1, "pins": 1},  # b on day 1
 ]
-# a "0" (its "1-2" was replaced), b "3-5", g "0", h "6+"; c a test, f void, z1 elsewhere.
-RESPONDENTS = 4
+# The headline reads unexposed answers: g "0" and h "6+", given before any stand visit or
+# company list. a "0" (its "1-2" replaced) and b "3-5" came after stamps: exposed, beside.
+# c's answer is a test, f is void, z1 is another edition's.
+RESPONDENTS = 2
 NAMED_BEFORE = [
-    {"answer": "0", "respondents": 2, "share": 0.5},
+    {"answer": "0", "respondents": 1, "share": 0.5},
     {"answer": "1-2", "respondents": 0, "share": 0.0},
-    {"answer": "3-5", "respondents": 1, "share": 0.25},
-    {"answer": "6+", "respondents": 1, "share": 0.25},
+    {"answer": "3-5", "respondents": 0, "share": 0.0},
+    {"answer": "6+", "respondents": 1, "share": 0.5},
 ]
 NAMED_NONE_SHARE = 0.5
 DIFFERENCE_FROM_BASELINE = 0.15  # 0.5 - 0.35
-# Knew before: b Alpha+Beta, g Beta, h all three; a nothing any more. Main hall not asked.
-COMPANIES = [(2, 0.5), (3, 0.75), (1, 0.25)]  # (respondents_knew, share): Alpha, Beta, Gamma
-# Plaza visits by respondents: a@Alpha, a@Beta (a knew none), g@Alpha (g knew Beta),
-# h@Gamma (known). b's visit is in the main hall; i answered nothing.
+EXPOSED = {
+    "respondents": 2,
+    "named_before": [
+        {"answer": "0", "respondents": 1, "share": 0.5},
+        {"answer": "1-2", "respondents": 0, "share": 0.0},
+        {"answer": "3-5", "respondents": 1, "share": 0.5},
+        {"answer": "6+", "respondents": 0, "share": 0.0},
+    ],
+    "named_none_share": 0.5,
+}
+# Knew before (unexposed): g Beta, h all three. Main hall not asked.
+COMPANIES = [(1, 0.5), (2, 1.0), (1, 0.5)]  # (respondents_knew, share): Alpha, Beta, Gamma
+# Plaza visits by unexposed respondents: g@Alpha (g knew Beta), h@Gamma (known).
 DISCOVERY = {
-    "stand_visits_by_respondents": 4,
-    "by_respondents_who_did_not_know": 3,
-    "rate": 0.75,
+    "stand_visits_by_respondents": 2,
+    "by_respondents_who_did_not_know": 1,
+    "rate": 0.5,
 }
 
 
@@ -271,7 +285,7 @@ def test_stages_count_distinct_active_pins_each_on_its_own(fair):
     figures = read_funnel(fair.event)
     assert figures["event"] == "fair-2026" and figures["event_name"] == "Fair 2026"
     assert figures["timezone"] == "Europe/Amsterdam"
-    assert figures["definitions_version"] == DEFINITIONS_VERSION == "1"
+    assert figures["definitions_version"] == DEFINITIONS_VERSION == "2"
     assert figures["filters"] == {"channel": None, "batch_id": None, "since": None, "until": None}
     assert stages(figures) == STAGES
     assert figures["suppressed"] == {"threshold": None, "cells": 0}
@@ -304,9 +318,17 @@ def test_awareness_counts_the_latest_answers_beside_the_baseline(fair):
     assert awareness["respondents"] == RESPONDENTS
     assert awareness["named_before"] == NAMED_BEFORE
     assert awareness["named_none_share"] == NAMED_NONE_SHARE
-    assert awareness["baseline"] == BASELINE_2018 == 0.35
+    assert (awareness["baseline"], awareness["baseline_size"]) == (0.35, 450)
     assert awareness["difference_from_baseline"] == DIFFERENCE_FROM_BASELINE
     assert awareness["companies"] == company_rows(fair, COMPANIES)
+    # Two answers say little: Wilson for 1 of 2, Newcombe against 157.5 of 450.
+    assert awareness["named_none_interval"] == {"low": 0.0945, "high": 0.9055}
+    assert awareness["difference_interval"] == {"low": -0.258, "high": 0.5577}
+    assert awareness["verdict"] == "not_distinguishable"
+    assert awareness["exposed"] == EXPOSED
+    # All respondents, exposed or not (a b g h), of the 5 pins that landed and the 7 issued.
+    assert awareness["response_rates"] == {"respondents": 4, "of_landed": 0.8, "of_issued": 0.5714}
+    assert awareness["follow_up"]["pairs"] == 0 and awareness["follow_up"]["mcnemar_p"] is None
 
 
 def test_discovery_counts_plaza_visits_to_companies_unknown_before(fair):
@@ -443,10 +465,13 @@ def test_time_window_includes_since_and_excludes_until(fair):
         {"device_class": "tablet", "scans": 1, "pins": 1},
     ]
     awareness = figures["awareness"]
-    assert awareness["respondents"] == 2  # a "0", b "3-5"
-    assert [r["share"] for r in awareness["named_before"]] == [0.5, 0.0, 0.5, 0.0]
-    assert awareness["difference_from_baseline"] == 0.15
-    assert awareness["companies"] == company_rows(fair, [(1, 0.5), (1, 0.5), (0, 0.0)])
+    # a "0" and b "3-5" answered in the window, both after stamps: exposed, none in the headline.
+    assert awareness["respondents"] == 0
+    assert awareness["exposed"]["respondents"] == 2
+    assert [r["share"] for r in awareness["exposed"]["named_before"]] == [0.5, 0.0, 0.5, 0.0]
+    assert awareness["difference_from_baseline"] is None
+    assert awareness["named_none_interval"] is None and awareness["verdict"] is None
+    assert awareness["companies"] == company_rows(fair, [(0, None), (0, None), (0, None)])
     # a's plaza visits were on day 1; b's visit was in the main hall.
     assert awareness["discovery"] == {
         "stand_visits_by_respondents": 0,
@@ -479,16 +504,25 @@ def test_only_counts_below_the_threshold_are_blanked_and_zero_is_shown(fair):
         {"channel": "ut-desk", "issued": 4, "scanned": None, "landed": 0, "clicked": 0,
          "visited_stand": None, "answered_survey": None},
     ]  # fmt: skip
-    # Alpha 1 and Beta 1 are blanked with their shares; Gamma's 0 stays.
+    # No unexposed answer in the window: the companies' zeros stay zeros.
     assert figures["awareness"]["companies"] == company_rows(
-        fair, [(None, None), (None, None), (0, 0.0)]
+        fair, [(0, None), (0, None), (0, None)]
     )
-    assert figures["suppressed"] == {"threshold": 3, "cells": 9}
+    assert figures["suppressed"] == {"threshold": 3, "cells": 7}
 
 
 def test_compare_puts_editions_side_by_side_oldest_first(fair):
     result = read_compare([fair.event, fair.old])
-    assert result["definitions_version"] == "1"
+    assert result["definitions_version"] == "2"
+    no_pairs = {
+        "pairs": 0,
+        "named_none_before": None,
+        "named_none_now": None,
+        "none_before_only": 0,
+        "none_now_only": 0,
+        "mcnemar_p": None,
+        "shift": [{"answer": a, "before": 0, "now": 0} for a in ("0", "1-2", "3-5", "6+")],
+    }
     assert result["filters"] == {"channel": None, "batch_id": None, "since": None, "until": None}
     assert result["editions"] == [
         {
@@ -503,9 +537,15 @@ def test_compare_puts_editions_side_by_side_oldest_first(fair):
             "answered_survey": 1,
             "scan_rate": 0.5,
             "named_none_share": 0.0,  # z1 answered "1-2"
+            "named_none_interval": {"low": 0.0, "high": 0.7935},
+            "baseline": 0.35,
+            "baseline_size": 450,
             "difference_from_baseline": -0.35,
+            "difference_interval": {"low": -0.3952, "high": 0.4446},
+            "verdict": "not_distinguishable",  # one answer cannot tell
             "respondents": 1,
             "discovery_rate": None,
+            "follow_up": no_pairs,
         },
         {
             "event": "fair-2026",
@@ -519,9 +559,15 @@ def test_compare_puts_editions_side_by_side_oldest_first(fair):
             "answered_survey": 4,
             "scan_rate": 0.8571,
             "named_none_share": 0.5,
+            "named_none_interval": {"low": 0.0945, "high": 0.9055},
+            "baseline": 0.35,
+            "baseline_size": 450,
             "difference_from_baseline": 0.15,
-            "respondents": 4,
-            "discovery_rate": 0.75,
+            "difference_interval": {"low": -0.258, "high": 0.5577},
+            "verdict": "not_distinguishable",
+            "respondents": 2,  # g h; a and b answered exposed
+            "discovery_rate": 0.5,
+            "follow_up": no_pairs,
         },
     ]
 

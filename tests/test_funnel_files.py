@@ -19,6 +19,7 @@ from tests.test_funnel import (
     DIFFERENCE_FROM_BASELINE,
     DISCOVERY,
     EXCLUDED,
+    EXPOSED,
     HOURLY,
     NAMED_BEFORE,
     NAMED_NONE_SHARE,
@@ -41,6 +42,7 @@ TEXT = {
     "zone",
     "device",
     "Q1: Twente companies named before",
+    "Q1 answer (paired pins)",
 }
 Q1 = "Q1: Twente companies named before"
 SHEETS = {  # table: its sheet in the workbook, in order
@@ -53,6 +55,7 @@ SHEETS = {  # table: its sheet in the workbook, in order
     "devices": "Devices",
     "awareness": "Awareness",
     "companies": "Companies",
+    "follow_up": "Follow-up",
 }
 STAND_NAMES = {  # label: (company, zone), as build_fair makes them
     "MH-01": ("Main Hall Co", "main-hall"),
@@ -126,21 +129,67 @@ def organiser_tables() -> dict[str, list[dict]]:
                 {Q1: r["answer"], "respondents": r["respondents"], "share": r["share"]}
                 for r in NAMED_BEFORE
             ),
-            {Q1: "respondents", "respondents": RESPONDENTS, "share": None},
-            {Q1: "could name none (share)", "respondents": None, "share": NAMED_NONE_SHARE},
-            {Q1: "2018 baseline (share)", "respondents": None, "share": 0.35},
-            {
-                Q1: "difference from baseline",
-                "respondents": None,
-                "share": DIFFERENCE_FROM_BASELINE,
-            },
-            {Q1: "discovery rate", "respondents": None, "share": DISCOVERY["rate"]},
+            *awareness_summary(
+                RESPONDENTS,
+                (NAMED_NONE_SHARE, 0.0945, 0.9055),
+                (DIFFERENCE_FROM_BASELINE, -0.258, 0.5577),
+                DISCOVERY["rate"],
+                (4, 0.8, 0.5714),  # a b g h of 5 landed and 7 issued
+            ),
+            *exposed_rows(EXPOSED["named_before"], EXPOSED["respondents"], 0.5),
         ],
         "companies": [
             {"company": name, "respondents who knew it before": knew, "share of respondents": share}
             for name, (knew, share) in zip(PLAZA_COMPANIES, COMPANIES, strict=True)
         ],
+        "follow_up": [  # nobody in this fair was asked the follow-up
+            *({FOLLOW_UP: a, "before the fair": 0, "at the follow-up": 0} for a in ANSWERS),
+            {FOLLOW_UP: "pairs", "before the fair": 0, "at the follow-up": 0},
+            {
+                FOLLOW_UP: "could name none before, some now",
+                "before the fair": 0,
+                "at the follow-up": None,
+            },
+            {
+                FOLLOW_UP: "could name some before, none now",
+                "before the fair": None,
+                "at the follow-up": 0,
+            },
+        ],
     }
+
+
+FOLLOW_UP = "Q1 answer (paired pins)"
+ANSWERS = ("0", "1-2", "3-5", "6+")
+
+
+def awareness_summary(respondents, none, difference, discovery, rates) -> list[dict]:
+    """The awareness table's rows after Q1's answers: (share, low, high) and (n, landed, issued)."""
+    rows = [
+        ("respondents", respondents, None),
+        ("could name none (share)", None, none[0]),
+        ("could name none, 95% interval: low", None, none[1]),
+        ("could name none, 95% interval: high", None, none[2]),
+        ("2018 baseline (share)", 450, 0.35),
+        ("difference from baseline", None, difference[0]),
+        ("difference, 95% interval: low", None, difference[1]),
+        ("difference, 95% interval: high", None, difference[2]),
+        ("discovery rate", None, discovery),
+        ("response rate of landed pins", rates[0], rates[1]),
+        ("response rate of issued pins", rates[0], rates[2]),
+    ]
+    return [{Q1: label, "respondents": n, "share": share} for label, n, share in rows]
+
+
+def exposed_rows(named_before, respondents, none_share) -> list[dict]:
+    return [
+        *(
+            {Q1: f"exposed: {r['answer']}", "respondents": r["respondents"], "share": r["share"]}
+            for r in named_before
+        ),
+        {Q1: "exposed: respondents", "respondents": respondents, "share": None},
+        {Q1: "exposed: could name none (share)", "respondents": None, "share": none_share},
+    ]
 
 
 def viewer_tables() -> dict[str, list[dict]]:
@@ -253,20 +302,18 @@ def test_viewers_find_small_counts_blank_in_the_files_where_the_json_has_none(cl
 
 
 def test_a_negative_difference_from_baseline_is_a_number_in_the_files(client, auth, fair):
-    # From 19 Feb 11:00 only b answered ("3-5", at 11:05); its visit was in the main hall.
-    since = "2026-02-19T11:00"
+    # From 18 Feb 23:00 to midnight only h answered ("6+", unexposed), landed and then
+    # stamped Gamma, which it knew.
+    window = {"since": "2026-02-18T23:00", "until": "2026-02-19T00:00"}
     expected = [
         {Q1: "0", "respondents": 0, "share": 0.0},
         {Q1: "1-2", "respondents": 0, "share": 0.0},
-        {Q1: "3-5", "respondents": 1, "share": 1.0},
-        {Q1: "6+", "respondents": 0, "share": 0.0},
-        {Q1: "respondents", "respondents": 1, "share": None},
-        {Q1: "could name none (share)", "respondents": None, "share": 0.0},
-        {Q1: "2018 baseline (share)", "respondents": None, "share": 0.35},
-        {Q1: "difference from baseline", "respondents": None, "share": -0.35},
-        {Q1: "discovery rate", "respondents": None, "share": None},
+        {Q1: "3-5", "respondents": 0, "share": 0.0},
+        {Q1: "6+", "respondents": 1, "share": 1.0},
+        *awareness_summary(1, (0.0, 0.0, 0.7935), (-0.35, -0.3952, 0.4446), 0.0, (1, 1.0, 0.1429)),
+        *exposed_rows([{"answer": a, "respondents": 0, "share": None} for a in ANSWERS], 0, None),
     ]
     organiser = auth("organiser")
-    assert read_csv(client, organiser, fair.slug, "awareness", since=since) == expected
-    book = read_xlsx(client, organiser, fair.slug, since=since)
+    assert read_csv(client, organiser, fair.slug, "awareness", **window) == expected
+    book = read_xlsx(client, organiser, fair.slug, **window)
     assert read_sheet(book, "Awareness") == expected

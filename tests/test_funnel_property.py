@@ -18,6 +18,7 @@ from sqlalchemy import select
 from backend.errors import DomainError
 from backend.models import (
     Batch,
+    FollowUpResponse,
     LandingVisit,
     OrphanScan,
     Pin,
@@ -32,6 +33,7 @@ from backend.models import (
 from backend.models.types import DEVICE_CLASSES, NAMED_BEFORE
 from backend.services import journey, pins, scans, stamps, survey
 from backend.services.scans import Visitor
+from exports import stats
 from exports.figures import STAGES
 from exports.scope import Filters
 from tests.test_funnel import read_funnel
@@ -337,12 +339,18 @@ def reference(db, event, filters: Filters, threshold) -> dict:
                 }
             )
 
+    # The headline reads unexposed answers; exposed ones are reported beside it.
+    exposed = [r for r in responses if r.after_stand_visit or r.after_company_list]
+    responses = [r for r in responses if not (r.after_stand_visit or r.after_company_list)]
     respondents = len(responses)
     knew = defaultdict(set)  # response id -> companies ticked
     for response_id, company_id in db.session.execute(select(survey_known_companies)):
         knew[response_id].add(company_id)
     named = {
         answer: sum(1 for r in responses if r.named_before == answer) for answer in NAMED_BEFORE
+    }
+    named_exposed = {
+        answer: sum(1 for r in exposed if r.named_before == answer) for answer in NAMED_BEFORE
     }
     plaza = [s for s in event_stands if s.zone == "twente-plaza"]
     companies = []
@@ -364,6 +372,18 @@ def reference(db, event, filters: Filters, threshold) -> dict:
         if v.stand_id in plaza_company and v.pin_id in response_of
     ]
     none_share = share(named["0"], respondents)
+    follow_ups = [
+        f for f in rows(FollowUpResponse)
+        if not f.is_test and f.pin_id in response_of and within(f.answered_at)
+    ]  # fmt: skip
+    pairs = [(response_of[f.pin_id].named_before, f.named_now) for f in follow_ups]
+    only_before = sum(1 for b, n in pairs if b == "0" and n != "0")
+    only_now = sum(1 for b, n in pairs if b != "0" and n == "0")
+
+    def interval(value):
+        return None if value is None else {"low": round(value.low, 4), "high": round(value.high, 4)}
+
+    difference = stats.newcombe(named["0"], respondents, 0.35 * 450, 450)
     awareness = {
         "respondents": respondents,
         "named_before": [
@@ -371,15 +391,54 @@ def reference(db, event, filters: Filters, threshold) -> dict:
             for a, n in named.items()
         ],
         "named_none_share": none_share,
+        "named_none_interval": interval(stats.wilson(named["0"], respondents)),
         "baseline": 0.35,
+        "baseline_size": 450,
         "difference_from_baseline": (
             None if none_share is None else round(named["0"] / respondents - 0.35, 4)
         ),
+        "difference_interval": interval(difference),
+        "verdict": None
+        if difference is None
+        else "fewer_than_baseline"
+        if difference.high < 0
+        else "more_than_baseline"
+        if difference.low > 0
+        else "not_distinguishable",
+        "response_rates": {
+            "respondents": len(reached["answered_survey"]),
+            "of_landed": share(len(reached["answered_survey"]), len(reached["landed"])),
+            "of_issued": share(len(reached["answered_survey"]), len(reached["issued"])),
+        },
         "companies": companies,
         "discovery": {
             "stand_visits_by_respondents": len(discovered),
             "by_respondents_who_did_not_know": sum(discovered),
             "rate": share(sum(discovered), len(discovered)),
+        },
+        "exposed": {
+            "respondents": len(exposed),
+            "named_before": [
+                {"answer": a, "respondents": n, "share": share(n, len(exposed))}
+                for a, n in named_exposed.items()
+            ],
+            "named_none_share": share(named_exposed["0"], len(exposed)),
+        },
+        "follow_up": {
+            "pairs": len(pairs),
+            "named_none_before": share(sum(1 for b, _ in pairs if b == "0"), len(pairs)),
+            "named_none_now": share(sum(1 for _, n in pairs if n == "0"), len(pairs)),
+            "none_before_only": only_before,
+            "none_now_only": only_now,
+            "mcnemar_p": round(stats.mcnemar_exact(only_before, only_now), 4) if pairs else None,
+            "shift": [
+                {
+                    "answer": a,
+                    "before": sum(1 for b, _ in pairs if b == a),
+                    "now": sum(1 for _, n in pairs if n == a),
+                }
+                for a in NAMED_BEFORE
+            ],
         },
     }
 
@@ -398,7 +457,7 @@ def reference(db, event, filters: Filters, threshold) -> dict:
         "event": event.slug,
         "event_name": event.name,
         "timezone": event.timezone,
-        "definitions_version": "1",
+        "definitions_version": "2",
         "filters": {
             "channel": filters.channel,
             "batch_id": filters.batch_id,

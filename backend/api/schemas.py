@@ -96,6 +96,30 @@ class ErrorSchema(Schema):
 # Events ---------------------------------------------------------------------------------
 
 
+class BaselineShare(fields.Float):
+    """The share of the baseline measurement that could name no Twente company (0 to 1)."""
+
+    def __init__(self, **kwargs):
+        description = "share that could name no Twente company in the baseline (2018: 0.35)"
+        super().__init__(
+            validate=validate.Range(0, 1),
+            allow_nan=False,
+            metadata={"description": description},
+            **kwargs,
+        )
+
+
+class BaselineSize(StrictInt):
+    """How many students the baseline measurement asked."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            validate=validate.Range(1, 1_000_000),
+            metadata={"description": "students in the baseline measurement (2018: 450)"},
+            **kwargs,
+        )
+
+
 class EventIn(Schema):
     slug = fields.String(required=True, validate=[validate.Length(min=3, max=40), SLUG])
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
@@ -103,6 +127,8 @@ class EventIn(Schema):
     ends_on = fields.Date(required=True)
     timezone = TimeZone(load_default="Europe/Amsterdam")
     portal_url = Url(required=True)
+    baseline_share = BaselineShare(load_default=0.35)
+    baseline_size = BaselineSize(load_default=450)
 
     @validates_schema
     def dates_in_order(self, data, **_):
@@ -116,6 +142,8 @@ class EventPatch(Schema):
     ends_on = fields.Date()
     timezone = TimeZone()
     portal_url = Url()
+    baseline_share = BaselineShare()
+    baseline_size = BaselineSize()
 
 
 class EventOut(Schema):
@@ -126,6 +154,8 @@ class EventOut(Schema):
     timezone = fields.String()
     portal_url = fields.String()
     created_at = fields.DateTime()
+    baseline_share = fields.Float()
+    baseline_size = fields.Integer()
 
 
 # Companies ------------------------------------------------------------------------------

@@ -23,6 +23,12 @@ class Event(db.Model):
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Amsterdam")
     portal_url: Mapped[str] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # The measurement this edition is held against: Keeping Talent in Twente (2018), where
+    # 35% of 450+ students could name no Twente company. Per edition, should it ever change.
+    # Ranges are checked by the API's schema, not a CHECK: adding one would make SQLite
+    # rebuild ``events``, which every other table references.
+    baseline_share: Mapped[float] = mapped_column(default=0.35, server_default="0.35")
+    baseline_size: Mapped[int] = mapped_column(default=450, server_default="450")
 
     stands: Mapped[list["Stand"]] = relationship(back_populates="event", order_by="Stand.label")
 

@@ -88,6 +88,14 @@ def percent(share: float | None, lang: str = "en") -> str:
     return shown.replace(".", ",") if lang == "nl" else shown
 
 
+def decimal(value: float | None, lang: str = "en") -> str:
+    """A probability or other fraction as a plain number with three decimals."""
+    if value is None:
+        return DASH
+    shown = f"{value:.3f}"
+    return shown.replace(".", ",") if lang == "nl" else shown
+
+
 def points(difference: float | None, lang: str = "en") -> str:
     """A difference of shares in percentage points, always signed."""
     if difference is None:

@@ -54,6 +54,7 @@ def _page(template: str, status: int = 200, **context):
         n=charts.count,
         pct=lambda share: charts.percent(share, lang),
         points=lambda difference: charts.points(difference, lang),
+        decimal=lambda value: charts.decimal(value, lang),
         known=TEXT[lang],
         **context,
     )

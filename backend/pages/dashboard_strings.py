@@ -78,6 +78,23 @@ TEXT = {
         "respondents": "Respondenten",
         "named_none": "Kon geen enkel Twents bedrijf noemen",
         "versus": "{ours} tegenover {baseline} in 2018: {diff}.",
+        "unexposed_note": "Alleen antwoorden die gegeven zijn vóór een standbezoek en voordat de "
+        "bedrijvenlijst te zien was (ongeprimed).",
+        "interval": "95%-interval: {low} tot {high}. Verschil met 2018: {dlow} tot {dhigh}.",
+        "fewer_than_baseline": "Minder studenten dan in 2018 konden geen enkel Twents bedrijf "
+        "noemen.",
+        "more_than_baseline": "Meer studenten dan in 2018 konden geen enkel Twents bedrijf noemen.",
+        "not_distinguishable": "Met {n} antwoorden niet te onderscheiden van 2018.",
+        "no_answers": "Nog geen antwoorden.",
+        "response_rates": "{n} pins beantwoordden de vragen: {landed} van de pins die de pagina "
+        "bezochten, {issued} van alle uitgegeven pins. Studenten kozen zelf of ze antwoordden.",
+        "exposed_note": "{n} antwoorden kwamen na een standbezoek of nadat de bedrijvenlijst te "
+        "zien was; die tellen hierboven niet mee ({share} van hen kon geen bedrijf noemen).",
+        "follow_up": "Vervolgvraag: nu",
+        "follow_up_text": "{pairs} pins beantwoordden na een bezoek aan het Twente Plaza ook de "
+        "vraag hoeveel bedrijven ze nu konden noemen. Geen enkel bedrijf: {before} vooraf, {now} "
+        "nu (McNemar, exact: p = {p}). Deze studenten kozen zelf om twee keer te antwoorden.",
+        "follow_up_none": "Nog niemand beantwoordde de vervolgvraag.",
         "q1": "Vraag 1: hoeveel Twentse bedrijven kon je noemen vóór Business Days?",
         "answer": "Antwoord",
         "share": "Aandeel",
@@ -186,6 +203,22 @@ TEXT = {
         "respondents": "Respondents",
         "named_none": "Could name no Twente company",
         "versus": "{ours} against {baseline} in 2018: {diff}.",
+        "unexposed_note": "Only answers given before any stand visit and before the list of "
+        "companies was shown (unprimed).",
+        "interval": "95% interval: {low} to {high}. Difference from 2018: {dlow} to {dhigh}.",
+        "fewer_than_baseline": "Fewer students than in 2018 could name no Twente company.",
+        "more_than_baseline": "More students than in 2018 could name no Twente company.",
+        "not_distinguishable": "Not distinguishable from 2018 with {n} answers.",
+        "no_answers": "No answers yet.",
+        "response_rates": "{n} pins answered the questions: {landed} of the pins that opened the "
+        "page, {issued} of all pins issued. Students chose whether to answer.",
+        "exposed_note": "{n} answers came after a stand visit or after the list of companies was "
+        "shown; they are not counted above ({share} of them could name no company).",
+        "follow_up": "Follow-up: now",
+        "follow_up_text": "{pairs} pins, after a visit to the Twente Plaza, also answered how many "
+        "companies they could name now. No company at all: {before} before, {now} now "
+        "(McNemar, exact: p = {p}). These students chose to answer twice.",
+        "follow_up_none": "Nobody has answered the follow-up question yet.",
         "q1": "Question 1: how many Twente companies could you name before Business Days?",
         "answer": "Answer",
         "share": "Share",
