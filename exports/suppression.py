@@ -9,7 +9,7 @@ they are (docs/metrics.md, "Small numbers"). Each function returns a new value;
 the figures passed in are never changed.
 """
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from exports.figures import (
     STAGES,
@@ -36,13 +36,11 @@ class _Blanker:
     """Blanks counts below a threshold and keeps the tally of cells blanked."""
 
     below: int | None
-    cells: int = field(default=0)
-
-    def small(self, count: int | None) -> bool:
-        return bool(self.below) and count is not None and 0 < count < self.below
+    cells: int = 0
 
     def count(self, count: int | None) -> int | None:
-        if self.small(count):
+        """``count``, or None (and one more cell) if it is from 1 to below - 1."""
+        if self.below and count is not None and 0 < count < self.below:
             self.cells += 1
             return None
         return count
@@ -65,9 +63,8 @@ def suppress(figures: Funnel, below: int | None) -> Funnel:
 
 
 def _company(row: CompanyRow, blank: _Blanker) -> CompanyRow:
-    if not blank.small(row.respondents_knew):
+    if blank.count(row.respondents_knew) == row.respondents_knew:
         return row
-    blank.count(row.respondents_knew)
     return replace(row, respondents_knew=None, share=None)  # the share would give it away
 
 

@@ -132,8 +132,8 @@ def _problem_keys(messages: dict) -> dict:
     for field in messages:
         if field in FILTERS:
             problems[field] = f"problem_{field}"
-        elif field == "_schema":  # a NUL character, refused before any one field is read
-            problems["filters"] = "problem_characters"
+        elif field == "_schema":  # about the query as a whole (a NUL character, say)
+            problems["filters"] = "problem_filters"
         else:
             problems[field[:40]] = "problem_unknown"
     return problems
