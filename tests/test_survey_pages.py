@@ -17,6 +17,11 @@ def fair(make):
     return event, plaza, make.pin_codes(event, size=2)[0]
 
 
+def pin_of(db, code) -> Pin:
+    db.session.expire_all()
+    return db.session.scalar(select(Pin).where(Pin.code == code))
+
+
 def names(plaza) -> list[str]:
     return [stand.company.name for stand in plaza]
 
@@ -33,7 +38,7 @@ def test_first_landing_is_q1_alone_without_any_company_name(phone, fair, db):
     assert 'name="skip"' in html and "Overslaan" in html
     assert "<script" not in html
     assert "default-src 'none'" in response.headers["Content-Security-Policy"]
-    assert db.session.scalar(select(Pin.companies_shown_at)) is None
+    assert pin_of(db, code).companies_shown_at is None
 
 
 def test_one_tap_on_q1_stores_it_unexposed_then_q2_lists_the_companies(phone, fair, db):
@@ -69,7 +74,7 @@ def test_skip_stores_nothing_and_the_next_visits_show_the_landing_page(phone, fa
         assert all(name in html for name in names(plaza))
         assert f'href="/l/{code}/survey"' in html and "Beantwoord de twee vragen" in html
     assert db.session.query(SurveyResponse).count() == 0
-    pin = db.session.scalar(select(Pin))
+    pin = pin_of(db, code)
     assert pin.survey_skipped_at is not None and pin.companies_shown_at is not None
 
 
@@ -88,7 +93,7 @@ def test_stand_page_notes_the_companies_as_shown(phone, fair, db):
     _, plaza, code = fair
     phone.get(f"/p/{code}")
     assert "Gestempeld!" in phone.get(f"/s/{plaza[0].code}").get_data(as_text=True)
-    assert db.session.scalar(select(Pin.companies_shown_at)) is not None
+    assert pin_of(db, code).companies_shown_at is not None
     # The survey is still asked first, and the answer is exposed by the visit.
     token = csrf_from(phone.get(f"/l/{code}"))
     phone.post(f"/l/{code}/survey", data={"named_before": "0", "csrf_token": token})
