@@ -25,6 +25,7 @@ from backend.ratelimit import count_unknown_code, refuse_if_guessing
 from backend.services import journey, pins, scans, stamps, survey
 from backend.services.scans import visitor_from
 from backend.services.tokens import session_role
+from backend.services.validation import parse_id
 
 bp = Blueprint("journey", __name__)
 
@@ -94,7 +95,7 @@ def landing(code):
 
 @bp.get("/go/<code>")
 def go(code):
-    company = request.args.get("company", type=int)
+    company = parse_id(request.args.get("company"))
     if "company" in request.args and company is None:
         raise PinNotFound("No such company.")
     target = journey.click_through(code, company, _visitor(utcnow()), utcnow())
@@ -103,7 +104,7 @@ def go(code):
 
 @bp.post("/l/<code>/survey")
 def answer(code):
-    known = [int(v) for v in request.form.getlist("known_before") if v.isdigit() and len(v) < 10]
+    known = [parse_id(v) for v in request.form.getlist("known_before") if parse_id(v)]
     survey.answer_survey(code, request.form.get("named_before", ""), known, _is_test(), utcnow())
     return redirect(url_for("journey.landing", code=code.upper(), thanks=1, _anchor="survey"), 303)
 
