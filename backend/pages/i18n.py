@@ -46,6 +46,10 @@ TEXT = {
         "opnieuw.",
         "error_title": "Er ging iets mis",
         "error_body": "Dit adres kennen we niet, of het verzoek klopte niet.",
+        "unavailable_title": "Even geduld",
+        "unavailable_body": "Speld is heel even niet bereikbaar. Scan je pin over een paar "
+        "seconden gewoon opnieuw; er gaat niets verloren.",
+        "try_again": "Opnieuw proberen",
     },
     "en": {
         "welcome": "Welcome to {event}",
@@ -82,6 +86,10 @@ TEXT = {
         "too_many": "Slow down: too many unknown codes. Try again in a few minutes.",
         "error_title": "Something went wrong",
         "error_body": "We do not know this address, or the request was not right.",
+        "unavailable_title": "One moment, please",
+        "unavailable_body": "Speld cannot be reached for a moment. Just scan your pin again in "
+        "a few seconds; nothing is lost.",
+        "try_again": "Try again",
     },
 }
 Q1_OPTIONS = ("0", "1-2", "3-5", "6+")
