@@ -32,7 +32,7 @@ class FunnelQuery(Schema):
         metadata={
             "description": "From this date or date-time (ISO 8601, e.g. 2026-02-18 or "
             "2026-02-18T10:00, optionally with Z or an offset; without one in the event's "
-            f"time zone), years {FIRST_YEAR} to {LAST_YEAR}.",
+            f"time zone), years {FIRST_YEAR} to {LAST_YEAR}; empty is no bound.",
             "pattern": MOMENT_FORMAT,
             "example": "2026-02-18",
         },
