@@ -12,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 
 import flask_migrate
 import pytest
@@ -178,3 +179,59 @@ def test_sqlite_locked_past_the_busy_timeout_is_a_503_and_nothing_half_written(
     assert db.session.scalar(select(func.count()).select_from(Company)) == 0
     again = client.post("/api/v1/companies", json={"name": "Locked Out"}, headers=headers)
     assert again.status_code == 201
+
+
+@pytest.fixture
+def app_without_database(tmp_path):
+    """The app on a SQLite file it cannot open: its folder does not exist."""
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/gone/speld.sqlite",
+            "PUBLIC_BASE_URL": "https://pins.example.org",
+        }
+    )
+
+
+def test_sqlite_file_that_cannot_be_opened_is_a_503(app_without_database):
+    phone = client_as(app_without_database)
+    page = phone.get("/p/ABCDEFGHJK")
+    assert page.status_code == 503 and page.headers["Retry-After"] == "2"
+    assert "Even geduld" in page.get_data(as_text=True)
+    assert page.headers["Content-Security-Policy"].startswith("default-src 'none'")
+    api = app_without_database.test_client().get(
+        "/api/v1/events", headers={"Authorization": "Bearer spd_x"}
+    )
+    assert api.status_code == 503
+    assert api.json["error"]["code"] == "database_unavailable"
+
+
+def test_the_unavailable_page_on_a_phone_in_dutch_and_english(
+    app_without_database, browser, screenshots
+):
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app_without_database, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        for n, (locale, heading, advice) in enumerate(
+            [
+                ("nl-NL", "Even geduld", "Scan je pin over een paar seconden gewoon opnieuw"),
+                ("en-GB", "One moment, please", "Just scan your pin again in a few seconds"),
+            ]
+        ):
+            context = browser.new_context(
+                viewport={"width": 390, "height": 844}, is_mobile=True, locale=locale
+            )
+            page = context.new_page()
+            answer = page.goto(f"http://127.0.0.1:{server.server_port}/P/ABCDEFGHJK")
+            assert answer.status == 503
+            assert page.inner_text("h1") == heading
+            assert advice in page.inner_text("main")
+            page.screenshot(path=screenshots / f"{n + 1}-unavailable-{locale[:2]}.png")
+            context.close()
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)

@@ -48,7 +48,7 @@ TEXT = {
         "error_body": "Dit adres kennen we niet, of het verzoek klopte niet.",
         "unavailable_title": "Even geduld",
         "unavailable_body": "Speld is heel even niet bereikbaar. Scan je pin over een paar "
-        "seconden gewoon opnieuw; er gaat niets verloren.",
+        "seconden gewoon opnieuw.",
         "try_again": "Opnieuw proberen",
     },
     "en": {
@@ -88,7 +88,7 @@ TEXT = {
         "error_body": "We do not know this address, or the request was not right.",
         "unavailable_title": "One moment, please",
         "unavailable_body": "Speld cannot be reached for a moment. Just scan your pin again in "
-        "a few seconds; nothing is lost.",
+        "a few seconds.",
         "try_again": "Try again",
     },
 }
