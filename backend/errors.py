@@ -179,7 +179,9 @@ def handle_database_down(error: Exception):
     older ones) on a disconnect, and the scan drops its own, so the next request
     after the database is back starts on a fresh connection.
     """
-    current_app.logger.warning("Database unavailable: %s", type(error).__name__)
+    # The driver's first line says what (refused, terminated, locked); never the statement.
+    reason = (str(getattr(error, "orig", None) or error).splitlines() or [""])[0][:200]
+    current_app.logger.warning("Database unavailable: %s: %s", type(error).__name__, reason)
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
     unavailable = DatabaseUnavailable()
     if wants_json():
