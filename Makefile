@@ -7,7 +7,7 @@ PORT ?= 8000
 DEMO_STUDENTS ?= 1000
 export FLASK_APP := wsgi
 
-.PHONY: run test lint setup clean
+.PHONY: run test fuzz lint setup clean
 
 setup: $(VENV)/.installed
 
@@ -37,6 +37,10 @@ run: setup .env
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Schemathesis over the whole API with a longer budget than `make test` gives it.
+fuzz: setup
+	SPELD_FUZZ_EXAMPLES=$${SPELD_FUZZ_EXAMPLES:-100} $(BIN)/python -m pytest tests/test_fuzz_api.py $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

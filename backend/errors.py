@@ -4,7 +4,11 @@ Everything under ``/api`` answers ``{"error": {"code", "message", "fields"}}``;
 pages get a friendly HTML page instead.
 """
 
-from flask import jsonify, render_template, request
+import sqlite3
+
+import psycopg
+from flask import current_app, jsonify, render_template, request
+from sqlalchemy import exc as sa
 from werkzeug.exceptions import HTTPException
 
 from qr.errors import RenderOptionError
@@ -103,6 +107,25 @@ class Forbidden(DomainError):
     code, status, message = "forbidden", 403, "Your token's role may not do this."
 
 
+class DatabaseUnavailable(DomainError):
+    code, status = "database_unavailable", 503
+    message = "The database cannot be reached just now; try again in a moment."
+
+
+# The database is down, restarting, or out of connections: SQLAlchemy's errors, and the
+# driver's own from the scan's raw cursor. Operational errors are about the server, not
+# the request (SQLite's "database is locked" or "unable to open database file" too).
+DATABASE_DOWN = (
+    sa.OperationalError,
+    sa.InterfaceError,
+    sa.TimeoutError,  # no pooled connection came free in time
+    sqlite3.OperationalError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+)
+RETRY_AFTER_SECONDS = 2
+
+
 # Werkzeug's exceptions mapped to our stable codes.
 HTTP_CODES = {
     400: "bad_request",
@@ -169,7 +192,31 @@ def handle_render_option_error(error: RenderOptionError):
     )
 
 
+def handle_database_down(error: Exception):
+    """503 with Retry-After: the envelope under /api, a page in the reader's language else.
+
+    Nothing to repair here: SQLAlchemy drops a broken connection (and the pool's
+    older ones) on a disconnect, and the scan drops its own, so the next request
+    after the database is back starts on a fresh connection.
+    """
+    # The driver's first line says what (refused, terminated, locked); never the statement.
+    reason = (str(getattr(error, "orig", None) or error).splitlines() or [""])[0][:200]
+    current_app.logger.warning("Database unavailable: %s: %s", type(error).__name__, reason)
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    unavailable = DatabaseUnavailable()
+    if wants_json():
+        return error_response(503, unavailable.code, unavailable.message, headers=headers)
+    # Imported here: the pages import this module, and their strings live with them.
+    from backend.pages.i18n import current_language, translator
+
+    lang = current_language()
+    page = render_template("unavailable.html", lang=lang, t=translator(lang))
+    return page, 503, headers
+
+
 def register_error_handlers(app):
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(RenderOptionError, handle_render_option_error)
     app.register_error_handler(HTTPException, handle_http_exception)
+    for kind in DATABASE_DOWN:
+        app.register_error_handler(kind, handle_database_down)

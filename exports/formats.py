@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -70,9 +71,15 @@ def _suppression_note(figures: Funnel) -> str:
     return f"counts from 1 to {threshold - 1} are left empty ({cells} cells)"
 
 
+def _cell(value):
+    # Input is refused with control characters (backend.services.validation), but a row
+    # stored before that rule must not take the whole workbook down: XML cannot hold them.
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
+
+
 def _append(sheet, values: list) -> None:
     """Append a row whose text stays text: openpyxl would store "=..." as a formula."""
-    sheet.append(values)
+    sheet.append([_cell(value) for value in values])
     for cell in sheet[sheet.max_row]:
         if cell.data_type == "f":
             cell.data_type = "s"

@@ -179,7 +179,8 @@ def test_an_error_while_recording_is_answered_by_flask_and_not_tried_twice(
     with flask_requests(app) as seen:
         response = phone.get(f"/p/{pin}")
     assert (seen, len(calls)) == ([1], 1)
-    assert response.status_code == 500
+    # The database said no: the student is told to scan again in a moment.
+    assert response.status_code == 503 and response.headers["Retry-After"]
     assert response.mimetype == "text/html"
     assert count(db, Scan) == 0
     monkeypatch.undo()

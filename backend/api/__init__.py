@@ -1,12 +1,15 @@
 """The JSON API, v1, under ``/api/v1``; its OpenAPI document is ``/api/v1/openapi.json``."""
 
+import re
+
 from flask import request
 from flask_smorest import Api as SmorestApi
-from werkzeug.exceptions import UnsupportedMediaType
+from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 from werkzeug.routing import IntegerConverter
 
 from backend.api import batches, events, funnel, journey, stands
 from backend.api.schemas import ErrorSchema
+from backend.services.validation import ID_MAX
 
 PREFIX = "/api/v1"
 
@@ -25,10 +28,29 @@ class Api(SmorestApi):
 
 
 class IdConverter(IntegerConverter):
-    """A row id: 1 to 2**31-1, so a huge number is a 404, not a database overflow."""
+    """A row id: ASCII digits, 1 to 2**31-1, so a huge number is a 404, not a database overflow.
+
+    Werkzeug's ``\\d+`` would also match full-width and other Unicode digits.
+    """
+
+    regex = r"[0-9]{1,10}"
 
     def __init__(self, url_map):
-        super().__init__(url_map, min=1, max=2**31 - 1)
+        super().__init__(url_map, min=1, max=ID_MAX)
+
+
+MAX_JSON_DEPTH = 20  # our deepest body (a batch of visits) has 3 levels
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(rb"[\[\]{}]")
+
+
+def json_depth(body: bytes) -> int:
+    """How deeply arrays and objects nest in ``body``, counted without parsing it."""
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(_JSON_STRING.sub(b'""', body)):
+        depth += 1 if bracket in b"[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def _require_json_body():
@@ -36,6 +58,17 @@ def _require_json_body():
     writes = request.method in ("POST", "PUT", "PATCH") and request.path.startswith(PREFIX)
     if writes and request.content_length and not request.is_json:
         raise UnsupportedMediaType("Send the body as application/json.")
+    # Python's parser (and anything walking its result) recurses once per level: a few
+    # hundred levels in 650 bytes ended in RecursionError, a 500. Counted before parsing.
+    if writes and request.is_json and json_depth(request.get_data(cache=True)) > MAX_JSON_DEPTH:
+        raise BadRequest(f"JSON nested deeper than {MAX_JSON_DEPTH} levels.")
+
+
+def _nosniff(response):
+    # A browser must not read an API answer (JSON, CSV, an SVG) as anything but its type.
+    if request.path.startswith("/api/"):
+        response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def register_api(app):
@@ -47,3 +80,4 @@ def register_api(app):
     for module in (events, stands, batches, journey, funnel):
         api.register_blueprint(module.blp, url_prefix=PREFIX)
     app.before_request(_require_json_body)
+    app.after_request(_nosniff)

@@ -1,11 +1,11 @@
 """The Blueprint every v1 module uses: query strings are as strict as JSON bodies."""
 
-from collections.abc import Mapping
-
 import flask_smorest
 import marshmallow
 from marshmallow import RAISE
 from webargs.flaskparser import FlaskParser
+
+from backend.services.validation import first_text_problem
 
 
 class StrictParser(FlaskParser):
@@ -18,21 +18,26 @@ class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = StrictParser()
 
 
-def _has_nul(value) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, Mapping):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return any(_has_nul(v) for v in value)
-    return False
-
-
 class Schema(marshmallow.Schema):
-    """Every v1 schema: refuses NUL characters, which PostgreSQL cannot store in text."""
+    """Every v1 schema: refuses control characters and lone surrogates in any string.
+
+    The rule is ``backend.services.validation``'s, which the use cases apply to
+    what they store; here it covers every string of a body or query at once.
+    """
 
     @marshmallow.pre_load
-    def _refuse_nul(self, data, **_):
-        if _has_nul(data):
-            raise marshmallow.ValidationError("Text must not contain NUL characters.")
+    def _refuse_bad_text(self, data, **_):
+        problem = first_text_problem(data)
+        if problem:
+            raise marshmallow.ValidationError(problem)
         return data
+
+
+class PatchSchema(Schema):
+    """A partial update: an empty body changes nothing and is most likely a client's mistake."""
+
+    @marshmallow.validates_schema
+    def _not_empty(self, data, **_):
+        if not data:
+            names = ", ".join(sorted(self.fields))
+            raise marshmallow.ValidationError(f"Send at least one of: {names}.")

@@ -7,9 +7,16 @@ from flask.views import MethodView
 from marshmallow import fields, pre_load, validate
 
 from backend.api.base import Blueprint, Schema
-from backend.api.schemas import SLUG
+from backend.api.schemas import SLUG, QueryInt
 from backend.auth import BEARER_DOC, ORGANISER, VIEWER, require_role
-from backend.services.reports import compare_figures, event_figures
+from backend.services.reports import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    MOMENT_FORMAT,
+    compare_figures,
+    event_figures,
+)
+from backend.services.validation import ID_MAX
 from exports.formats import FORMATS, to_csv
 from exports.schemas import ComparisonOut, FunnelOut
 from exports.tables import DEFAULT_TABLE, TABLES
@@ -21,13 +28,25 @@ class FunnelQuery(Schema):
     """The funnel's filters, for the API and the dashboard alike (one rule, one place)."""
 
     channel = fields.String(validate=[validate.Length(max=40), SLUG])
-    batch_id = fields.Integer(data_key="batch", validate=validate.Range(min=1, max=2**31 - 1))
+    batch_id = QueryInt(data_key="batch", validate=validate.Range(min=1, max=ID_MAX))
     since = fields.String(
-        validate=validate.Length(max=40), metadata={"description": "date or date-time, event time"}
+        validate=validate.Length(max=40),
+        metadata={
+            "description": "From this date or date-time (ISO 8601, e.g. 2026-02-18 or "
+            "2026-02-18T10:00, optionally with Z or an offset; without one in the event's "
+            f"time zone), years {FIRST_YEAR} to {LAST_YEAR}; empty is no bound.",
+            "pattern": MOMENT_FORMAT,
+            "example": "2026-02-18",
+        },
     )
     until = fields.String(
         validate=validate.Length(max=40),
-        metadata={"description": "date (inclusive) or date-time (exclusive)"},
+        metadata={
+            "description": "Up to this date (inclusive) or date-time (exclusive); the same "
+            "format as since.",
+            "pattern": MOMENT_FORMAT,
+            "example": "2026-02-19",
+        },
     )
 
     @pre_load

@@ -6,8 +6,9 @@ from zoneinfo import ZoneInfo
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from backend.api.base import Schema
+from backend.api.base import PatchSchema, Schema
 from backend.models.types import TWENTE_PLAZA
+from backend.services.validation import ID_MAX, is_digits
 
 SLUG = validate.Regexp(
     r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Use lower-case letters, digits and single hyphens."
@@ -57,10 +58,18 @@ class PageArgs(Schema):
     per_page = StrictInt(load_default=50, validate=validate.Range(min=1, max=200))
 
 
+class QueryInt(fields.Integer):
+    """A whole number in a query string: ASCII digits only (no ``1_0``, ``１`` or `` 1``)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or not is_digits(value):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class PageQuery(PageArgs):
-    # Query strings are text, so numbers there are parsed leniently.
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    page = QueryInt(load_default=1, validate=validate.Range(min=1, max=1_000_000))
+    per_page = QueryInt(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 @cache
@@ -136,7 +145,7 @@ class EventIn(Schema):
             raise ValidationError("Must not be before starts_on.", "ends_on")
 
 
-class EventPatch(Schema):
+class EventPatch(PatchSchema):
     name = fields.String(validate=validate.Length(min=1, max=120))
     starts_on = fields.Date()
     ends_on = fields.Date()
@@ -167,7 +176,7 @@ class CompanyIn(Schema):
     portal_url = Url(load_default=None, allow_none=True)
 
 
-class CompanyPatch(Schema):
+class CompanyPatch(PatchSchema):
     name = fields.String(validate=validate.Length(min=1, max=120))
     is_twente = StrictBool()
     portal_url = Url(allow_none=True)
@@ -188,13 +197,13 @@ class CompanyOut(Schema):
 
 
 class StandIn(Schema):
-    company_id = StrictInt(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    company_id = StrictInt(required=True, validate=validate.Range(min=1, max=ID_MAX))
     label = fields.String(required=True, validate=[validate.Length(min=1, max=20), LABEL])
     zone = fields.String(load_default=TWENTE_PLAZA, validate=[validate.Length(min=1, max=40), SLUG])
 
 
-class StandPatch(Schema):
-    company_id = StrictInt(validate=validate.Range(min=1, max=2**31 - 1))
+class StandPatch(PatchSchema):
+    company_id = StrictInt(validate=validate.Range(min=1, max=ID_MAX))
     label = fields.String(validate=[validate.Length(min=1, max=20), LABEL])
     zone = fields.String(validate=[validate.Length(min=1, max=40), SLUG])
 

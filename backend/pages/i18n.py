@@ -61,6 +61,10 @@ TEXT = {
         "minuten opnieuw; de code op je eigen pin werkt altijd.",
         "error_title": "Er ging iets mis",
         "error_body": "Dit adres kennen we niet, of het verzoek klopte niet.",
+        "unavailable_title": "Even geduld",
+        "unavailable_body": "Speld is heel even niet bereikbaar. Scan je pin over een paar "
+        "seconden gewoon opnieuw.",
+        "try_again": "Opnieuw proberen",
     },
     "en": {
         "welcome": "Welcome to {event}",
@@ -113,6 +117,10 @@ TEXT = {
         "minutes; the code on your own pin always works.",
         "error_title": "Something went wrong",
         "error_body": "We do not know this address, or the request was not right.",
+        "unavailable_title": "One moment, please",
+        "unavailable_body": "Speld cannot be reached for a moment. Just scan your pin again in "
+        "a few seconds.",
+        "try_again": "Try again",
     },
 }
 Q1_OPTIONS = ("0", "1-2", "3-5", "6+")

@@ -27,6 +27,7 @@ from backend.pages.i18n import Q1_OPTIONS, current_language, translator
 from backend.pages.scanlane import PIN_COOKIE, SCAN_OUTCOME, pin_cookie
 from backend.services import journey, pins, scans, stamps, survey
 from backend.services.guessing import REFUSED_RETRY_SECONDS
+from backend.services.validation import parse_id
 
 bp = Blueprint("journey", __name__)
 # Where a refused answer offers the way back to the landing page.
@@ -91,7 +92,7 @@ def landing(code):
 
 @bp.get("/go/<code>")
 def go(code):
-    company = request.args.get("company", type=int)
+    company = parse_id(request.args.get("company"))
     if "company" in request.args and company is None:
         raise PinNotFound("No such company.")
     target = journey.click_through(code, company, _visitor(utcnow()), utcnow())
@@ -139,7 +140,7 @@ def survey_known(code):
 
 @bp.post("/l/<code>/survey/known")
 def answer_known(code):
-    known = [int(v) for v in request.form.getlist("known_before") if v.isdigit() and len(v) < 10]
+    known = [parse_id(v) for v in request.form.getlist("known_before") if parse_id(v)]
     survey.answer_known(code, known, staff_signed_in(), utcnow())
     return redirect(_landing_url(code, thanks="survey", _anchor="survey"), 303)
 

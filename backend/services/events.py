@@ -10,6 +10,7 @@ from backend.models import Company, Event
 from backend.models.types import SLUG_PATTERN
 from backend.services.commit import commit_or_conflict
 from backend.services.paging import Page, paginate
+from backend.services.validation import check_text
 
 
 def get_event(slug: str) -> Event:
@@ -34,6 +35,7 @@ def create_event(**fields) -> Event:
     """Create an edition; its slug is fixed for good (it names exports and URLs)."""
     if fields.get("slug") in RESERVED_SLUGS:
         raise InvalidInput(fields={"slug": ["Is reserved for a page of the dashboard."]})
+    check_text(**fields)
     event = Event(**fields)
     _check_dates(event)
     db.session.add(event)
@@ -43,6 +45,7 @@ def create_event(**fields) -> Event:
 
 def update_event(slug: str, **changes) -> Event:
     event = get_event(slug)
+    check_text(**changes)
     for name, value in changes.items():
         setattr(event, name, value)
     try:
@@ -66,6 +69,7 @@ def get_company(company_id: int) -> Company:
 
 
 def create_company(**fields) -> Company:
+    check_text(**fields)
     company = Company(**fields)
     db.session.add(company)
     commit_or_conflict("A company with that name exists.")
@@ -74,6 +78,7 @@ def create_company(**fields) -> Company:
 
 def update_company(company_id: int, **changes) -> Company:
     company = get_company(company_id)
+    check_text(**changes)
     for name, value in changes.items():
         setattr(company, name, value)
     commit_or_conflict("A company with that name exists.")

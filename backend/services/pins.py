@@ -13,6 +13,7 @@ from backend.models import Batch, Pin
 from backend.models.types import utcnow
 from backend.services.events import get_event
 from backend.services.paging import Page, paginate
+from backend.services.validation import check_text
 from qr import codes
 
 MAX_BATCH = 50_000
@@ -46,6 +47,7 @@ def mint_batch(event_slug: str, label: str, channel: str, size: int) -> Batch:
     """Create a batch and all its pins in one transaction: all of them or none."""
     if not 1 <= size <= MAX_BATCH:
         raise InvalidInput(fields={"size": [f"Must be between 1 and {MAX_BATCH}."]})
+    check_text(label=label, channel=channel)
     event = get_event(event_slug)
     if db.session.scalar(select(Batch.id).where(Batch.event_id == event.id, Batch.label == label)):
         raise Conflict("That event already has a batch with this label.")
@@ -125,6 +127,7 @@ def find_pin(raw_code: str) -> Pin:
 
 def void_pin(code: str, reason: str | None, now: datetime | None = None) -> Pin:
     """Mark a pin lost or misprinted: its scans are kept but never counted."""
+    check_text(reason=reason)
     pin = find_pin(code)
     if pin.status == "void":
         raise Conflict("That pin is void already.")

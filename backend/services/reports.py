@@ -4,6 +4,7 @@ Viewers (the municipality) get small counts suppressed; organisers get exact cou
 (``exports.suppression`` decides what a viewer sees).
 """
 
+import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,21 +17,39 @@ from exports.funnel import compare, funnel
 from exports.scope import Filters
 from exports.suppression import for_viewer
 
+# Filters outside these years name no fair; near year 1 or 9999 the shift to UTC (and a
+# bare until's next day) would leave the calendar, an OverflowError and a 500.
+FIRST_YEAR, LAST_YEAR = 2000, 2999
+MOMENT_FORMAT = (  # a date, then optionally a time and an offset; empty is no bound
+    r"^([0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?)?$"
+)
+MOMENT_PROBLEM = (
+    f"Use a date (2026-02-18) or date-time (2026-02-18T10:00, optionally with an offset), "
+    f"in the years {FIRST_YEAR} to {LAST_YEAR}."
+)
+
 
 def parse_moment(text: str | None, zone: ZoneInfo, field: str, end: bool = False):
     """A date or date-time in the event's time zone; a bare ``until`` date includes that day."""
     if not text:
         return None
     try:
+        if not re.fullmatch(MOMENT_FORMAT, text):
+            raise ValueError(text)
         if len(text) == 10:
             day = date.fromisoformat(text)
-            moment = datetime.combine(day + timedelta(days=1 if end else 0), time.min, zone)
+            moment = datetime.combine(day, time.min, zone)
         else:
-            moment = datetime.fromisoformat(text)
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=zone)
+        if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+            raise ValueError(text)
     except ValueError:
-        raise InvalidInput(fields={field: ["Use a date (2026-02-18) or date-time."]}) from None
+        raise InvalidInput(fields={field: [MOMENT_PROBLEM]}) from None
+    if end and len(text) == 10:
+        moment = datetime.combine(moment.date() + timedelta(days=1), time.min, zone)
     return moment
 
 

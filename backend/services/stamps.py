@@ -26,6 +26,7 @@ from backend.models import Pin, Stand, StandVisit
 from backend.services.exposure import visit_came_before_answer
 from backend.services.pins import find_pin
 from backend.services.stands import get_stand
+from backend.services.validation import check_text
 from qr import codes
 
 MAX_OFFLINE_BATCH = 500
@@ -135,6 +136,7 @@ def _check_when(stand: Stand, scanned_at: datetime) -> None:
 
 def staff_stamp(stand_id: int, pin_ref: str, now: datetime, scanned_at=None, nonce=None):
     """Stand staff scanned a student's pin (a code or a full pin URL)."""
+    check_text(nonce=nonce)
     stand = get_stand(stand_id)
     if scanned_at is not None:
         _check_when(stand, scanned_at)

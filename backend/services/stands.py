@@ -8,6 +8,7 @@ from backend.models import Stand
 from backend.services.commit import commit_or_conflict
 from backend.services.events import get_company, get_event
 from backend.services.paging import Page, paginate
+from backend.services.validation import check_text
 from qr.codes import mint_stand_code
 
 
@@ -20,6 +21,7 @@ def get_stand(stand_id: int) -> Stand:
 
 def create_stand(event_slug: str, company_id: int, label: str, zone: str) -> Stand:
     """Place a company at an event; the stand gets its own unguessable poster code."""
+    check_text(label=label, zone=zone)
     event = get_event(event_slug)
     company = get_company(company_id)
     stand = Stand(event=event, company=company, label=label, zone=zone, code=mint_stand_code())
@@ -29,6 +31,7 @@ def create_stand(event_slug: str, company_id: int, label: str, zone: str) -> Sta
 
 
 def update_stand(stand_id: int, **changes) -> Stand:
+    check_text(**changes)
     stand = get_stand(stand_id)
     if "company_id" in changes:
         get_company(changes["company_id"])

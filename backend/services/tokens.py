@@ -9,6 +9,7 @@ from backend.errors import InvalidInput, StandNotFound, Unauthorized
 from backend.extensions import db
 from backend.models import ApiToken, Stand
 from backend.models.types import ROLES
+from backend.services.validation import check_text
 
 TOKEN_PREFIX = "spd_"
 
@@ -27,6 +28,7 @@ def create_token(role: str, label: str, stand_id: int | None = None) -> tuple[Ap
         )
     if stand_id is not None and db.session.get(Stand, stand_id) is None:
         raise StandNotFound()
+    check_text(label=label)
     if not label or len(label) > 80:
         raise InvalidInput(fields={"label": ["Give a label of 1 to 80 characters."]})
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)

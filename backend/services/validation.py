@@ -1,0 +1,68 @@
+"""Input rules every door shares: free text and numbers, for the API, pages, CLI and imports.
+
+A rule here is the one definition; schemas and use cases call it, so a value
+refused through the API is refused through the CLI or an import as well.
+"""
+
+import re
+from collections.abc import Mapping
+
+from backend.errors import InvalidInput
+
+ID_MAX = 2**31 - 1  # PostgreSQL's integer; a larger id can name no row
+TEXT_PROBLEM = "Text must not contain control characters or lone surrogates."
+_DIGITS = re.compile(r"[0-9]{1,10}")
+# Control characters (C0 but tab, line feed and carriage return, which are ordinary
+# whitespace to XML and to every database; DEL; C1) and lone surrogates.
+_BAD_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def text_problem(value: str) -> str | None:
+    """Why ``value`` may not be stored as text, or None.
+
+    Control characters break the XLSX export for everybody (XML cannot hold
+    them) and NUL cannot be stored by PostgreSQL; a lone surrogate (``"\\udc80"``
+    in JSON) cannot be encoded as UTF-8 at all.
+    """
+    return TEXT_PROBLEM if _BAD_TEXT.search(value) else None
+
+
+def first_text_problem(data) -> str | None:
+    """The problem of the first bad string anywhere in ``data`` (keys included), or None."""
+    stack = [data]
+    while stack:  # a loop, not recursion: the depth of a body is the sender's choice
+        value = stack.pop()
+        if isinstance(value, str):
+            problem = text_problem(value)
+            if problem:
+                return problem
+        elif isinstance(value, Mapping):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list | tuple):
+            stack.extend(value)
+    return None
+
+
+def check_text(**values: str | None) -> None:
+    """Refuse free text a use case is about to store: ``check_text(name=name, label=label)``."""
+    problems = {
+        field: [TEXT_PROBLEM]
+        for field, value in values.items()
+        if isinstance(value, str) and text_problem(value)
+    }
+    if problems:
+        raise InvalidInput(fields=problems)
+
+
+def parse_id(text: str | None) -> int | None:
+    """A row id from text: ASCII digits only (no ``1_0``, no full-width ``１``), 1 to 2³¹−1."""
+    if text is None or not _DIGITS.fullmatch(text):
+        return None
+    number = int(text)
+    return number if 1 <= number <= ID_MAX else None
+
+
+def is_digits(text: str) -> bool:
+    """Whether ``text`` is 1 to 10 ASCII digits: what a number in a URL may look like."""
+    return bool(_DIGITS.fullmatch(text))
