@@ -11,6 +11,7 @@ from backend import (
     ratelimit,
 )
 from backend.api import register_api
+from backend.auth import forget_actor
 from backend.cli import speld
 from backend.errors import register_error_handlers
 from backend.extensions import (
@@ -39,6 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_api(app)
     register_pages(app)
     register_error_handlers(app)
+    app.before_request(forget_actor)
     scanlane.install(app)
     if app.config["TRUSTED_PROXIES"]:
         # Only then is X-Forwarded-For believed; otherwise anyone could spoof their address.

@@ -1,5 +1,6 @@
 """The ``flask speld`` commands: thin wrappers over the use cases."""
 
+from datetime import UTC
 from pathlib import Path
 
 import click
@@ -7,7 +8,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from backend.errors import DomainError
-from backend.services import demo, pins, printing, reports, simulation, tokens
+from backend.services import audit, demo, pins, printing, reports, simulation, tokens
 from backend.services.events import get_event
 from exports.formats import FORMATS, to_csv
 from exports.tables import DEFAULT_TABLE, TABLES
@@ -17,6 +18,8 @@ from qr import RenderOptionError, SheetLayout
 @click.group()
 def speld():
     """Speld: tokens, demo data, pins and exports."""
+    # Changes made by these commands are audited as the command line's.
+    audit.acting_as(audit.CLI)
 
 
 def _fail(error: DomainError):
@@ -33,15 +36,51 @@ def token():
 @click.option("--role", required=True, type=click.Choice(["organiser", "viewer", "stand"]))
 @click.option("--label", required=True, help="Who or what the token is for.")
 @click.option("--stand", "stand_id", type=int, help="The stand a stand token belongs to.")
+@click.option(
+    "--expires", type=click.DateTime(), help="UTC time it stops working, e.g. 2026-02-20."
+)
 @with_appcontext
-def token_create(role, label, stand_id):
+def token_create(role, label, stand_id, expires):
     """Create a token and print it once; only its hash is kept."""
+    expires_at = expires.replace(tzinfo=UTC) if expires else None
     try:
-        row, secret = tokens.create_token(role, label, stand_id)
+        row, secret = tokens.create_token(role, label, stand_id, expires_at)
     except DomainError as error:
         _fail(error)
     click.echo(f"Token #{row.id} ({row.role}, {row.label}) — shown once, keep it safe:")
     click.echo(secret)
+
+
+def _when(moment) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "-"
+
+
+@token.command("list")
+@click.option("--live", is_flag=True, help="Leave out revoked tokens.")
+@with_appcontext
+def token_list(live):
+    """List tokens with their last use (never their secrets)."""
+    page = tokens.list_tokens(1, 10_000, include_revoked=not live)
+    for row in page.items:
+        state = f"revoked {_when(row.revoked_at)}" if row.revoked_at else "live"
+        stand = f" stand #{row.stand_id}" if row.stand_id else ""
+        click.echo(
+            f"#{row.id}\t{row.role}{stand}\t{row.label}\tlast used {_when(row.last_used_at)}"
+            f"\texpires {_when(row.expires_at)}\t{state}"
+        )
+    click.echo(f"{page.total} token(s)")
+
+
+@token.command("revoke")
+@click.option("--id", "token_id", required=True, type=int, help="The token's number, from list.")
+@with_appcontext
+def token_revoke(token_id):
+    """Revoke a token: its API use and browser sessions end at once."""
+    try:
+        row = tokens.revoke_token(token_id)
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"Revoked token #{row.id} ({row.role}, {row.label}).")
 
 
 @speld.command("demo")

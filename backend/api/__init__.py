@@ -5,7 +5,7 @@ from flask_smorest import Api as SmorestApi
 from werkzeug.exceptions import UnsupportedMediaType
 from werkzeug.routing import IntegerConverter
 
-from backend.api import batches, events, funnel, journey, stands
+from backend.api import batches, events, funnel, journey, stands, tokens
 from backend.api.schemas import ErrorSchema
 
 PREFIX = "/api/v1"
@@ -44,6 +44,6 @@ def register_api(app):
     api = Api(app)
     api.register_converter(IdConverter, lambda _: {"type": "integer", "minimum": 1})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
-    for module in (events, stands, batches, journey, funnel):
+    for module in (events, stands, batches, journey, funnel, tokens):
         api.register_blueprint(module.blp, url_prefix=PREFIX)
     app.before_request(_require_json_body)

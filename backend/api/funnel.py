@@ -7,7 +7,7 @@ from flask.views import MethodView
 from marshmallow import fields, validate
 
 from backend.api.base import Blueprint, Schema
-from backend.api.schemas import SLUG
+from backend.api.schemas import CHANNEL
 from backend.auth import BEARER_DOC, ORGANISER, VIEWER, require_role
 from backend.services.reports import compare_figures, event_figures
 from exports.formats import FORMATS, to_csv
@@ -17,7 +17,7 @@ blp = Blueprint("funnel", __name__, description="Funnel figures and exports")
 
 
 class FunnelQuery(Schema):
-    channel = fields.String(validate=[validate.Length(max=40), SLUG])
+    channel = fields.String(validate=CHANNEL)
     batch = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
     since = fields.String(
         validate=validate.Length(max=40), metadata={"description": "date or date-time, event time"}

@@ -13,10 +13,10 @@ from urllib.parse import unquote, urlencode, urlsplit
 from flask import Blueprint, redirect, render_template, request, send_file, session, url_for
 
 from backend.errors import BatchNotFound, DomainError, EventNotFound, InvalidInput
-from backend.models.types import SLUG_PATTERN
 from backend.pages import charts
 from backend.pages.dashboard_strings import TEXT
 from backend.pages.i18n import current_language, translator
+from backend.services import rules
 from backend.services.events import get_event, list_events
 from backend.services.pins import list_batches
 from backend.services.reports import event_figures
@@ -114,9 +114,9 @@ def _filters(args) -> dict:
     values = {key: args.get(key, "").strip() for key in FILTERS}
     filters = {}
     if values["channel"]:
-        if len(values["channel"]) <= 40 and re.fullmatch(SLUG_PATTERN, values["channel"]):
-            filters["channel"] = values["channel"]
-        else:
+        try:
+            filters["channel"] = rules.channel(values["channel"])
+        except InvalidInput:
             problems["channel"] = "problem_channel"
     if values["batch"]:
         if re.fullmatch(r"[0-9]{1,10}", values["batch"]) and 1 <= int(values["batch"]) < 2**31:
