@@ -126,6 +126,7 @@ def bootstrap(students):
     stands_url = f"{base}/api/v1/events/{demo.DEMO_SLUG}/stands"
     click.echo(f"\nSpeld is starting on {base}/")
     click.echo(f"Organiser token: {token_text}")
+    click.echo(f"Console: {base}/console/ (sign in with the token)")
     click.echo(f'Try: curl -H "Authorization: Bearer {token_text}" {stands_url}')
     click.echo(f"Dashboard: {base}/dashboard/{demo.DEMO_SLUG} (sign in with the token)")
     click.echo(f"API description: {base}/api/v1/openapi.json\n")
