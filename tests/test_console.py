@@ -88,6 +88,12 @@ def test_a_bad_edition_form_is_a_clear_4xx_and_stores_nothing(organiser, db, cha
     assert db.session.scalar(select(func.count()).select_from(Event)) == 0
 
 
+@pytest.mark.parametrize("slug", ["companies", "tokens", "audit", "pins"])
+def test_a_slug_that_names_a_console_page_is_refused(organiser, db, slug):
+    response = post(organiser, "/console/events", {**NEW_EVENT, "slug": slug})
+    assert response.status_code == 422 and "reserved" in response.get_data(as_text=True)
+
+
 def test_a_form_posted_twice_is_a_conflict_not_a_500(organiser, db):
     assert post(organiser, "/console/events", NEW_EVENT).status_code == 303
     again = post(organiser, "/console/events", NEW_EVENT)

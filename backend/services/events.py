@@ -25,8 +25,10 @@ def get_event(slug: str) -> Event:
     return event
 
 
-# Paths under /dashboard/ that are pages of their own, not editions.
-RESERVED_SLUGS = frozenset({"sign-in", "sign-out"})
+# Paths under /dashboard/ and /console/ that are pages of their own, not editions.
+RESERVED_SLUGS = frozenset(
+    {"sign-in", "sign-out", "events", "companies", "stands", "batches", "pins", "tokens", "audit"}
+)
 
 
 def _clean_event(fields: dict) -> dict:
@@ -47,7 +49,7 @@ def create_event(**fields) -> Event:
     """Create an edition; its slug is fixed for good (it names exports and URLs)."""
     fields = _clean_event(fields)
     if fields.get("slug") in RESERVED_SLUGS:
-        raise InvalidInput(fields={"slug": ["Is reserved for a page of the dashboard."]})
+        raise InvalidInput(fields={"slug": ["Is reserved for a page of the dashboard or console."]})
     event = Event(**fields)
     rules.dates(event.starts_on, event.ends_on)
     db.session.add(event)
