@@ -197,7 +197,9 @@ def test_a_token_is_made_shown_once_and_revoked(organiser, make, db):
         "/console/batches/424242/sheets.pdf",
         "/console/stands/424242/poster.pdf",
         "/console/companies?page=-1&q=%00",
-        "/console/audit?page=x&action=%25",
+        "/console/companies?page=%C2%B2",
+        "/console/audit?page=x&action=%25&actor=%00",
+        "/console/pins?code=%00%ff",
     ],
 )
 def test_unknown_things_are_a_friendly_page_never_a_500(organiser, path):

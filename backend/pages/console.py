@@ -8,6 +8,7 @@ here; stands, batches, pins, tokens and the audit log in ``console_ops.py``.
 """
 
 import json
+import re
 from datetime import date
 from urllib.parse import urlencode
 
@@ -62,6 +63,14 @@ def _problem(error: DomainError):
     return page("console_problem.html", error.status, error=error)
 
 
+def search_text(name: str, high: int = 120) -> str:
+    """A search box's text: control characters (PostgreSQL refuses NUL) are dropped."""
+    text = request.args.get(name, "")[: high * 2]
+    return "".join(c for c in text if ord(c) >= 32 and not 0xD800 <= ord(c) <= 0xDFFF).strip()[
+        :high
+    ]
+
+
 def form_text(name: str) -> str:
     value = request.form.get(name, "")
     return value.strip() if isinstance(value, str) else ""
@@ -74,9 +83,16 @@ def form_date(name: str) -> date:
         raise InvalidInput(fields={name: ["Give a date as YYYY-MM-DD."]}) from None
 
 
+def page_number(name: str = "page") -> int:
+    """A list's page from the query string; anything else is page 1."""
+    text = request.args.get(name, "1")
+    return int(text) if re.fullmatch(r"[0-9]{1,5}", text) and int(text) > 0 else 1
+
+
 def form_int(name: str, low: int = 1, high: int = 2**31 - 1) -> int:
     text = form_text(name)
-    if not text.isdigit() or not low <= int(text) <= high:
+    # Only ASCII digits: str.isdigit() also takes '²', which int() refuses.
+    if not re.fullmatch(r"[0-9]{1,10}", text) or not low <= int(text) <= high:
         raise InvalidInput(fields={name: [f"Give a whole number from {low} to {high}."]})
     return int(text)
 
@@ -121,10 +137,8 @@ def event(slug):
 @bp.get("/companies")
 def companies():
     """Companies by name, with a search box."""
-    query = request.args.get("q", "").strip()[:120]
-    number = request.args.get("page", "1")
-    number = int(number) if number.isdigit() and 0 < int(number) < 100_000 else 1
-    found = events.list_companies(number, 50, search=query or None)
+    query = search_text("q")
+    found = events.list_companies(page_number(), 50, search=query or None)
     return page(
         "console_companies.html", found=found, q=query, events=events.list_events(1, 200).items
     )

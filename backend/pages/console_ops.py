@@ -12,7 +12,7 @@ from flask import current_app, redirect, request, url_for
 from backend.api.batches import _send
 from backend.errors import InvalidInput
 from backend.models.types import ROLES, TWENTE_PLAZA
-from backend.pages.console import bp, form_int, form_text, page
+from backend.pages.console import bp, form_int, form_text, page, page_number, search_text
 from backend.services import audit, console, events, pins, printing, stands, tokens
 from qr import RenderOptions, SheetLayout, codes, render
 
@@ -117,7 +117,7 @@ def bundle(batch_id):
 @bp.get("/pins")
 def find_pin():
     """Find a pin by its code or its URL; its history (times and kinds, nothing personal)."""
-    raw = request.args.get("code", "").strip()[:300]
+    raw = search_text("code", 300)
     if not raw:
         return page("console_pins.html", pin=None, code="")
     pin, history = console.pin_history(raw)
@@ -196,8 +196,6 @@ def revoke_token(token_id):
 @bp.get("/audit")
 def audit_log():
     """Every change, newest first, filtered by action, who or subject."""
-    filters = {key: request.args.get(key, "").strip()[:80] for key in ("action", "actor", "target")}
-    number = request.args.get("page", "1")
-    number = int(number) if number.isdigit() and 0 < int(number) < 100_000 else 1
-    found = audit.list_entries(number, 100, **{k: v or None for k, v in filters.items()})
+    filters = {key: search_text(key, 80) for key in ("action", "actor", "target")}
+    found = audit.list_entries(page_number(), 100, **{k: v or None for k, v in filters.items()})
     return page("console_audit.html", found=found, filters=filters)
