@@ -34,6 +34,8 @@ def test_signed_out_goes_to_the_one_sign_in_and_comes_back(client, make):
     response = client.get("/console/tokens")
     assert response.status_code == 302
     assert "/dashboard/sign-in?next=/console/tokens" in response.headers["Location"]
+    form = client.get(response.headers["Location"], headers={"Accept-Language": "en"})
+    assert "<h1>Organiser console</h1>" in form.get_data(as_text=True)
     back = sign_in(client, make.token("organiser"), "/console/tokens")
     assert back.status_code == 303 and back.headers["Location"].endswith("/console/tokens")
     assert client.get("/console/tokens").status_code == 200

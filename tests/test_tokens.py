@@ -152,3 +152,16 @@ def test_cli_creates_a_token_that_expires(runner, db):
         ]
     )
     assert past.exit_code == 1 and "future" in past.output
+
+
+def test_an_expired_token_ends_its_browser_session(app, make, db):
+    fair = make.event()
+    browser = app.test_client()
+    sign_in(browser, make.token("organiser"))
+    assert browser.get("/console/").status_code == 200
+    assert browser.get(f"/dashboard/{fair.slug}").status_code == 200
+    row = db.session.scalar(select(ApiToken))
+    row.expires_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    assert browser.get("/console/").status_code == 302
+    assert browser.get(f"/dashboard/{fair.slug}").status_code == 302
