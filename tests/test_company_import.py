@@ -2,6 +2,7 @@
 
 import html as html_module
 import io
+import zipfile
 
 import pytest
 from openpyxl import Workbook
@@ -113,6 +114,16 @@ def test_unreadable_files_are_refused_cleanly(filename, data, message):
     with pytest.raises(InvalidInput) as refused:
         company_import.read_table(filename, data)
     assert message in refused.value.message
+
+
+def test_an_xlsx_that_unpacks_to_a_huge_sheet_is_refused_unread():
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", b" " * (25 * 1024 * 1024))
+    assert len(packed.getvalue()) < 1024 * 1024  # passes the upload limit
+    with pytest.raises(InvalidInput) as refused:
+        company_import.read_table("big.xlsx", packed.getvalue())
+    assert "too large" in refused.value.message
 
 
 def test_a_semicolon_csv_as_excel_writes_it(make):
