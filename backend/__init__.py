@@ -8,6 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from backend import config as speld_config
 from backend import models  # noqa: F401  (every model must be known to the metadata)
 from backend.api import register_api
+from backend.auth import forget_actor
 from backend.cli import speld
 from backend.errors import register_error_handlers
 from backend.extensions import (
@@ -37,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_api(app)
     register_pages(app)
     register_error_handlers(app)
+    app.before_request(forget_actor)
     scanlane.install(app)
     if app.config["TRUSTED_PROXIES"]:
         # Only then is X-Forwarded-For believed; otherwise anyone could spoof their address.

@@ -5,6 +5,7 @@ from functools import wraps
 from flask import g, request
 
 from backend.errors import Forbidden
+from backend.services.audit import SYSTEM, acting_as, actor_for_token
 from backend.services.tokens import authenticate
 
 ORGANISER, VIEWER, STAND = "organiser", "viewer", "stand"
@@ -25,6 +26,7 @@ def require_role(*roles: str):
             g.token = authenticate(bearer_token())
             if g.token.role not in roles:
                 raise Forbidden()
+            acting_as(actor_for_token(g.token))
             return view(*args, **kwargs)
 
         return wrapped
@@ -36,3 +38,8 @@ def check_stand_access(stand_id: int) -> None:
     """A stand token may only touch its own stand."""
     if g.token.role == STAND and g.token.stand_id != stand_id:
         raise Forbidden("This stand token belongs to another stand.")
+
+
+def forget_actor() -> None:
+    """Each request starts as nobody in particular: a worker thread serves many requests."""
+    acting_as(SYSTEM)

@@ -1,6 +1,7 @@
 """The ``flask speld`` commands: thin wrappers over the use cases."""
 
 import functools
+from datetime import UTC
 from pathlib import Path
 
 import click
@@ -9,7 +10,7 @@ from flask.cli import with_appcontext
 
 from backend.config import check_print_base
 from backend.errors import DomainError
-from backend.services import demo, pins, printing, reports, simulation, tokens
+from backend.services import audit, demo, pins, printing, reports, simulation, tokens
 from backend.services.events import get_event
 from exports.formats import FORMATS, to_csv
 from exports.tables import DEFAULT_TABLE, TABLES
@@ -52,6 +53,8 @@ class SpeldGroup(click.Group):
 @click.group(cls=SpeldGroup)
 def speld():
     """Speld: tokens, demo data, pins and exports."""
+    # Changes made by these commands are audited as the command line's.
+    audit.acting_as(audit.CLI)
 
 
 @speld.group()
@@ -63,12 +66,45 @@ def token():
 @click.option("--role", required=True, type=click.Choice(["organiser", "viewer", "stand"]))
 @click.option("--label", required=True, help="Who or what the token is for.")
 @click.option("--stand", "stand_id", type=int, help="The stand a stand token belongs to.")
+@click.option(
+    "--expires", type=click.DateTime(), help="UTC time it stops working, e.g. 2026-02-20."
+)
 @with_appcontext
-def token_create(role, label, stand_id):
+def token_create(role, label, stand_id, expires):
     """Create a token and print it once; only its hash is kept."""
-    row, secret = tokens.create_token(role, label, stand_id)
+    expires_at = expires.replace(tzinfo=UTC) if expires else None
+    row, secret = tokens.create_token(role, label, stand_id, expires_at)
     click.echo(f"Token #{row.id} ({row.role}, {row.label}) — shown once, keep it safe:")
     click.echo(secret)
+
+
+def _when(moment) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "-"
+
+
+@token.command("list")
+@click.option("--live", is_flag=True, help="Leave out revoked tokens.")
+@with_appcontext
+def token_list(live):
+    """List tokens with their last use (never their secrets)."""
+    page = tokens.list_tokens(1, 10_000, include_revoked=not live)
+    for row in page.items:
+        state = f"revoked {_when(row.revoked_at)}" if row.revoked_at else "live"
+        stand = f" stand #{row.stand_id}" if row.stand_id else ""
+        click.echo(
+            f"#{row.id}\t{row.role}{stand}\t{row.label}\tlast used {_when(row.last_used_at)}"
+            f"\texpires {_when(row.expires_at)}\t{state}"
+        )
+    click.echo(f"{page.total} token(s)")
+
+
+@token.command("revoke")
+@click.option("--id", "token_id", required=True, type=int, help="The token's number, from list.")
+@with_appcontext
+def token_revoke(token_id):
+    """Revoke a token: its API use and browser sessions end at once."""
+    row = tokens.revoke_token(token_id)
+    click.echo(f"Revoked token #{row.id} ({row.role}, {row.label}).")
 
 
 @speld.command("demo")
@@ -111,6 +147,7 @@ def bootstrap(students):
     stands_url = f"{base}/api/v1/events/{demo.DEMO_SLUG}/stands"
     click.echo(f"\nSpeld is starting on {base}/")
     click.echo(f"Organiser token: {token_text}")
+    click.echo(f"Console: {base}/console/ (sign in with the token)")
     click.echo(f'Try: curl -H "Authorization: Bearer {token_text}" {stands_url}')
     click.echo(f"Dashboard: {base}/dashboard/{demo.DEMO_SLUG} (sign in with the token)")
     click.echo(f"API description: {base}/api/v1/openapi.json\n")

@@ -17,6 +17,7 @@ from sqlalchemy import text
 from backend import create_app
 from backend.config import database_url
 from backend.extensions import db as _db
+from backend.services.audit import SYSTEM, acting_as
 from tests.factories import Factory
 
 REQUIRE_ALL = os.environ.get("SPELD_REQUIRE_ALL") == "1"
@@ -72,6 +73,7 @@ def db(app):
             for table in reversed(_db.metadata.sorted_tables):
                 connection.execute(table.delete())
         app.extensions["speld_scans"].forget_salt()  # its row went with the tables
+        acting_as(SYSTEM)  # a CLI test names its actor for the test thread
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from backend.models import Pin
+from backend.services import tokens
 
 # method, path, body, expected status for: none, organiser, viewer, stand (own stand).
 MATRIX = [
@@ -49,6 +50,9 @@ MATRIX = [
     ),
     ("POST", "/stands/{stand}/visits", {"pin": "{pin}"}, (401, 201, 403, 201)),
     ("POST", "/stands/{stand}/visits/batch", {"visits": [{"pin": "{pin}"}]}, (401, 200, 403, 200)),
+    ("GET", "/tokens", None, (401, 200, 403, 403)),
+    ("POST", "/tokens", {"role": "viewer", "label": "Gemeente"}, (401, 201, 403, 403)),
+    ("POST", "/tokens/{token}/revoke", None, (401, 200, 403, 403)),
 ]
 ROLES = (None, "organiser", "viewer", "stand")
 
@@ -64,6 +68,7 @@ def world(make, db):
         "stand": stand.id,
         "batch": batch.id,
         "pin": pin,
+        "token": tokens.create_token("viewer", "to revoke")[0].id,
         "_": stand,
     }
 

@@ -72,6 +72,7 @@ def test_bootstrap_seeds_once_and_shows_a_working_token(runner, client, db, app,
     assert first.exit_code == 0, first.output
     token = (tmp_path / "organiser-token").read_text().strip()
     assert token in first.output
+    assert "Console: https://pins.example.org/console/" in first.output
     second = runner.invoke(args=["speld", "bootstrap", "--students", "20"])
     assert token in second.output
     assert db.session.query(Event).count() == 1

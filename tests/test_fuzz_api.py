@@ -24,6 +24,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from backend.services import tokens
 from backend.services.pins import MAX_BATCH
 
 EXAMPLES = int(os.environ.get("SPELD_FUZZ_EXAMPLES", "6"))  # per operation and mode
@@ -54,6 +55,8 @@ def fuzz_world(app, make):
     """Rows for the path parameters, and a token of each role."""
     stand = make.stand()
     batch = make.batch(stand.event, size=2)
+    # A token of its own for the revoke endpoint: revoking the organiser's would end the run.
+    victim, _ = tokens.create_token("viewer", "revoked by the fuzzer")
     code = make.pin_codes(stand.event, size=1)[0]
     return {
         "path": {
@@ -62,6 +65,7 @@ def fuzz_world(app, make):
             "stand_id": stand.id,
             "batch_id": batch.id,
             "code": code,
+            "token_id": victim.id,
         },
         "tokens": {role: make.token(role, stand if role == "stand" else None) for role in ROLES},
     }

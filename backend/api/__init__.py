@@ -7,7 +7,7 @@ from flask_smorest import Api as SmorestApi
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 from werkzeug.routing import IntegerConverter
 
-from backend.api import batches, events, funnel, journey, stands
+from backend.api import batches, events, funnel, journey, stands, tokens
 from backend.api.schemas import ErrorSchema
 from backend.services.validation import ID_MAX
 
@@ -77,7 +77,7 @@ def register_api(app):
     api = Api(app)
     api.register_converter(IdConverter, lambda _: {"type": "integer", "minimum": 1})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
-    for module in (events, stands, batches, journey, funnel):
+    for module in (events, stands, batches, journey, funnel, tokens):
         api.register_blueprint(module.blp, url_prefix=PREFIX)
     app.before_request(_require_json_body)
     app.after_request(_nosniff)

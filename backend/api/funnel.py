@@ -7,7 +7,7 @@ from flask.views import MethodView
 from marshmallow import fields, pre_load, validate
 
 from backend.api.base import Blueprint, Schema
-from backend.api.schemas import SLUG, QueryInt
+from backend.api.schemas import CHANNEL, QueryInt
 from backend.auth import BEARER_DOC, ORGANISER, VIEWER, require_role
 from backend.services.reports import (
     FIRST_YEAR,
@@ -27,7 +27,7 @@ blp = Blueprint("funnel", __name__, description="Funnel figures and exports")
 class FunnelQuery(Schema):
     """The funnel's filters, for the API and the dashboard alike (one rule, one place)."""
 
-    channel = fields.String(validate=[validate.Length(max=40), SLUG])
+    channel = fields.String(validate=CHANNEL)
     batch_id = QueryInt(data_key="batch", validate=validate.Range(min=1, max=ID_MAX))
     since = fields.String(
         validate=validate.Length(max=40),

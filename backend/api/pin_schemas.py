@@ -3,13 +3,13 @@
 from marshmallow import fields, validate
 
 from backend.api.base import Schema
-from backend.api.schemas import SLUG, StrictInt
+from backend.api.schemas import CHANNEL, Name, StrictInt
 from backend.services.pins import MAX_BATCH
 
 
 class BatchIn(Schema):
-    label = fields.String(required=True, validate=validate.Length(min=1, max=80))
-    channel = fields.String(required=True, validate=[validate.Length(min=1, max=40), SLUG])
+    label = Name(80, required=True)
+    channel = fields.String(required=True, validate=CHANNEL)
     size = StrictInt(required=True, validate=validate.Range(min=1, max=MAX_BATCH))
 
 

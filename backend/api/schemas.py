@@ -1,19 +1,26 @@
 """Input and output schemas of the v1 API. Unknown keys are rejected everywhere."""
 
-import re
 from functools import cache
-from zoneinfo import ZoneInfo
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from backend.api.base import PatchSchema, Schema
 from backend.models.types import TWENTE_PLAZA
+from backend.services import rules
+from backend.services.rules import marshmallow_validator
 from backend.services.validation import ID_MAX, is_digits
 
-SLUG = validate.Regexp(
-    r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Use lower-case letters, digits and single hyphens."
-)
-LABEL = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9-]*$", error="Use letters, digits and hyphens.")
+# The API's checks are the use cases' own rules (backend/services/rules.py), wrapped.
+SLUG = marshmallow_validator(rules.slug)
+CHANNEL = marshmallow_validator(rules.channel)
+ZONE = marshmallow_validator(rules.zone)
+LABEL = marshmallow_validator(rules.stand_label)
+
+
+def Name(high: int = 120, **kwargs):
+    return fields.String(
+        validate=marshmallow_validator(lambda v: rules.name(v, high=high)), **kwargs
+    )
 
 
 class StrictInt(fields.Integer):
@@ -38,19 +45,11 @@ class StrictBool(fields.Boolean):
 
 
 def Url(**kwargs):
-    return fields.Url(schemes={"http", "https"}, validate=validate.Length(max=500), **kwargs)
+    return fields.String(validate=marshmallow_validator(rules.url), **kwargs)
 
 
 def TimeZone(**kwargs):
-    def known_zone(value):
-        if len(value) > 64 or not re.fullmatch(r"[A-Za-z0-9_+\-/]+", value):
-            raise ValidationError("Not a time zone name.")
-        try:
-            ZoneInfo(value)
-        except (KeyError, ValueError, OSError) as error:
-            raise ValidationError("Unknown time zone, e.g. Europe/Amsterdam.") from error
-
-    return fields.String(validate=known_zone, **kwargs)
+    return fields.String(validate=marshmallow_validator(rules.timezone), **kwargs)
 
 
 class PageArgs(Schema):
@@ -130,8 +129,8 @@ class BaselineSize(StrictInt):
 
 
 class EventIn(Schema):
-    slug = fields.String(required=True, validate=[validate.Length(min=3, max=40), SLUG])
-    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    slug = fields.String(required=True, validate=SLUG)
+    name = Name(required=True)
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
     timezone = TimeZone(load_default="Europe/Amsterdam")
@@ -146,7 +145,7 @@ class EventIn(Schema):
 
 
 class EventPatch(PatchSchema):
-    name = fields.String(validate=validate.Length(min=1, max=120))
+    name = Name()
     starts_on = fields.Date()
     ends_on = fields.Date()
     timezone = TimeZone()
@@ -171,13 +170,13 @@ class EventOut(Schema):
 
 
 class CompanyIn(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    name = Name(required=True)
     is_twente = StrictBool(load_default=False)
     portal_url = Url(load_default=None, allow_none=True)
 
 
 class CompanyPatch(PatchSchema):
-    name = fields.String(validate=validate.Length(min=1, max=120))
+    name = Name()
     is_twente = StrictBool()
     portal_url = Url(allow_none=True)
 
@@ -198,14 +197,14 @@ class CompanyOut(Schema):
 
 class StandIn(Schema):
     company_id = StrictInt(required=True, validate=validate.Range(min=1, max=ID_MAX))
-    label = fields.String(required=True, validate=[validate.Length(min=1, max=20), LABEL])
-    zone = fields.String(load_default=TWENTE_PLAZA, validate=[validate.Length(min=1, max=40), SLUG])
+    label = fields.String(required=True, validate=LABEL)
+    zone = fields.String(load_default=TWENTE_PLAZA, validate=ZONE)
 
 
 class StandPatch(PatchSchema):
     company_id = StrictInt(validate=validate.Range(min=1, max=ID_MAX))
-    label = fields.String(validate=[validate.Length(min=1, max=20), LABEL])
-    zone = fields.String(validate=[validate.Length(min=1, max=40), SLUG])
+    label = fields.String(validate=LABEL)
+    zone = fields.String(validate=ZONE)
 
 
 class StandQuery(PageQuery):

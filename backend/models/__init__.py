@@ -12,12 +12,14 @@ from backend.models.activity import (
     VisitorSalt,
     survey_known_companies,
 )
+from backend.models.audit import AuditEntry
 from backend.models.auth import ApiToken
 from backend.models.event import Company, Event, Stand
 from backend.models.pins import Batch, Pin
 
 __all__ = [
     "ApiToken",
+    "AuditEntry",
     "Batch",
     "Company",
     "Event",

@@ -26,3 +26,11 @@ class ApiToken(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # None: the token never expires. Checked on every use, like revoked_at.
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Written at most once a minute per token (see services/tokens.py), not on every request.
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    def is_live(self, now: datetime) -> bool:
+        """Not revoked and not expired at ``now``."""
+        return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)

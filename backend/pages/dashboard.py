@@ -9,20 +9,20 @@ Signed in, the browser also counts as staff, so its own scans are tests.
 import io
 from urllib.parse import unquote, urlencode, urlsplit
 
-from flask import Blueprint, redirect, render_template, request, send_file, session, url_for
+from flask import Blueprint, redirect, render_template, request, send_file, url_for
 from marshmallow import ValidationError
 from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import MultiDict
 
 from backend.api.funnel import FunnelQuery
 from backend.errors import BatchNotFound, DomainError, EventNotFound, InvalidInput
-from backend.pages import charts
+from backend.pages import charts, signin
 from backend.pages.dashboard_strings import TEXT
 from backend.pages.i18n import current_language, translator
 from backend.services.events import get_event, list_events
 from backend.services.pins import list_batches
 from backend.services.reports import event_figures
-from backend.services.tokens import authenticate_or_none, session_role
+from backend.services.tokens import authenticate_or_none
 from exports.figures import STAGES, Funnel
 from exports.formats import FORMATS
 
@@ -34,7 +34,7 @@ FILTERS = ("channel", "batch", "since", "until")
 
 def _role() -> str | None:
     """The signed-in role, if its token is still live: revoking a token ends its sessions."""
-    role = session_role(session.get("staff_role"), session.get("staff_token_id"))
+    role = signin.signed_in_role(touch=True)
     return role if role in ROLES else None
 
 
@@ -62,8 +62,8 @@ def _page(template: str, status: int = 200, **context):
 
 
 def _safe_next(target: str | None) -> str | None:
-    """``target`` if it is a path inside the dashboard, else None: no open redirect."""
-    if not target or len(target) > 1000 or not target.startswith("/dashboard/"):
+    """``target`` if it is a path inside the dashboard or console, else None: no open redirect."""
+    if not target or len(target) > 1000 or not target.startswith(("/dashboard/", "/console/")):
         return None
     if "\\" in target or any(ord(c) < 33 or ord(c) == 127 for c in target):
         return None
@@ -81,11 +81,9 @@ def sign_in():
     if request.method == "POST":
         token = authenticate_or_none(request.form.get("token", "").strip())
         if token is not None and token.role in ROLES:
-            # The same keys as /staff: a signed-in browser's own scans are tests. The session
-            # is this browser's signed cookie (nothing on a server to fix), so the language
-            # and the CSRF token in it are kept.
-            session["staff_role"] = token.role
-            session["staff_token_id"] = token.id
+            # The one sign-in (pages/signin.py): a signed-in browser's own scans are tests,
+            # and an organiser's session opens the console too.
+            signin.sign_in(request.form.get("token"))
             return redirect(request.script_root + target if target else url_for(".index"), 303)
         problem = "stand_token" if token is not None else "bad_token"
     return _page("dashboard_sign_in.html", 401 if problem else 200, problem=problem, next=target)
@@ -93,8 +91,7 @@ def sign_in():
 
 @bp.post("/sign-out")
 def sign_out():
-    session.pop("staff_role", None)
-    session.pop("staff_token_id", None)
+    signin.sign_out()
     return redirect(url_for(".sign_in"), 303)
 
 

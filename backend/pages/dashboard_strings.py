@@ -13,6 +13,7 @@ TEXT = {
         "sign_in": "Inloggen",
         "sign_out": "Uitloggen",
         "sign_in_title": "Dashboard voor de gemeente",
+        "sign_in_console_title": "Console voor organisatoren",
         "sign_in_intro": "Log in met een viewer- of organisatortoken. Het token zelf wordt niet "
         "bewaard: deze browser onthoudt alleen je rol.",
         "token": "Token",
@@ -138,6 +139,7 @@ TEXT = {
         "sign_in": "Sign in",
         "sign_out": "Sign out",
         "sign_in_title": "Municipality dashboard",
+        "sign_in_console_title": "Organiser console",
         "sign_in_intro": "Sign in with a viewer or organiser token. The token itself is not "
         "kept: this browser only remembers your role.",
         "token": "Token",

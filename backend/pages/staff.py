@@ -6,9 +6,9 @@ The token is checked at sign-in; the session cookie keeps its role and id, and
 every request re-checks that the token is still live (revoking it ends the session).
 """
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 
-from backend.services.tokens import authenticate_or_none, session_role
+from backend.pages import signin
 
 bp = Blueprint("staff", __name__)
 
@@ -17,19 +17,19 @@ bp = Blueprint("staff", __name__)
 def sign_in():
     problem = None
     if request.method == "POST":
-        token = authenticate_or_none(request.form.get("token", "").strip())
-        if token is not None:
-            session.clear()
-            session["staff_role"] = token.role
-            session["staff_token_id"] = token.id
+        if signin.sign_in(request.form.get("token")) is not None:
             return redirect(url_for("staff.sign_in"), 303)
         problem = "That token is not valid."
-    role = session_role(session.get("staff_role"), session.get("staff_token_id"))
-    return render_template("staff.html", role=role, problem=problem), (401 if problem else 200)
+    role = signin.signed_in_role(touch=True)
+    if role is None and signin.was_signed_in():
+        # The token was revoked or expired: say so, and forget the session.
+        signin.sign_out()
+        problem = "Your session has ended: its token was revoked or has expired."
+    status = 401 if problem else 200
+    return render_template("staff.html", role=role, problem=problem), status
 
 
 @bp.post("/staff/sign-out")
 def sign_out():
-    session.pop("staff_role", None)
-    session.pop("staff_token_id", None)
+    signin.sign_out()
     return redirect(url_for("staff.sign_in"), 303)

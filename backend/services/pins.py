@@ -11,6 +11,7 @@ from backend.errors import BatchNotFound, Conflict, InvalidInput, PinNotFound
 from backend.extensions import db
 from backend.models import Batch, Pin
 from backend.models.types import utcnow
+from backend.services import audit, rules
 from backend.services.events import get_event
 from backend.services.paging import Page, paginate
 from backend.services.validation import check_text
@@ -45,7 +46,9 @@ def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
 
 def mint_batch(event_slug: str, label: str, channel: str, size: int) -> Batch:
     """Create a batch and all its pins in one transaction: all of them or none."""
-    if not 1 <= size <= MAX_BATCH:
+    label = rules.name(label, "label", high=80)
+    channel = rules.channel(channel)
+    if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= MAX_BATCH:
         raise InvalidInput(fields={"size": [f"Must be between 1 and {MAX_BATCH}."]})
     check_text(label=label, channel=channel)
     event = get_event(event_slug)
@@ -59,6 +62,8 @@ def mint_batch(event_slug: str, label: str, channel: str, size: int) -> Batch:
             for chunk in _chunks(_fresh_codes(size)):
                 rows = [{"code": code, "batch_id": batch.id, "status": "active"} for code in chunk]
                 db.session.execute(insert(Pin), rows)
+            after = {"label": label, "channel": channel, "size": size}
+            audit.record("batch.create", f"batch #{batch.id} {event.slug} {label}", None, after)
             db.session.commit()
             return batch
         except IntegrityError:
@@ -127,10 +132,30 @@ def find_pin(raw_code: str) -> Pin:
 
 def void_pin(code: str, reason: str | None, now: datetime | None = None) -> Pin:
     """Mark a pin lost or misprinted: its scans are kept but never counted."""
-    check_text(reason=reason)
+    if reason is not None and reason.strip() == "":
+        reason = None
+    if reason is not None:
+        reason = rules.name(reason, "reason", high=200)
     pin = find_pin(code)
     if pin.status == "void":
         raise Conflict("That pin is void already.")
     pin.status, pin.voided_at, pin.void_reason = "void", now or utcnow(), reason
+    audit.record("pin.void", f"pin {pin.code}", {"status": "active"}, _pin_state(pin))
+    db.session.commit()
+    return pin
+
+
+def _pin_state(pin: Pin) -> dict:
+    return {"status": pin.status, "void_reason": pin.void_reason}
+
+
+def unvoid_pin(code: str) -> Pin:
+    """Undo a void (the pin was found again); scans made while it was void stay flagged void."""
+    pin = find_pin(code)
+    if pin.status != "void":
+        raise Conflict("That pin is not void.")
+    before = _pin_state(pin)
+    pin.status, pin.voided_at, pin.void_reason = "active", None, None
+    audit.record("pin.unvoid", f"pin {pin.code}", before, _pin_state(pin))
     db.session.commit()
     return pin

@@ -2,14 +2,17 @@
 
 from sqlalchemy import select
 
-from backend.errors import StandNotFound
+from backend.errors import InvalidInput, StandNotFound
 from backend.extensions import db
 from backend.models import Stand
+from backend.services import audit, rules
 from backend.services.commit import commit_or_conflict
 from backend.services.events import get_company, get_event
 from backend.services.paging import Page, paginate
 from backend.services.validation import check_text
 from qr.codes import mint_stand_code
+
+STAND_FIELDS = ("company_id", "label", "zone")
 
 
 def get_stand(stand_id: int) -> Stand:
@@ -19,13 +22,31 @@ def get_stand(stand_id: int) -> Stand:
     return stand
 
 
+def _clean(changes: dict) -> dict:
+    unknown = set(changes) - set(STAND_FIELDS)
+    if unknown:
+        raise InvalidInput(fields={name: ["Unknown field."] for name in sorted(unknown)})
+    cleaned = dict(changes)
+    if "label" in cleaned:
+        cleaned["label"] = rules.stand_label(cleaned["label"])
+    if "zone" in cleaned:
+        cleaned["zone"] = rules.zone(cleaned["zone"])
+    return cleaned
+
+
+def _target(stand: Stand) -> str:
+    return f"stand {stand.event.slug} {stand.label}"
+
+
 def create_stand(event_slug: str, company_id: int, label: str, zone: str) -> Stand:
     """Place a company at an event; the stand gets its own unguessable poster code."""
-    check_text(label=label, zone=zone)
+    fields = _clean({"label": label, "zone": zone})
     event = get_event(event_slug)
     company = get_company(company_id)
-    stand = Stand(event=event, company=company, label=label, zone=zone, code=mint_stand_code())
+    stand = Stand(event=event, company=company, code=mint_stand_code(), **fields)
     db.session.add(stand)
+    after = {"company": company.name, "label": stand.label, "zone": stand.zone}
+    audit.record("stand.create", _target(stand), None, after)
     commit_or_conflict("That event already has a stand with this label or company.")
     return stand
 
@@ -33,10 +54,15 @@ def create_stand(event_slug: str, company_id: int, label: str, zone: str) -> Sta
 def update_stand(stand_id: int, **changes) -> Stand:
     check_text(**changes)
     stand = get_stand(stand_id)
+    changes = _clean(changes)
     if "company_id" in changes:
         get_company(changes["company_id"])
+    before = audit.snapshot(stand, STAND_FIELDS)
     for name, value in changes.items():
         setattr(stand, name, value)
+    old, new = audit.changes(before, audit.snapshot(stand, STAND_FIELDS))
+    if new:
+        audit.record("stand.update", _target(stand), old, new)
     commit_or_conflict("That event already has a stand with this label or company.")
     return stand
 

@@ -1,50 +1,94 @@
-"""Create and check API tokens."""
+"""Create, check, list and revoke API tokens."""
 
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from backend.errors import InvalidInput, StandNotFound, Unauthorized
+from backend.errors import Conflict, InvalidInput, NotFound, StandNotFound, Unauthorized
 from backend.extensions import db
 from backend.models import ApiToken, Stand
-from backend.models.types import ROLES
-from backend.services.validation import check_text
+from backend.models.types import ROLES, utcnow
+from backend.services import audit, rules
+from backend.services.paging import Page, paginate
 
 TOKEN_PREFIX = "spd_"
+# last_used_at is written at most this often per token: a write per API request would
+# cost more than the request, and "used a minute ago" is what an organiser needs.
+TOUCH_EVERY = timedelta(minutes=1)
+
+
+class TokenNotFound(NotFound):
+    code, message = "token_not_found", "No token with that id."
 
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def create_token(role: str, label: str, stand_id: int | None = None) -> tuple[ApiToken, str]:
+def create_token(
+    role: str,
+    label: str,
+    stand_id: int | None = None,
+    expires_at: datetime | None = None,
+    now: datetime | None = None,
+) -> tuple[ApiToken, str]:
     """Store a new token's hash; return the row and the token, which is never shown again."""
     if role not in ROLES:
         raise InvalidInput(fields={"role": [f"Must be one of {', '.join(ROLES)}."]})
     if (role == "stand") != (stand_id is not None):
         raise InvalidInput(
-            fields={"stand": ["A stand token needs --stand; other roles take none."]}
+            fields={"stand": ["A stand token needs a stand; other roles take none."]}
         )
+    label = rules.name(label, "label", high=80)
+    if expires_at is not None:
+        if expires_at.tzinfo is None:
+            raise InvalidInput(fields={"expires_at": ["Give a time with its time zone."]})
+        if expires_at <= (now or utcnow()):
+            raise InvalidInput(fields={"expires_at": ["Must be in the future."]})
     if stand_id is not None and db.session.get(Stand, stand_id) is None:
         raise StandNotFound()
-    check_text(label=label)
-    if not label or len(label) > 80:
-        raise InvalidInput(fields={"label": ["Give a label of 1 to 80 characters."]})
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    row = ApiToken(role=role, label=label, stand_id=stand_id, token_hash=hash_token(token))
+    row = ApiToken(
+        role=role,
+        label=label,
+        stand_id=stand_id,
+        token_hash=hash_token(token),
+        expires_at=expires_at,
+    )
     db.session.add(row)
+    db.session.flush()
+    after = {"role": role, "label": label, "stand_id": stand_id, "expires_at": _iso(expires_at)}
+    audit.record("token.create", f"token #{row.id} {label}", None, after)
     db.session.commit()
     return row, token
 
 
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _touch(row: ApiToken, now: datetime) -> None:
+    """Note the token's use, at most once per ``TOUCH_EVERY``, in its own small commit."""
+    if row.last_used_at is not None and now - row.last_used_at < TOUCH_EVERY:
+        return
+    db.session.execute(
+        update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now),
+        execution_options={"synchronize_session": "fetch"},
+    )
+    db.session.commit()
+
+
 def authenticate(token: str | None) -> ApiToken:
     """The live token row for ``token``, or ``Unauthorized``."""
-    if not token or len(token) > 200:
+    if not isinstance(token, str) or not token or len(token) > 200:
         raise Unauthorized()
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
-    if row is None or row.revoked_at is not None:
+    now = utcnow()
+    if row is None or not row.is_live(now):
         raise Unauthorized()
+    _touch(row, now)
     return row
 
 
@@ -55,19 +99,59 @@ def authenticate_or_none(token: str | None) -> ApiToken | None:
         return None
 
 
-def live_token(token_id: int) -> ApiToken | None:
-    """The token row if it still exists and is not revoked (a signed-in session re-checks it)."""
+def live_token(token_id: int, touch: bool = False) -> ApiToken | None:
+    """The token row if it still exists, is not revoked and not expired (sessions re-check it).
+
+    ``touch`` notes the use; only a page that checks its session before any
+    other work passes it, since noting commits (the student pages never do).
+    """
     token = db.session.get(ApiToken, token_id)
-    return None if token is None or token.revoked_at is not None else token
+    now = utcnow()
+    if token is None or not token.is_live(now):
+        return None
+    if touch:
+        _touch(token, now)
+    return token
 
 
-def session_role(role, token_id) -> str | None:
+def session_role(role, token_id, touch: bool = False) -> str | None:
     """The role a signed-in browser session claims, if its token is still live.
 
     A session keeps the role and the token's id, never the token; revoking the
-    token ends every session signed in with it, on the dashboard and at /staff.
+    token ends every session signed in with it, on the dashboard, the console and at /staff.
     """
-    if not isinstance(role, str) or not isinstance(token_id, int):
+    if not isinstance(role, str) or not isinstance(token_id, int) or isinstance(token_id, bool):
         return None
-    token = live_token(token_id)
+    token = live_token(token_id, touch)
     return role if token is not None and token.role == role else None
+
+
+def get_token(token_id: int) -> ApiToken:
+    token = db.session.get(ApiToken, token_id) if isinstance(token_id, int) else None
+    if token is None:
+        raise TokenNotFound()
+    return token
+
+
+def list_tokens(page: int, per_page: int, include_revoked: bool = True) -> Page:
+    """Tokens, newest first; never their secrets (only hashes are stored)."""
+    statement = select(ApiToken).order_by(ApiToken.id.desc())
+    if not include_revoked:
+        statement = statement.where(ApiToken.revoked_at.is_(None))
+    return paginate(statement, page, per_page)
+
+
+def revoke_token(token_id: int, now: datetime | None = None) -> ApiToken:
+    """Revoke a token: its API calls and browser sessions are refused from the next request."""
+    token = get_token(token_id)
+    if token.revoked_at is not None:
+        raise Conflict("That token is revoked already.")
+    token.revoked_at = now or utcnow()
+    audit.record(
+        "token.revoke",
+        f"token #{token.id} {token.label}",
+        {"revoked_at": None},
+        {"revoked_at": token.revoked_at.isoformat()},
+    )
+    db.session.commit()
+    return token

@@ -66,3 +66,10 @@ def parse_id(text: str | None) -> int | None:
 def is_digits(text: str) -> bool:
     """Whether ``text`` is 1 to 10 ASCII digits: what a number in a URL may look like."""
     return bool(_DIGITS.fullmatch(text))
+
+
+def free_text(value: str, field: str) -> str:
+    """``value`` if it may be stored as text, else the one refusal (see ``text_problem``)."""
+    if text_problem(value):
+        raise InvalidInput(fields={field: [TEXT_PROBLEM]})
+    return value

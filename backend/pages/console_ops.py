@@ -1,0 +1,201 @@
+"""The console's running side: stands, batches and their files, pins, tokens, the audit log.
+
+The same blueprint as ``console.py`` (and its organisers-only guard); print
+files come from ``backend/services/printing.py``, as the API's do.
+"""
+
+import base64
+from datetime import UTC, datetime
+
+from flask import current_app, redirect, request, url_for
+
+from backend.api.batches import _send
+from backend.errors import InvalidInput
+from backend.models.types import ROLES, TWENTE_PLAZA
+from backend.pages.console import bp, form_int, form_text, page, page_number, search_text
+from backend.services import audit, console, events, pins, printing, stands, tokens
+from qr import RenderOptions, SheetLayout, codes, render
+
+
+def _base_url() -> str:
+    return current_app.config["PUBLIC_BASE_URL"]
+
+
+# Stands ---------------------------------------------------------------------------------
+
+
+@bp.route("/<slug>/stands", methods=["GET", "POST"])
+def event_stands(slug):
+    """Assign a company a stand; the Plaza's stands in printed order, then the others."""
+    event = events.get_event(slug)
+    if request.method == "POST":
+        stands.create_stand(
+            slug, form_int("company_id"), form_text("label"), form_text("zone") or TWENTE_PLAZA
+        )
+        return redirect(url_for(".event_stands", slug=slug), 303)
+    ordered = printing.event_stands(event)
+    return page(
+        "console_stands.html",
+        event=event,
+        plaza=[s for s in ordered if s.zone == TWENTE_PLAZA],
+        others=[s for s in ordered if s.zone != TWENTE_PLAZA],
+        companies=events.list_companies(1, 1000).items,
+    )
+
+
+@bp.get("/stands/<id:stand_id>/poster.pdf")
+def poster(stand_id):
+    stand = stands.get_stand(stand_id)
+    return _pdf(
+        lambda out: printing.print_posters([stand], _base_url(), out), f"poster-{stand.label}.pdf"
+    )
+
+
+@bp.get("/<slug>/posters.pdf")
+def posters(slug):
+    chosen = printing.event_stands(events.get_event(slug))
+    return _pdf(lambda out: printing.print_posters(chosen, _base_url(), out), f"{slug}-posters.pdf")
+
+
+def _pdf(write, filename: str):
+    return _send(write, "application/pdf", filename)
+
+
+# Batches --------------------------------------------------------------------------------
+
+
+@bp.route("/<slug>/batches", methods=["GET", "POST"])
+def batches(slug):
+    """Batches with pins, active, void and scanned; a form to mint a new one."""
+    event = events.get_event(slug)
+    if request.method == "POST":
+        diameter = form_text("diameter_mm") or "25"
+        try:
+            SheetLayout.from_params({"diameter_mm": diameter})
+        except ValueError:
+            raise InvalidInput(fields={"diameter_mm": ["Give a number of millimetres."]}) from None
+        made = pins.mint_batch(
+            slug, form_text("label"), form_text("channel"), form_int("size", 1, pins.MAX_BATCH)
+        )
+        return redirect(url_for(".batches", slug=slug, made=made.id, d=diameter), 303)
+    return page(
+        "console_batches.html",
+        event=event,
+        rows=console.batch_rows(slug),
+        diameter=request.args.get("d", "25")[:8],
+    )
+
+
+def _layout() -> SheetLayout:
+    return SheetLayout.from_params(request.args.to_dict())
+
+
+# Thin calls into printing.py, so a prepared-in-the-background file can replace them.
+@bp.get("/batches/<id:batch_id>/sheets.pdf")
+def sheets(batch_id):
+    layout = _layout()
+    write = lambda out: printing.print_sheets(batch_id, _base_url(), layout, out)  # noqa: E731
+    return _send(write, "application/pdf", f"batch-{batch_id}-sheets.pdf")
+
+
+@bp.get("/batches/<id:batch_id>/manifest.csv")
+def manifest(batch_id):
+    write = lambda out: printing.print_manifest(batch_id, _base_url(), out)  # noqa: E731
+    return _send(write, "text/csv", f"batch-{batch_id}-manifest.csv", binary=False)
+
+
+@bp.get("/batches/<id:batch_id>/bundle.zip")
+def bundle(batch_id):
+    layout = _layout()
+    write = lambda out: printing.print_bundle(batch_id, _base_url(), layout, out)  # noqa: E731
+    return _send(write, "application/zip", f"batch-{batch_id}-bundle.zip")
+
+
+# Pins -----------------------------------------------------------------------------------
+
+
+@bp.get("/pins")
+def find_pin():
+    """Find a pin by its code or its URL; its history (times and kinds, nothing personal)."""
+    raw = search_text("code", 300)
+    if not raw:
+        return page("console_pins.html", pin=None, code="")
+    pin, history = console.pin_history(raw)
+    return page(
+        "console_pins.html", pin=pin, history=history, code=raw, display=codes.display(pin.code)
+    )
+
+
+@bp.post("/pins/<code>/void")
+def void_pin(code):
+    pin = pins.void_pin(code, form_text("reason") or None)
+    return redirect(url_for(".find_pin", code=pin.code), 303)
+
+
+@bp.post("/pins/<code>/unvoid")
+def unvoid_pin(code):
+    pin = pins.unvoid_pin(code)
+    return redirect(url_for(".find_pin", code=pin.code), 303)
+
+
+# Tokens ---------------------------------------------------------------------------------
+
+
+def _all_stands():
+    return [s for e in events.list_events(1, 200).items for s in printing.event_stands(e)]
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+def token_list():
+    """Tokens with their last use; creating one shows its secret once, with a sign-in card."""
+    if request.method == "POST":
+        role = form_text("role")
+        stand_id = form_int("stand_id") if role == "stand" and form_text("stand_id") else None
+        row, secret = tokens.create_token(role, form_text("label"), stand_id, _expiry())
+        sign_in_url = f"{_base_url()}/staff"
+        # The card's QR holds the sign-in address with the token in the fragment, which
+        # browsers never send to a server; /staff takes the pasted token meanwhile.
+        png, _ = render(f"{sign_in_url}#token={secret}", RenderOptions(format="png", size_px=320))
+        return page(
+            "console_token_made.html",
+            201,
+            row=row,
+            secret=secret,
+            sign_in_url=sign_in_url,
+            qr=base64.b64encode(png).decode(),
+        )
+    return page(
+        "console_tokens.html",
+        rows=tokens.list_tokens(1, 500).items,
+        roles=ROLES,
+        stands=_all_stands(),
+    )
+
+
+def _expiry() -> datetime | None:
+    text = form_text("expires_at")
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text).replace(tzinfo=UTC)
+    except ValueError:
+        raise InvalidInput(
+            fields={"expires_at": ["Give a date and time as YYYY-MM-DD HH:MM."]}
+        ) from None
+
+
+@bp.post("/tokens/<id:token_id>/revoke")
+def revoke_token(token_id):
+    tokens.revoke_token(token_id)
+    return redirect(url_for(".token_list"), 303)
+
+
+# Audit log ------------------------------------------------------------------------------
+
+
+@bp.get("/audit")
+def audit_log():
+    """Every change, newest first, filtered by action, who or subject."""
+    filters = {key: search_text(key, 80) for key in ("action", "actor", "target")}
+    found = audit.list_entries(page_number(), 100, **{k: v or None for k, v in filters.items()})
+    return page("console_audit.html", found=found, filters=filters)

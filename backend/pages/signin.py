@@ -1,0 +1,48 @@
+"""The one browser sign-in: a token pasted once, then a session that keeps its role and id.
+
+The dashboard's sign-in page, /staff and the console all sign in and out
+through these functions, with the same session keys (``staff_role`` and
+``staff_token_id``, which the scan and stamp pages read to mark tests).
+Every request re-checks the token, so revoking it ends the session at once.
+"""
+
+from flask import session
+
+from backend.models import ApiToken
+from backend.services.audit import acting_as, actor_for_token
+from backend.services.tokens import authenticate_or_none, live_token, session_role
+
+
+def sign_in(raw_token: str | None) -> ApiToken | None:
+    """Sign this browser in with ``raw_token``; the live token row, or None if it is not one."""
+    token = authenticate_or_none((raw_token or "").strip())
+    if token is not None:
+        # The session is this browser's signed cookie, so its language and CSRF token are kept.
+        session["staff_role"] = token.role
+        session["staff_token_id"] = token.id
+    return token
+
+
+def sign_out() -> None:
+    session.pop("staff_role", None)
+    session.pop("staff_token_id", None)
+
+
+def signed_in_role(touch: bool = False) -> str | None:
+    """The role of this browser's session while its token is live."""
+    return session_role(session.get("staff_role"), session.get("staff_token_id"), touch)
+
+
+def was_signed_in() -> bool:
+    """The session names a token (live or not): a page can say that the session ended."""
+    return "staff_token_id" in session
+
+
+def act_as_signed_in() -> ApiToken | None:
+    """For pages that change things: the live token, named as the actor of the audit log."""
+    token_id = session.get("staff_token_id")
+    token = live_token(token_id, touch=True) if isinstance(token_id, int) else None
+    if token is not None and token.role == session.get("staff_role"):
+        acting_as(actor_for_token(token))
+        return token
+    return None

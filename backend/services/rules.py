@@ -1,0 +1,113 @@
+"""One rule per value: what a slug, channel, zone, label, name, URL or date range may be.
+
+The use cases call these, and the API's schemas wrap the same functions, so
+API, CLI, console and import accept and refuse exactly the same values.
+Each check returns the value as stored or raises ``InvalidInput`` for its field.
+"""
+
+import re
+from datetime import date
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from backend.errors import InvalidInput
+from backend.models.types import SLUG_PATTERN
+from backend.services.validation import free_text
+
+SLUG_MESSAGE = "Use lower-case letters, digits and single hyphens."
+LABEL_PATTERN = r"[A-Za-z0-9][A-Za-z0-9-]*"
+
+
+def _refuse(field: str, message: str):
+    raise InvalidInput(fields={field: [message]})
+
+
+def _text(value, field: str, low: int, high: int) -> str:
+    if not isinstance(value, str):
+        _refuse(field, "Must be text.")
+    if "\x00" in value:
+        _refuse(field, "Text must not contain NUL characters.")
+    if not low <= len(value) <= high:
+        _refuse(field, f"Give {low} to {high} characters.")
+    return value
+
+
+def _slug_like(value, field: str, low: int, high: int) -> str:
+    value = _text(value, field, low, high)
+    if not re.fullmatch(SLUG_PATTERN, value):
+        _refuse(field, SLUG_MESSAGE)
+    return value
+
+
+def slug(value, field: str = "slug") -> str:
+    """An edition's slug: it names URLs and exports, e.g. ``bdt-2026``."""
+    return _slug_like(value, field, 3, 40)
+
+
+def channel(value, field: str = "channel") -> str:
+    """A distribution channel, e.g. ``ut-desk``: the dashboard filters on it."""
+    return _slug_like(value, field, 1, 40)
+
+
+def zone(value, field: str = "zone") -> str:
+    """A stand's zone, e.g. ``twente-plaza``."""
+    return _slug_like(value, field, 1, 40)
+
+
+def stand_label(value, field: str = "label") -> str:
+    """A stand's printed label, e.g. ``TP-01``."""
+    value = _text(value, field, 1, 20)
+    if not re.fullmatch(LABEL_PATTERN, value):
+        _refuse(field, "Use letters, digits and hyphens.")
+    return value
+
+
+def name(value, field: str = "name", high: int = 120) -> str:
+    """A name or label people type: trimmed, 1 to ``high`` characters of clean text."""
+    value = free_text(_text(value, field, 0, 10_000).strip(), field)
+    return _text(value, field, 1, high)
+
+
+def url(value, field: str = "portal_url") -> str:
+    """An http(s) URL with a host, at most 500 characters."""
+    value = _text(value, field, 1, 500).strip()
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or " " in value:
+        _refuse(field, "Give a web address starting with http:// or https://.")
+    if any(ord(c) < 33 or ord(c) == 127 for c in value):
+        _refuse(field, "Give a web address starting with http:// or https://.")
+    return value
+
+
+def optional_url(value, field: str = "portal_url") -> str | None:
+    return None if value is None or value == "" else url(value, field)
+
+
+def timezone(value, field: str = "timezone") -> str:
+    value = _text(value, field, 1, 64)
+    if not re.fullmatch(r"[A-Za-z0-9_+\-/]+", value):
+        _refuse(field, "Not a time zone name.")
+    try:
+        ZoneInfo(value)
+    except (KeyError, ValueError, OSError):
+        _refuse(field, "Unknown time zone, e.g. Europe/Amsterdam.")
+    return value
+
+
+def dates(starts_on: date, ends_on: date) -> None:
+    """An edition ends on or after the day it starts."""
+    if ends_on < starts_on:
+        _refuse("ends_on", "Must not be before starts_on.")
+
+
+def marshmallow_validator(check):
+    """The same rule as a marshmallow validator, for the API's schemas."""
+    from marshmallow import ValidationError
+
+    def validator(value):
+        try:
+            check(value)
+        except InvalidInput as error:
+            raise ValidationError(next(iter(error.fields.values()))) from None
+
+    return validator

@@ -1,0 +1,173 @@
+"""Import of the organisers' company spreadsheet: preview, fix or skip, apply once, idempotent."""
+
+import html as html_module
+import io
+import zipfile
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from backend.errors import InvalidInput
+from backend.models import AuditEntry, Company, Stand
+from backend.services import company_import
+from tests.test_console import post
+from tests.test_dashboard import sign_in
+
+HEADER = ["Naam", "Twente", "Portal URL", "Stand", "Zone"]
+
+
+def xlsx(rows, header=HEADER) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def companies(n: int, start: int = 1) -> list[list]:
+    return [
+        [
+            f"Company {i:03d}",
+            "ja" if i % 2 else "nee",
+            f"https://c{i}.example.nl",
+            f"TP-{i:02d}",
+            "",
+        ]
+        for i in range(start, start + n)
+    ]
+
+
+def test_a_clean_file_is_new_then_unchanged_the_second_time(make, db):
+    event = make.event()
+    rows = company_import.read_table("bedrijven.xlsx", xlsx(companies(5)))
+    preview = company_import.preview(event.slug, rows)
+    assert [r.status for r in preview] == ["new"] * 5
+    result = company_import.apply_import(event.slug, rows)
+    assert (result.created, result.changed, result.unchanged) == (5, 0, 0)
+    stands = db.session.scalars(select(Stand).order_by(Stand.label)).all()
+    assert [s.label for s in stands] == [f"TP-{i:02d}" for i in range(1, 6)]
+    assert {s.zone for s in stands} == {"twente-plaza"}
+    entries = db.session.scalar(select(func.count()).select_from(AuditEntry))
+    again = company_import.apply_import(event.slug, rows)
+    assert (again.created, again.changed, again.unchanged) == (0, 0, 5)
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == entries
+
+
+def test_a_changed_row_says_what_changes(make, db):
+    event = make.event()
+    company_import.apply_import(event.slug, company_import.read_table("a.xlsx", xlsx(companies(2))))
+    changed = companies(2)
+    changed[1][1] = "ja"
+    preview = company_import.preview(event.slug, company_import.read_table("a.xlsx", xlsx(changed)))
+    assert [r.status for r in preview] == ["unchanged", "changed"]
+    assert preview[1].changes == {"is_twente": True}
+
+
+@pytest.mark.parametrize(
+    "row,reason",
+    [
+        (["", "ja", "", "", ""], "name"),
+        (["X BV", "misschien", "", "", ""], "is_twente"),
+        (["X BV", "ja", "javascript:alert(1)", "", ""], "portal_url"),
+        (["X BV", "ja", "", "TP 1", ""], "stand"),
+        (["X BV", "ja", "", "TP-1", "Twente Plaza"], "zone"),
+        (["N" * 121, "ja", "", "", ""], "name"),
+        (["Company 001", "ja", "", "", ""], "name: Also on line 2"),
+        (["Other BV", "ja", "", "TP-01", ""], "stand: Also on line 2"),
+    ],
+)
+def test_a_bad_row_is_refused_with_its_reason_and_nothing_is_applied(make, db, row, reason):
+    event = make.event()
+    rows = company_import.read_table("a.xlsx", xlsx([*companies(1), row]))
+    preview = company_import.preview(event.slug, rows)
+    assert preview[1].status == "refused"
+    assert any(r.startswith(reason) for r in preview[1].reasons), preview[1].reasons
+    with pytest.raises(company_import.ImportRefused):
+        company_import.apply_import(event.slug, rows)
+    assert db.session.scalar(select(func.count()).select_from(Company)) == 0
+
+
+def test_a_stand_label_held_by_another_company_is_refused(make, db):
+    stand = make.stand(label="TP-07")
+    rows = [{"name": "Newcomer", "is_twente": "ja", "portal_url": "", "stand": "TP-07", "zone": ""}]
+    preview = company_import.preview(stand.event.slug, rows)
+    assert preview[0].status == "refused" and "TP-07 is the stand of" in preview[0].reasons[0]
+
+
+@pytest.mark.parametrize(
+    "filename,data,message",
+    [
+        ("companies.pdf", b"%PDF-1.7", ".csv or .xlsx"),
+        ("companies.xlsx", b"not a zip", "not an XLSX"),
+        ("companies.xlsx", xlsx([['=HYPERLINK("x")', "ja", "", "", ""]]), "formula"),
+        ("companies.csv", "naam;twente\nCafé;ja\n".encode("latin-1"), "UTF-8"),
+        ("companies.csv", b"foo,bar\n1,2\n", "'name'"),
+        ("companies.csv", b"", "empty"),
+        ("companies.csv", b"name\n" + b"x\n" * 1001, "more than 1000"),
+    ],
+)
+def test_unreadable_files_are_refused_cleanly(filename, data, message):
+    with pytest.raises(InvalidInput) as refused:
+        company_import.read_table(filename, data)
+    assert message in refused.value.message
+
+
+def test_an_xlsx_that_unpacks_to_a_huge_sheet_is_refused_unread():
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", b" " * (25 * 1024 * 1024))
+    assert len(packed.getvalue()) < 1024 * 1024  # passes the upload limit
+    with pytest.raises(InvalidInput) as refused:
+        company_import.read_table("big.xlsx", packed.getvalue())
+    assert "too large" in refused.value.message
+
+
+def test_a_semicolon_csv_as_excel_writes_it(make):
+    rows = company_import.read_table(
+        "a.csv", "\ufeffnaam;twente;url\nDemcon;ja;https://demcon.com\n".encode()
+    )
+    assert rows == [
+        {
+            "name": "Demcon",
+            "is_twente": "ja",
+            "portal_url": "https://demcon.com",
+            "stand": "",
+            "zone": "",
+        }
+    ]
+
+
+def test_the_console_import_previews_fixes_skips_and_applies_once(client, make, db):
+    event = make.event()
+    sign_in(client, make.token("organiser"))
+    data = xlsx([*companies(3), ["Bad URL BV", "ja", "ftp://x", "", ""], ["", "nee", "", "", ""]])
+    page = f"/console/{event.slug}/import"
+    preview = post(client, page, {"file": (io.BytesIO(data), "bedrijven.xlsx")}, page)
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and html.count('data-status="refused"') == 2
+    payload = html.split('name="rows" value="')[1].split('"')[0]
+    rows = html_module.unescape(payload)
+    refused = post(client, f"{page}/apply", {"rows": rows}, page)
+    assert refused.status_code == 422
+    assert db.session.scalar(select(func.count()).select_from(Company)) == 0
+    applied = post(
+        client,
+        f"{page}/apply",
+        {"rows": rows, "fix-5-portal_url": "https://bad-url.example.nl", "skip-6": "1"},
+        page,
+    )
+    assert applied.status_code == 200 and 'data-testid="imported"' in applied.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Company)) == 4
+
+
+def test_a_huge_upload_is_refused_before_it_is_read(client, make):
+    event = make.event()
+    sign_in(client, make.token("organiser"))
+    page = f"/console/{event.slug}/import"
+    big = io.BytesIO(b"name\n" + b"x" * (2 * 1024 * 1024))
+    response = post(client, page, {"file": (big, "big.csv")}, page)
+    assert response.status_code == 413 and response.mimetype == "text/html"

@@ -1,0 +1,297 @@
+"""The organiser console over HTTP: who gets in, and each page's forms through the use cases."""
+
+import pytest
+from sqlalchemy import func, select
+
+from backend.models import ApiToken, AuditEntry, Batch, Company, Event, Pin, Stand
+from backend.services import tokens
+from tests.test_dashboard import csrf_from, sign_in
+
+
+@pytest.fixture
+def organiser(client, make):
+    """A test client signed in as an organiser, and a ``post(path, data)`` with CSRF."""
+    assert sign_in(client, make.token("organiser")).status_code == 303
+    return client
+
+
+def post(client, path: str, data: dict, form_page: str = "/console/", **kwargs):
+    token = csrf_from(client.get(form_page))
+    return client.post(path, data={**data, "csrf_token": token}, **kwargs)
+
+
+NEW_EVENT = {
+    "slug": "bdt-2027",
+    "name": "Business Days Twente 2027",
+    "starts_on": "2027-02-17",
+    "ends_on": "2027-02-18",
+    "timezone": "Europe/Amsterdam",
+    "portal_url": "https://www.businessdaystwente.nl",
+}
+
+
+def test_signed_out_goes_to_the_one_sign_in_and_comes_back(client, make):
+    response = client.get("/console/tokens")
+    assert response.status_code == 302
+    assert "/dashboard/sign-in?next=/console/tokens" in response.headers["Location"]
+    form = client.get(response.headers["Location"], headers={"Accept-Language": "en"})
+    assert "<h1>Organiser console</h1>" in form.get_data(as_text=True)
+    back = sign_in(client, make.token("organiser"), "/console/tokens")
+    assert back.status_code == 303 and back.headers["Location"].endswith("/console/tokens")
+    assert client.get("/console/tokens").status_code == 200
+
+
+def test_a_viewer_gets_a_refusal_page(client, make):
+    sign_in(client, make.token("viewer"))
+    response = client.get("/console/")
+    assert response.status_code == 403
+    assert 'data-testid="refused"' in response.get_data(as_text=True)
+    assert client.get("/console/companies").status_code == 403
+
+
+def test_a_stand_session_from_staff_gets_a_refusal_page(client, make):
+    form = client.get("/staff")
+    client.post("/staff", data={"token": make.token("stand"), "csrf_token": csrf_from(form)})
+    response = client.get("/console/", headers={"Accept-Language": "en"})
+    assert response.status_code == 403
+    assert "for organisers only" in response.get_data(as_text=True)
+
+
+def test_an_organiser_creates_and_edits_an_edition_and_it_is_audited(organiser, db):
+    created = post(organiser, "/console/events", NEW_EVENT)
+    assert created.status_code == 303 and created.headers["Location"].endswith("/console/bdt-2027")
+    page = organiser.get("/console/bdt-2027")
+    assert page.status_code == 200 and "Business Days Twente 2027" in page.get_data(as_text=True)
+    edited = post(organiser, "/console/bdt-2027", {**NEW_EVENT, "name": "BDT 2027"})
+    assert edited.status_code == 303
+    assert db.session.scalar(select(Event.name)) == "BDT 2027"
+    entry = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert entry.action == "event.update" and entry.after == {"name": "BDT 2027"}
+    assert entry.actor_label.startswith("test organiser")
+    log = organiser.get("/console/audit?action=event.update").get_data(as_text=True)
+    assert "BDT 2027" in log and "event.create" not in log
+
+
+@pytest.mark.parametrize(
+    "change,field",
+    [
+        ({"slug": "Bad Slug"}, "slug"),
+        ({"ends_on": "2027-02-16"}, "ends_on"),
+        ({"starts_on": "17-02-2027"}, "starts_on"),
+        ({"portal_url": "javascript:alert(1)"}, "portal_url"),
+        ({"timezone": "Mars/Olympus"}, "timezone"),
+    ],
+)
+def test_a_bad_edition_form_is_a_clear_4xx_and_stores_nothing(organiser, db, change, field):
+    response = post(organiser, "/console/events", {**NEW_EVENT, **change})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'data-testid="problem"' in html and f"<strong>{field}</strong>" in html
+    assert db.session.scalar(select(func.count()).select_from(Event)) == 0
+
+
+@pytest.mark.parametrize("slug", ["companies", "tokens", "audit", "pins"])
+def test_a_slug_that_names_a_console_page_is_refused(organiser, db, slug):
+    response = post(organiser, "/console/events", {**NEW_EVENT, "slug": slug})
+    assert response.status_code == 422 and "reserved" in response.get_data(as_text=True)
+
+
+def test_a_form_posted_twice_is_a_conflict_not_a_500(organiser, db):
+    assert post(organiser, "/console/events", NEW_EVENT).status_code == 303
+    again = post(organiser, "/console/events", NEW_EVENT)
+    assert again.status_code == 409
+    assert db.session.scalar(select(func.count()).select_from(Event)) == 1
+
+
+def test_a_form_without_csrf_is_refused(organiser, db):
+    response = organiser.post("/console/events", data=NEW_EVENT)
+    assert response.status_code == 400
+    assert db.session.scalar(select(func.count()).select_from(Event)) == 0
+
+
+def test_companies_are_searched_created_and_edited(organiser, make, db):
+    make.company(name="Demcon")
+    make.company(name="Thales")
+    found = organiser.get("/console/companies?q=dem").get_data(as_text=True)
+    assert "Demcon" in found and "Thales" not in found
+    made = post(organiser, "/console/companies", {"name": "Nedap", "is_twente": "1"})
+    assert made.status_code == 303
+    nedap = db.session.scalar(select(Company).where(Company.name == "Nedap"))
+    assert nedap.is_twente is True
+    path = f"/console/companies/{nedap.id}"
+    edited = post(organiser, path, {"name": "Nedap", "portal_url": "https://nedap.com"})
+    assert edited.status_code == 303
+    db.session.expire_all()
+    assert nedap.is_twente is False and nedap.portal_url == "https://nedap.com"
+
+
+def test_stands_are_assigned_and_listed_in_plaza_order(organiser, make, db):
+    event = make.event()
+    a, b = make.company(name="Alpha"), make.company(name="Beta")
+    for company, label in ((a, "TP-02"), (b, "TP-01")):
+        response = post(
+            organiser, f"/console/{event.slug}/stands", {"company_id": company.id, "label": label}
+        )
+        assert response.status_code == 303
+    html = organiser.get(f"/console/{event.slug}/stands").get_data(as_text=True)
+    assert html.index("TP-01") < html.index("TP-02")
+    stand = db.session.scalar(select(Stand).where(Stand.label == "TP-01"))
+    poster = organiser.get(f"/console/stands/{stand.id}/poster.pdf")
+    assert poster.status_code == 200 and poster.data.startswith(b"%PDF")
+    refused = post(
+        organiser, f"/console/{event.slug}/stands", {"company_id": a.id, "label": "TP 03"}
+    )
+    assert refused.status_code == 422
+
+
+def test_a_batch_is_minted_listed_and_downloaded(organiser, make, db):
+    event = make.event()
+    made = post(
+        organiser,
+        f"/console/{event.slug}/batches",
+        {"label": "Day 1", "channel": "ut-desk", "size": "5"},
+    )
+    assert made.status_code == 303
+    batch = db.session.scalar(select(Batch))
+    html = organiser.get(f"/console/{event.slug}/batches").get_data(as_text=True)
+    assert "Day 1" in html and "ut-desk" in html
+    manifest = organiser.get(f"/console/batches/{batch.id}/manifest.csv")
+    assert manifest.status_code == 200 and manifest.data.count(b"\n") == 6
+    sheets = organiser.get(f"/console/batches/{batch.id}/sheets.pdf?diameter_mm=25")
+    assert sheets.status_code == 200 and sheets.data.startswith(b"%PDF")
+
+
+def test_a_pin_is_found_by_url_voided_and_unvoided(organiser, make, db):
+    code = make.pin_codes(size=1)[0]
+    found = organiser.get(f"/console/pins?code=https://pins.example.org/p/{code}")
+    assert found.status_code == 200 and 'data-testid="pin"' in found.get_data(as_text=True)
+    voided = post(organiser, f"/console/pins/{code}/void", {"reason": "lost"})
+    assert voided.status_code == 303
+    assert db.session.scalar(select(Pin.status)) == "void"
+    post(organiser, f"/console/pins/{code}/unvoid", {})
+    db.session.expire_all()
+    assert db.session.scalar(select(Pin.status)) == "active"
+    assert organiser.get("/console/pins?code=NOTACODE").status_code == 404
+
+
+def test_a_token_is_made_shown_once_and_revoked(organiser, make, db):
+    stand = make.stand()
+    made = post(
+        organiser, "/console/tokens", {"role": "stand", "stand_id": stand.id, "label": "Tablet"}
+    )
+    assert made.status_code == 201
+    html = made.get_data(as_text=True)
+    assert 'data-testid="secret">spd_' in html and "data:image/png;base64," in html
+    listing = organiser.get("/console/tokens").get_data(as_text=True)
+    assert "Tablet" in listing and "spd_" not in listing
+    row = db.session.scalar(select(ApiToken).where(ApiToken.label == "Tablet"))
+    assert post(organiser, f"/console/tokens/{row.id}/revoke", {}).status_code == 303
+    db.session.expire_all()
+    assert row.revoked_at is not None
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/console/no-such-edition",
+        "/console/no-such-edition/stands",
+        "/console/companies/424242",
+        "/console/batches/424242/sheets.pdf",
+        "/console/stands/424242/poster.pdf",
+        "/console/companies?page=-1&q=%00",
+        "/console/companies?page=%C2%B2",
+        "/console/audit?page=x&action=%25&actor=%00",
+        "/console/pins?code=%00%ff",
+    ],
+)
+def test_unknown_things_are_a_friendly_page_never_a_500(organiser, path):
+    response = organiser.get(path)
+    assert response.status_code in (200, 404)
+    assert response.mimetype == "text/html"
+
+
+def test_the_console_speaks_dutch_and_english(organiser):
+    assert "Edities" in organiser.get("/console/?lang=nl").get_data(as_text=True)
+    assert "Editions" in organiser.get("/console/?lang=en").get_data(as_text=True)
+
+
+def test_pages_send_the_content_security_policy(organiser):
+    response = organiser.get("/console/")
+    assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+    assert "<script" not in response.get_data(as_text=True)
+
+
+CONSOLE_PAGES = [
+    "/console/",
+    "/console/{slug}",
+    "/console/companies",
+    "/console/companies/{company}",
+    "/console/{slug}/import",
+    "/console/{slug}/stands",
+    "/console/stands/{stand}/poster.pdf",
+    "/console/{slug}/posters.pdf",
+    "/console/{slug}/batches",
+    "/console/batches/{batch}/sheets.pdf",
+    "/console/batches/{batch}/manifest.csv",
+    "/console/batches/{batch}/bundle.zip",
+    "/console/pins?code={pin}",
+    "/console/tokens",
+    "/console/audit",
+]
+CONSOLE_FORMS = [
+    ("/console/events", NEW_EVENT),
+    ("/console/{slug}", {**NEW_EVENT, "name": "Renamed"}),
+    ("/console/companies", {"name": "Matrix BV"}),
+    ("/console/{slug}/batches", {"label": "M", "channel": "ut-desk", "size": "1"}),
+    ("/console/pins/{pin}/void", {"reason": "lost"}),
+    ("/console/tokens", {"role": "viewer", "label": "M"}),
+    ("/console/tokens/{token}/revoke", {}),
+]
+
+
+@pytest.fixture
+def world(make, db):
+    stand = make.stand()
+    batch = make.batch(stand.event, size=1)
+    return {
+        "slug": stand.event.slug,
+        "company": stand.company.id,
+        "stand": stand.id,
+        "batch": batch.id,
+        "pin": db.session.scalar(select(Pin.code)),
+        "token": tokens.create_token("viewer", "to revoke")[0].id,
+        "_": stand,
+    }
+
+
+def _signed_in_as(client, make, role, stand):
+    if role == "stand":
+        form = client.get("/staff")
+        token = make.token("stand", stand)
+        client.post("/staff", data={"token": token, "csrf_token": csrf_from(form)})
+    elif role is not None:
+        sign_in(client, make.token(role))
+
+
+@pytest.mark.parametrize("path", CONSOLE_PAGES)
+@pytest.mark.parametrize(
+    "role,expected", [(None, 302), ("organiser", 200), ("viewer", 403), ("stand", 403)]
+)
+def test_console_role_matrix_for_pages(client, make, world, path, role, expected):
+    _signed_in_as(client, make, role, world["_"])
+    response = client.get(path.format(**world))
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize("path,data", CONSOLE_FORMS, ids=[p for p, _ in CONSOLE_FORMS])
+@pytest.mark.parametrize(
+    "role,expected", [(None, 302), ("organiser", 303), ("viewer", 403), ("stand", 403)]
+)
+def test_console_role_matrix_for_forms(client, make, world, db, path, data, role, expected):
+    _signed_in_as(client, make, role, world["_"])
+    token = csrf_from(client.get("/staff"))
+    response = client.post(path.format(**world), data={**data, "csrf_token": token})
+    # A new token's page is its secret, shown once: 201 rather than a redirect.
+    if expected == 303 and path == "/console/tokens":
+        expected = 201
+    assert response.status_code == expected
