@@ -67,6 +67,10 @@ class NonceReused(DomainError):
     code, status, message = "nonce_reused", 409, "That nonce was used for another pin."
 
 
+class PrintFailed(DomainError):
+    code, status, message = "print_failed", 503, "Preparing the print files failed."
+
+
 class Conflict(DomainError):
     code, status, message = "conflict", 409, "That conflicts with what is stored."
 

@@ -13,6 +13,7 @@ from backend.models.activity import (
 from backend.models.auth import ApiToken
 from backend.models.event import Company, Event, Stand
 from backend.models.pins import Batch, Pin
+from backend.models.printing import PrintJob
 
 __all__ = [
     "ApiToken",
@@ -23,6 +24,7 @@ __all__ = [
     "OrphanScan",
     "Pin",
     "PortalClick",
+    "PrintJob",
     "Scan",
     "Stand",
     "StandVisit",

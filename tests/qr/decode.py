@@ -92,7 +92,9 @@ IMAGE_OBJECT = pdfium_c.FPDF_PAGEOBJ_IMAGE
 def svg_image(svg: bytes, width: int) -> Image.Image:
     """An SVG rasterised by resvg (Rust; a self-contained wheel, no system libraries)."""
     resvg = _need("resvg_py", "resvg-py rasterises SVG for the decoder")
-    return Image.open(io.BytesIO(bytes(resvg.svg_to_bytes(svg_string=svg.decode(), width=width))))
+    # dpi: resvg-py's default of 0 cannot size an SVG given in mm, as per-pin SVGs are.
+    png = resvg.svg_to_bytes(svg_string=svg.decode(), width=width, dpi=96)
+    return Image.open(io.BytesIO(bytes(png)))
 
 
 def _need(module: str, reason: str):
