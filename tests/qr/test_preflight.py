@@ -5,6 +5,8 @@ CutContour separation on a non-printing, overprinting layer, crop marks and slug
 outside the cut area, page boxes as declared.
 """
 
+from pathlib import Path
+
 import pikepdf
 import pytest
 from decode import pdf_pages
@@ -86,7 +88,7 @@ def test_cut_path_is_cutcontour_on_a_non_printing_overprinting_layer(tmp_path, p
 
 
 def test_cut_path_is_not_on_the_printed_plates(tmp_path, pins):
-    data = open(sheet(tmp_path, pins), "rb").read()
+    data = Path(sheet(tmp_path, pins)).read_bytes()
     on_screen = next(pdf_pages(data, 1, grayscale=False)).convert("RGB")
     printed = next(pdf_pages(data, 1, printing=True, grayscale=False)).convert("RGB")
 
@@ -129,7 +131,7 @@ def test_crop_marks_and_slug_line_lie_outside_the_cut_area(tmp_path, pins):
         )
         lowest = min(c.box[1] for c in circles)
         slug = [p for p in painted if p.kind == "text" and p.points[0][1] < lowest]
-        assert len(slug) == 1 and 0 < slug[0].points[0][1]
+        assert len(slug) == 1 and slug[0].points[0][1] > 0
         text = poppler("pdftotext", "-f", str(number + 1), "-l", str(number + 1), path, "-")
         first, last = display(on_page[0][0]), display(on_page[-1][0])
         for part in (
