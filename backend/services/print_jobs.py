@@ -74,9 +74,15 @@ def variant(layout: SheetLayout, look: Look, base_url: str) -> str:
 
 
 def _job(batch_id: int, key: str) -> PrintJob | None:
-    return db.session.scalar(
-        select(PrintJob).where(PrintJob.batch_id == batch_id, PrintJob.variant == key)
-    )
+    # populate_existing: the row changes under us (another thread, worker or host).
+    statement = select(PrintJob).where(PrintJob.batch_id == batch_id, PrintJob.variant == key)
+    return db.session.scalar(statement.execution_options(populate_existing=True))
+
+
+def _answer(status: PrintStatus) -> PrintStatus:
+    # End the read: on SQLite a transaction kept open would go on seeing the old snapshot.
+    db.session.commit()
+    return status
 
 
 def _status(batch_id: int, job: PrintJob | None, root: Path) -> PrintStatus:
@@ -91,7 +97,7 @@ def print_status(
 ) -> PrintStatus:
     """A batch's print files in this layout and look, without starting anything."""
     get_batch(batch_id)
-    return _status(batch_id, _job(batch_id, variant(layout, look, base_url)), root)
+    return _answer(_status(batch_id, _job(batch_id, variant(layout, look, base_url)), root))
 
 
 def prepare(
@@ -143,7 +149,7 @@ def prepare(
             _threads[job.id] = thread
             thread.start()
         db.session.refresh(job)
-    return _status(batch_id, job, root)
+    return _answer(_status(batch_id, job, root))
 
 
 def _needs_taking_over(job: PrintJob, root: Path, now) -> bool:
@@ -157,15 +163,16 @@ def _needs_taking_over(job: PrintJob, root: Path, now) -> bool:
 
 def _take_over(job: PrintJob, now) -> int | None:
     """Claim the job for a new attempt; None if another worker claimed it first."""
+    mine = job.attempt + 1  # read first: the update below refreshes job.attempt
     claimed = db.session.execute(
         update(PrintJob)
-        .where(PrintJob.id == job.id, PrintJob.attempt == job.attempt)
-        .values(attempt=job.attempt + 1, state="preparing", done=0, heartbeat_at=now, error=None)
+        .where(PrintJob.id == job.id, PrintJob.attempt == mine - 1)
+        .values(attempt=mine, state="preparing", done=0, heartbeat_at=now, error=None)
     ).rowcount
     db.session.commit()
     if claimed:
-        log.info("print job %s: attempt %s starts", job.id, job.attempt + 1)
-        return job.attempt + 1
+        log.info("print job %s: attempt %s starts", job.id, mine)
+        return mine
     return None
 
 
