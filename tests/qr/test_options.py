@@ -110,3 +110,10 @@ def test_a_custom_size_gets_a_wrap_unless_one_is_given():
 def test_a_smaller_grid_can_be_asked_for():
     layout = SheetLayout.from_params({"diameter_mm": "38", "columns": "3", "rows": 4})
     assert layout.grid == (3, 4) and layout.per_page == 12
+
+
+def test_a_resolution_sizes_the_images_physically():
+    options = RenderOptions.from_params({"format": "svg", "size_px": "402", "dpi": "600"})
+    assert options.dpi == 600 and options.size_mm == pytest.approx(17.018, abs=0.001)
+    assert RenderOptions.from_params({"dpi": "99999"}).dpi == 2400  # clamped, like size_px
+    assert field_of(RenderOptions.from_params, {"dpi": "high"}) == "dpi"
