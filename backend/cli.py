@@ -173,19 +173,27 @@ def batch():
 @click.option("--label", required=True, help="Name of the print run, e.g. 'Day 1'.")
 @click.option("--channel", required=True, help="Distribution channel, e.g. ut-desk.")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--diameter-mm", type=float, default=25.0, show_default=True)
+@click.option("--preset", help="Badge machine: 25, 32, 38, 44, 56 or 58 (mm). Default 25.")
+@click.option("--diameter-mm", help="A custom pin face instead of a preset, in mm.")
+@click.option("--bleed-mm", help="With --diameter-mm: paper that wraps round the edge (4).")
+@click.option("--cut", help="contour (CutContour spot colour, default) or hairline.")
 @with_appcontext
-def batch_create(event_slug, size, label, channel, out_dir, diameter_mm):
+def batch_create(event_slug, size, label, channel, out_dir, preset, diameter_mm, bleed_mm, cut):
     """Mint a batch and write sheets.pdf, manifest.csv and bundle.zip into OUT."""
     base = _print_base()
+    given = {"preset": preset, "diameter_mm": diameter_mm, "bleed_mm": bleed_mm, "cut": cut}
     try:
-        layout = SheetLayout(diameter_mm=diameter_mm)
+        layout = SheetLayout.from_params({k: v for k, v in given.items() if v is not None})
         made = pins.mint_batch(event_slug, label, channel, size)
     except RenderOptionError as error:
-        raise click.BadParameter(error.message, param_hint=f"--{error.field}") from error
+        hint = f"--{error.field.replace('_', '-')}"
+        raise click.BadParameter(error.message, param_hint=hint) from error
     click.echo(f"Minted batch #{made.id}: {size} pins for {event_slug} ({channel}).")
+    branding = printing.edition_look(current_app.config).branding
     with click.progressbar(length=size, label="Printing") as bar:
-        info = printing.print_set(made.id, base, layout, out_dir, tick=bar.update)
+        info = printing.print_set(
+            made.id, base, layout, out_dir, tick=bar.update, branding=branding
+        )
     click.echo(
         f"{info.sheets.pages} pages, {info.sheets.per_page} pins a page, "
         f"QR version {info.sheets.max_version}, modules {info.sheets.module_mm:.3f} mm"
@@ -203,7 +211,8 @@ def posters(event_slug, out_file):
     base = _print_base()
     stands = printing.event_stands(get_event(event_slug))
     with out_file.open("wb") as out:
-        count = printing.print_posters(stands, base, out)
+        look = printing.edition_look(current_app.config)
+        count = printing.print_posters(stands, base, out, look.branding)
     click.echo(f"{count} posters written to {out_file}")
 
 

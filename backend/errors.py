@@ -83,6 +83,10 @@ class FollowUpNotDue(DomainError):
     )
 
 
+class PrintFailed(DomainError):
+    code, status, message = "print_failed", 503, "Preparing the print files failed."
+
+
 class Conflict(DomainError):
     code, status, message = "conflict", 409, "That conflicts with what is stored."
 

@@ -44,15 +44,22 @@ def full(pins: list[tuple[str, str]], folder: Path):
 
 
 def verify(sheets: Path, urls: list[str]) -> str:
-    """Decode every QR on every page; the answer must be the URLs, one for one."""
+    """Decode every QR label by label, rendered as printed; the answer must be the URLs."""
     import pypdfium2
+    import pypdfium2.raw as pdfium_c
     import zxingcpp
 
+    layout, scale = SheetLayout(), 4
+    half = layout.cut_mm / 25.4 * 72 / 2 * scale
     decoded: Counter[str] = Counter()
+    formats = zxingcpp.BarcodeFormat.QRCode
     for page in pypdfium2.PdfDocument(sheets):
-        image = page.render(scale=4, grayscale=True).to_pil()
-        formats = zxingcpp.BarcodeFormat.QRCode
-        decoded.update(barcode.text for barcode in zxingcpp.read_barcodes(image, formats=formats))
+        image = page.render(scale=scale, grayscale=True, extra_flags=pdfium_c.FPDF_PRINTING)
+        image = image.to_pil()
+        for x, y in layout.centres():
+            left, top = x * scale - half, image.height - y * scale - half
+            label = image.crop((left, top, left + 2 * half, top + 2 * half))
+            decoded.update(b.text for b in zxingcpp.read_barcodes(label, formats=formats))
     ok = decoded == Counter(urls)
     return f"{sum(decoded.values())} of {len(urls)} decoded, {'all' if ok else 'NOT all'} match"
 

@@ -1,5 +1,6 @@
 """Speld's pure layer: mint and check codes, render QR symbols, print sheets and posters."""
 
+from qr.branding import Branding, Logo, load_logo
 from qr.bundle import PrintInfo, PrintMeta, write_bundle, write_manifest, write_print_set
 from qr.codes import (
     display,
@@ -12,12 +13,18 @@ from qr.codes import (
     stand_url,
 )
 from qr.errors import RenderOptionError
+from qr.layout import PRESETS, SheetLayout
 from qr.options import RenderOptions
 from qr.posters import Poster, render_posters
 from qr.render import QrMatrix, matrix, qr_version, render, render_matrix
-from qr.sheets import SheetInfo, SheetLayout, module_mm, render_sheets
+from qr.sheets import SheetInfo, Slug, module_mm, render_sheets
 
 __all__ = [
+    "PRESETS",
+    "Branding",
+    "Logo",
+    "Slug",
+    "load_logo",
     "Poster",
     "PrintInfo",
     "PrintMeta",

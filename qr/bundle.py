@@ -19,9 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, BinaryIO, TextIO
 
+from qr.branding import Branding
+from qr.layout import SheetLayout
 from qr.options import RenderOptions
 from qr.render import matrix, render_matrix
-from qr.sheets import SheetInfo, SheetLayout, SheetWriter
+from qr.sheets import QR_SHARE, SheetInfo, SheetWriter, Slug
 
 MANIFEST_FIELDS = ("code", "url", "batch", "channel", "qr_version")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # spreadsheets run these as formulas
@@ -30,20 +32,26 @@ _SAFE_CODE = re.compile(r"[0-9A-Z]{1,32}")  # codes become file names inside the
 
 @dataclass(frozen=True)
 class PrintMeta:
-    """Who the print run is for (manifest columns) and the per-pin image sizes."""
+    """Who the print run is for (manifest, slug line), its look, and the per-pin image dpi.
+
+    total is the number of pins, when known in advance, so sheets can say "page 3 / 34".
+    """
 
     batch: str
     channel: str = ""
-    png_px: int = 600  # about 25 mm at 600 dpi
-    svg_px: int = 512
+    dpi: int = 600
+    date: str = ""
+    total: int | None = None
+    branding: Branding | None = None
+
+    def image(self, fmt: str, layout: SheetLayout) -> RenderOptions:
+        """A per-pin PNG or SVG the size the QR has on the pin, at dpi (recorded in the file)."""
+        side_mm = QR_SHARE * layout.diameter_mm
+        return RenderOptions(format=fmt, size_px=round(side_mm / 25.4 * self.dpi), dpi=self.dpi)
 
     @property
-    def png(self) -> RenderOptions:
-        return RenderOptions(format="png", size_px=self.png_px)
-
-    @property
-    def svg(self) -> RenderOptions:
-        return RenderOptions(format="svg", size_px=self.svg_px)
+    def slug(self) -> Slug:
+        return Slug(batch=self.batch, channel=self.channel, total=self.total, date=self.date)
 
 
 @dataclass(frozen=True)
@@ -101,9 +109,9 @@ def _one_pass(
     manifest_out: TextIO,
     stamp: tuple[int, ...],
 ) -> PrintInfo:
-    sheets = SheetWriter(layout, pdf_out)
+    sheets = SheetWriter(layout, pdf_out, meta.branding, meta.slug)
     manifest = manifest_writer(manifest_out)
-    png, svg = meta.png, meta.svg
+    png, svg = meta.image("png", layout), meta.image("svg", layout)
     batch, channel = neutralise(meta.batch), neutralise(meta.channel)
     count = 0
     for code, url in pins:

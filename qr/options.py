@@ -11,6 +11,7 @@ FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 ECC_LEVELS = ("L", "M", "Q", "H")
 SIZE_PX = (64, 4096)
 QUIET_ZONE = (4, 16)  # the QR standard asks for 4 modules; more only costs space
+DPI = (72, 2400)
 MIN_CONTRAST = 3.0  # WCAG contrast ratio between dark and light; below it scanners struggle
 _HEX = re.compile(r"#[0-9a-fA-F]{6}")
 _DECIMAL = re.compile(r"[+-]?\d{1,4}(\.\d{1,4})?")
@@ -82,6 +83,12 @@ def _luminance(colour: str) -> float:
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
+def contrast(dark: str, light: str) -> float:
+    """WCAG contrast ratio between two colours (1 to 21)."""
+    lighter, darker = sorted((_luminance(dark), _luminance(light)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
 def clamp(value: int, bounds: tuple[int, int]) -> int:
     return max(bounds[0], min(bounds[1], value))
 
@@ -96,6 +103,7 @@ class RenderOptions:
     quiet_zone: int = 4  # light modules around the symbol, each side
     dark: str = "#000000"
     light: str = "#ffffff"
+    dpi: int | None = None  # printed resolution: recorded in the PNG, sets the SVG's size in mm
 
     def __post_init__(self) -> None:
         # Direct construction is for trusted code: validate strictly, clamp nothing.
@@ -112,9 +120,20 @@ class RenderOptions:
         for name in ("dark", "light"):
             if parse_colour(getattr(self, name), name) != getattr(self, name):
                 raise RenderOptionError(name, "must be a lower-case colour like #1a2b3c")
-        lighter, darker = _luminance(self.light), _luminance(self.dark)
-        if (lighter + 0.05) / (darker + 0.05) < MIN_CONTRAST:
+        if _luminance(self.light) <= _luminance(self.dark) or (
+            contrast(self.dark, self.light) < MIN_CONTRAST
+        ):
             raise RenderOptionError("dark", "must be clearly darker than light")
+
+        if self.dpi is not None and not (
+            isinstance(self.dpi, int) and DPI[0] <= self.dpi <= DPI[1]
+        ):
+            raise RenderOptionError("dpi", f"must be {DPI[0]}..{DPI[1]}")
+
+    @property
+    def size_mm(self) -> float | None:
+        """The printed side in millimetres, when a resolution is given."""
+        return self.size_px / self.dpi * 25.4 if self.dpi else None
 
     @property
     def mimetype(self) -> str:
@@ -136,4 +155,6 @@ class RenderOptions:
         for name in ("dark", "light"):
             if name in params:
                 values[name] = parse_colour(params[name], name)
+        if params.get("dpi") not in (None, ""):
+            values["dpi"] = clamp(parse_int(params["dpi"], "dpi"), DPI)
         return cls(**values)

@@ -1,4 +1,8 @@
-"""A4 stand posters: who is here, and a large QR that stamps a visit when scanned."""
+"""A4 stand posters: who is here, and a large QR that stamps a visit when scanned.
+
+Each page is A4 plus 3 mm bleed on every side (TrimBox A4), fonts embedded as subsets,
+QR and text in 100% black; the edition's background runs into the bleed.
+"""
 
 import unicodedata
 from collections.abc import Iterable
@@ -7,14 +11,19 @@ from typing import BinaryIO
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from qr import fonts
+from qr.branding import Branding, cmyk
 from qr.render import draw_symbol, matrix
 
 INSTRUCTION_NL = "Scan met je telefoon om je bezoek te stempelen"
 INSTRUCTION_EN = "Scan with your phone to stamp your visit"
-BOLD, REGULAR, MONO = "Helvetica-Bold", "Helvetica", "Courier"
+BOLD, REGULAR, MONO = "Speld-Sans-Bold", "Speld-Sans", "Speld-Mono-Bold"
+BLEED = 3 * mm
+LOGO_HEIGHT = 18 * mm
 MARGIN = 20 * mm
 QR_SIDE = 130 * mm  # symbol plus quiet zone
 QUIET = 4
@@ -109,9 +118,32 @@ def _centred(canvas: Canvas, text: str, font: str, size: float, y: float) -> Non
     canvas.drawCentredString(A4[0] / 2, y, text)
 
 
-def _draw(canvas: Canvas, poster: Poster, ecc: str) -> None:
+def _black(canvas: Canvas, share: float = 1.0) -> None:
+    canvas.setFillColorCMYK(0, 0, 0, share)  # K only: no rich black under text or modules
+
+
+def _backdrop(canvas: Canvas, branding: Branding) -> float:
+    """Background into the bleed, and the logo at the top; returns where the text may start."""
+    if branding.background:
+        canvas.setFillColorCMYK(*cmyk(branding.background))
+        canvas.rect(-BLEED, -BLEED, A4[0] + 2 * BLEED, A4[1] + 2 * BLEED, stroke=0, fill=1)
+    top = A4[1] - MARGIN
+    if branding.logo:
+        logo = branding.logo
+        width = min(LOGO_HEIGHT * logo.aspect, A4[0] - 2 * MARGIN)
+        height = width / logo.aspect
+        canvas.drawImage(
+            ImageReader(logo.image), (A4[0] - width) / 2, top - height, width, height, mask="auto"
+        )
+        top -= height + 6 * mm
+    return top
+
+
+def _draw(canvas: Canvas, poster: Poster, ecc: str, branding: Branding) -> None:
     width = A4[0] - 2 * MARGIN
-    y = A4[1] - MARGIN
+    canvas.translate(BLEED, BLEED)  # draw in A4 coordinates; the page is A4 plus bleed
+    y = _backdrop(canvas, branding)
+    _black(canvas)
     lines, size = fit_lines(winansi(poster.company) or "?", BOLD, 54, 20, width, 3)
     for line in lines:
         y -= size
@@ -128,23 +160,29 @@ def _draw(canvas: Canvas, poster: Poster, ecc: str) -> None:
     draw_symbol(canvas, m, (A4[0] - m.size * module) / 2, qr_bottom + QUIET * module, module)
     _centred(canvas, INSTRUCTION_NL, BOLD, 20, qr_bottom - 12 * mm)
     _centred(canvas, INSTRUCTION_EN, REGULAR, 17, qr_bottom - 21 * mm)
-    canvas.setFillGray(0.35)
+    _black(canvas, 0.65)
     url_size = _shrink(poster.url, MONO, 10, 5, width) or 5
     _centred(canvas, poster.url, MONO, url_size, MARGIN)
-    canvas.setFillGray(0)
+    _black(canvas)
 
 
-def render_posters(posters: Iterable[Poster], out: BinaryIO, ecc: str = "M") -> int:
+def render_posters(
+    posters: Iterable[Poster], out: BinaryIO, ecc: str = "M", branding: Branding | None = None
+) -> int:
     """One A4 page per poster, written to out; returns the number of pages.
 
     reportlab keeps the document in memory until save(): fine for a fair's few hundred
     stands, unlike pin sheets (see qr.pdfwriter).
     """
-    canvas = Canvas(out, pagesize=A4, invariant=1, pageCompression=1)
+    fonts.register()
+    media = (A4[0] + 2 * BLEED, A4[1] + 2 * BLEED)
+    canvas = Canvas(out, pagesize=media, invariant=1, pageCompression=1, initialFontName=REGULAR)
+    canvas.setTrimBox((BLEED, BLEED, BLEED + A4[0], BLEED + A4[1]))
+    canvas.setBleedBox((0, 0, *media))
     canvas.setTitle("Speld stand posters")
     pages = 0
     for poster in posters:
-        _draw(canvas, poster, ecc)
+        _draw(canvas, poster, ecc, branding or Branding())
         canvas.showPage()
         pages += 1
     if not pages:

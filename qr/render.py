@@ -111,10 +111,19 @@ def _png(m: QrMatrix, o: RenderOptions) -> bytes:
             b"\x89PNG\r\n\x1a\n",
             _chunk(b"IHDR", struct.pack(">IIBBBBB", width, width, 1, 3, 0, 0, 0)),
             _chunk(b"PLTE", bytes([*rgb(o.light), *rgb(o.dark)])),
+            *_phys(o.dpi),
             _chunk(b"IDAT", zlib.compress(b"".join(lines), 6)),
             _chunk(b"IEND", b""),
         ]
     )
+
+
+def _phys(dpi: int | None) -> list[bytes]:
+    """The pHYs chunk that records the resolution (pixels per metre), so the size is physical."""
+    if not dpi:
+        return []
+    per_metre = round(dpi / 0.0254)
+    return [_chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1))]
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
@@ -130,8 +139,9 @@ def svg_path(m: QrMatrix, offset: int = 0) -> str:
 
 def _svg(m: QrMatrix, o: RenderOptions) -> bytes:
     total = m.size + 2 * o.quiet_zone
+    side = f"{o.size_mm:.3f}mm" if o.size_mm else str(o.size_px)
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{o.size_px}" height="{o.size_px}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{side}" height="{side}" '
         f'viewBox="0 0 {total} {total}" shape-rendering="crispEdges">'
         f'<rect width="{total}" height="{total}" fill="{o.light}"/>'
         f'<path fill="{o.dark}" d="{svg_path(m, o.quiet_zone)}"/></svg>\n'

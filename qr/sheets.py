@@ -1,113 +1,46 @@
-"""A4 label sheets of pins, streamed: one page in memory however many pins are printed."""
+"""A4 label sheets of pins, streamed: one page in memory however many pins are printed.
+
+What a print shop's preflight looks for is on every page: fonts embedded (subset), QR
+modules and text in 100% black (K) only, the paper circle as a CutContour spot-colour path
+on its own non-printing layer set to overprint (or a printed hairline for hand cutting),
+crop marks and a slug line outside the cut area.
+"""
 
 import math
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields
-from typing import Any, BinaryIO
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import BinaryIO
 
-from reportlab.pdfbase import pdfmetrics
-
+from qr.branding import Branding
 from qr.codes import display
-from qr.errors import RenderOptionError
-from qr.options import parse_ecc, parse_float, parse_int, reject_unknown
-from qr.pdfwriter import A4, PdfWriter, pdf_text
+from qr.fonts import MONO_BOLD, SubsetFont
+from qr.layout import MM, SheetLayout
+from qr.pdfwriter import PdfWriter
 from qr.render import QrMatrix, matrix, pdf_ops
 
-MM = 72 / 25.4  # points per millimetre
-PAGE_MM = (210.0, 297.0)
 QUIET = 4  # modules of quiet zone, each side
 QR_SHARE = 0.68  # QR plus quiet zone is 17 mm on a 25 mm pin
 LIFT = 0.07  # the QR sits this share of the diameter above centre, to leave room for the code
-FONT = "Courier-Bold"  # monospaced, so 0/O-like look-alikes line up and read clearly
 FONT_PT = 6.0  # on a 25 mm pin; scales with the diameter
-CAP_HEIGHT = 0.562  # of Courier-Bold per em, from its AFM (reportlab keeps no cap height)
-CUT_GREY = 0.55
-_RANGES = {
-    "diameter_mm": (15.0, 80.0),
-    "margin_mm": (3.0, 40.0),
-    "gap_mm": (0.0, 20.0),
-    "bleed_mm": (0.0, 10.0),
-}
-
-
-def _fit(space: float, cell: float, gap: float) -> int:
-    return max(0, math.floor((space + gap) / (cell + gap) + 1e-9))
-
-
-@dataclass(frozen=True)
-class SheetLayout:
-    """Pin size and grid on A4; columns and rows default to as many as fit."""
-
-    diameter_mm: float = 25.0
-    columns: int | None = None
-    rows: int | None = None
-    margin_mm: float = 10.0
-    gap_mm: float = 3.0
-    bleed_mm: float = 0.0  # extra paper around the face that wraps round the pin's edge
-    ecc: str = "M"
-
-    def __post_init__(self) -> None:
-        for name, (low, high) in _RANGES.items():
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise RenderOptionError(name, "must be a number")
-            if not low <= value <= high:
-                raise RenderOptionError(name, f"must be {low:g}..{high:g}")
-        parse_ecc(self.ecc)
-        for name, fit in (("columns", self.fit[0]), ("rows", self.fit[1])):
-            value = getattr(self, name)
-            if value is None:
-                continue
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise RenderOptionError(name, "must be a whole number from 1")
-            if value > fit:
-                raise RenderOptionError(name, f"at most {fit} fit on A4 with this layout")
-
-    @classmethod
-    def from_params(cls, params: Mapping[str, Any]) -> "SheetLayout":
-        """A layout from untrusted input; unknown keys and values out of range raise."""
-        reject_unknown(params, {f.name for f in fields(cls)})
-        values: dict[str, Any] = {}
-        for name in _RANGES:
-            if name in params:
-                values[name] = parse_float(params[name], name)
-        for name in ("columns", "rows"):
-            if params.get(name) not in (None, ""):
-                values[name] = parse_int(params[name], name)
-        if "ecc" in params:
-            values["ecc"] = parse_ecc(params["ecc"])
-        return cls(**values)
-
-    @property
-    def cut_mm(self) -> float:
-        return self.diameter_mm + 2 * self.bleed_mm
-
-    @property
-    def fit(self) -> tuple[int, int]:
-        """How many columns and rows fit inside the margins."""
-        width, height = (side - 2 * self.margin_mm for side in PAGE_MM)
-        return _fit(width, self.cut_mm, self.gap_mm), _fit(height, self.cut_mm, self.gap_mm)
-
-    @property
-    def grid(self) -> tuple[int, int]:
-        return self.columns or self.fit[0], self.rows or self.fit[1]
-
-    @property
-    def per_page(self) -> int:
-        return self.grid[0] * self.grid[1]
-
-    def centres(self) -> list[tuple[float, float]]:
-        """Centre of each label on a page in points from the bottom left, row by row."""
-        columns, rows = self.grid
-        pitch, cut, gap = (self.cut_mm + self.gap_mm) * MM, self.cut_mm * MM, self.gap_mm * MM
-        left = (A4[0] - (columns * pitch - gap)) / 2 + cut / 2
-        top = (A4[1] + (rows * pitch - gap)) / 2 - cut / 2
-        return [(left + c * pitch, top - r * pitch) for r in range(rows) for c in range(columns)]
+K = "0 0 0 1"  # 100% black, no rich black: four inks on a 0.5 mm module would smear
+HAIRLINE_PT = 0.25
+MARK_MM, MARK_OFFSET_MM = 5.0, 2.0  # crop mark length, and its distance from the cut area
+SLUG_PT = (6.0, 4.0)  # largest and smallest size of the slug line
 
 
 def module_mm(layout: SheetLayout, version: int) -> float:
     """Printed size of one module for a symbol of this version on this layout."""
     return QR_SHARE * layout.diameter_mm / (4 * version + 17 + 2 * QUIET)
+
+
+@dataclass(frozen=True)
+class Slug:
+    """What the slug line says about the run: batch, channel, pin count (for "3 / 34"), date."""
+
+    batch: str = ""
+    channel: str = ""
+    total: int | None = None
+    date: str = ""
 
 
 @dataclass(frozen=True)
@@ -121,56 +54,146 @@ class SheetInfo:
     module_mm: float
 
 
-def _circle(cx: float, cy: float, r: float) -> str:
+def circle(cx: float, cy: float, r: float) -> str:
+    """A closed circle path (four Bezier quarters), not yet painted."""
     k = 0.5523 * r  # Bezier control distance for a quarter circle
     return (
         f"{cx + r:.3f} {cy:.3f} m "
         f"{cx + r:.3f} {cy + k:.3f} {cx + k:.3f} {cy + r:.3f} {cx:.3f} {cy + r:.3f} c "
         f"{cx - k:.3f} {cy + r:.3f} {cx - r:.3f} {cy + k:.3f} {cx - r:.3f} {cy:.3f} c "
         f"{cx - r:.3f} {cy - k:.3f} {cx - k:.3f} {cy - r:.3f} {cx:.3f} {cy - r:.3f} c "
-        f"{cx + k:.3f} {cy - r:.3f} {cx + r:.3f} {cy - k:.3f} {cx + r:.3f} {cy:.3f} c S\n"
+        f"{cx + k:.3f} {cy - r:.3f} {cx + r:.3f} {cy - k:.3f} {cx + r:.3f} {cy:.3f} c h\n"
     )
+
+
+def crop_marks(box: tuple[float, float, float, float]) -> str:
+    """Corner marks just outside the grid, stroked in K."""
+    left, bottom, right, top = box
+    gap, length = MARK_OFFSET_MM * MM, MARK_MM * MM
+    ops = []
+    for x, y, sx, sy in (
+        (left, bottom, -1, -1),
+        (right, bottom, 1, -1),
+        (left, top, -1, 1),
+        (right, top, 1, 1),
+    ):
+        ops.append(f"{x:.3f} {y + sy * gap:.3f} m {x:.3f} {y + sy * (gap + length):.3f} l ")
+        ops.append(f"{x + sx * gap:.3f} {y:.3f} m {x + sx * (gap + length):.3f} {y:.3f} l\n")
+    return f"q {K} K {HAIRLINE_PT} w " + "".join(ops) + "S Q\n"
 
 
 class SheetWriter:
     """Add pins one at a time; a page is written out as soon as it is full."""
 
-    def __init__(self, layout: SheetLayout, out: BinaryIO) -> None:
+    def __init__(
+        self,
+        layout: SheetLayout,
+        out: BinaryIO,
+        branding: Branding | None = None,
+        slug: Slug | None = None,
+    ) -> None:
         self.layout = layout
-        self._pdf = PdfWriter(out, {"F1": FONT}, title="Speld pins")
+        self.branding = branding or Branding()
+        self.slug = slug or Slug()
+        self._font = SubsetFont(MONO_BOLD)
+        logo = self.branding.logo
+        self._pdf = PdfWriter(
+            out,
+            {"F1": self._font},
+            title=f"Speld pins {self.slug.batch}".strip(),
+            cut_layer=layout.cut == "contour",
+            images={"Logo": logo.pdf_image()} if logo else {},
+        )
         self._cells: list[str] = []
+        self._codes: list[str] = []
         self._count = 0
         self._max_version = 0
         d = layout.diameter_mm * MM
         self._font_pt = FONT_PT * layout.diameter_mm / 25
-        cap = CAP_HEIGHT * self._font_pt
+        cap = self._font.face.capHeight / 1000 * self._font_pt
         # The code sits just below the quiet zone, never inside it.
         self._text_dy = (LIFT - QR_SHARE / 2 - 0.02) * d - cap
         self._centres = layout.centres()
+        self._pages_total = (
+            math.ceil(self.slug.total / layout.per_page) if self.slug.total else None
+        )
 
     def add(self, code: str, m: QrMatrix) -> None:
-        """Place one pin: cut circle, QR of the already encoded URL, and the code under it."""
+        """Place one pin: background, QR of the already encoded URL, the code under it."""
         cx, cy = self._centres[len(self._cells)]
         d = self.layout.diameter_mm * MM
         module = module_mm(self.layout, m.version) * MM
         half = m.size * module / 2
         label = display(code)
-        width = pdfmetrics.stringWidth(label, FONT, self._font_pt)
+        width = self._font.width(label, self._font_pt)
         self._cells.append(
-            f"{CUT_GREY} G 0.4 w {_circle(cx, cy, d / 2)}"
+            f"{self._backdrop(cx, cy)}"
             f"q {module:.5f} 0 0 {module:.5f} {cx - half:.3f} {cy + LIFT * d - half:.3f} cm\n"
             f"{pdf_ops(m)}Q\n"
             f"BT /F1 {self._font_pt:.2f} Tf {cx - width / 2:.3f} {cy + self._text_dy:.3f} Td "
-            f"({pdf_text(label)}) Tj ET\n"
+            f"{self._font.show(label)} Tj ET\n"
         )
+        self._codes.append(code)
         self._count += 1
         self._max_version = max(self._max_version, m.version)
         if len(self._cells) == len(self._centres):
             self._flush()
 
+    def _backdrop(self, cx: float, cy: float) -> str:
+        """The edition's background over the whole paper circle, and its logo in the wrap."""
+        ops = ""
+        if self.branding.background:
+            # Out to the cut line: the wrap is bleed, a white rim would show on the edge.
+            ops += f"q {self.branding.fill()}{circle(cx, cy, self.layout.cut_mm * MM / 2)}f Q\n"
+        if self.branding.logo:
+            face, cut = self.layout.diameter_mm * MM / 2, self.layout.cut_mm * MM / 2
+            height = 0.6 * (cut - face)
+            width = min(height * self.branding.logo.aspect, face * 0.6)
+            height = width / self.branding.logo.aspect
+            y = cy - (face + cut) / 2 - height / 2
+            ops += f"q {width:.3f} 0 0 {height:.3f} {cx - width / 2:.3f} {y:.3f} cm /Logo Do Q\n"
+        return ops
+
+    def _cut_paths(self) -> str:
+        r = self.layout.cut_mm * MM / 2
+        paths = "".join(circle(x, y, r) for x, y in self._centres[: len(self._cells)])
+        if self.layout.cut == "hairline":
+            return f"q {K} K {HAIRLINE_PT} w\n{paths}S Q\n"
+        # Its own layer, spot colour, overprinting: the cutter's RIP reads it, no ink prints it.
+        return f"/OC /CutLayer BDC q /OP gs /Cut CS 1 SCN {HAIRLINE_PT} w\n{paths}S Q EMC\n"
+
+    def _slug_line(self) -> str:
+        page = self._pdf.pages + 1
+        of = f" / {self._pages_total}" if self._pages_total else ""
+        layout = self.layout
+        size = f"{layout.diameter_mm:g} mm pin, paper {layout.cut_mm:g} mm"
+        if layout.preset:
+            size = f"{layout.preset} mm machine: face {layout.diameter_mm:g} mm, paper {layout.cut_mm:g} mm"
+        parts = ["Speld", self.slug.batch, self.slug.channel, f"page {page}{of}"]
+        if self._codes:
+            parts.append(f"{display(self._codes[0])} – {display(self._codes[-1])}")
+        parts += [size, f"cut: {layout.cut}", self.slug.date]
+        text = " | ".join(" ".join(p.split()) for p in parts if p)
+        left, bottom, right, _ = layout.box()
+        room = right - left - 2 * (MARK_OFFSET_MM + 1) * MM
+        pt = max(
+            SLUG_PT[1], min(SLUG_PT[0], SLUG_PT[0] * room / self._font.width(text, SLUG_PT[0]))
+        )
+        while len(text) > 1 and self._font.width(text, pt) > room:
+            text = text[:-2] + "…"
+        x = (left + right - self._font.width(text, pt)) / 2
+        y = bottom - (MARK_OFFSET_MM + 2) * MM - pt
+        return f"BT /F1 {pt:.2f} Tf {x:.3f} {y:.3f} Td {self._font.show(text)} Tj ET\n"
+
     def _flush(self) -> None:
-        self._pdf.add_page("0 g\n" + "".join(self._cells))
-        self._cells = []
+        self._pdf.add_page(
+            f"{K} k\n"
+            + "".join(self._cells)
+            + crop_marks(self.layout.box())
+            + self._slug_line()
+            + self._cut_paths()
+        )
+        self._cells, self._codes = [], []
 
     def close(self) -> SheetInfo:
         """Write the last page and finish the file."""
@@ -188,10 +211,14 @@ class SheetWriter:
 
 
 def render_sheets(
-    items: Iterable[tuple[str, str]], layout: SheetLayout, out: BinaryIO
+    items: Iterable[tuple[str, str]],
+    layout: SheetLayout,
+    out: BinaryIO,
+    branding: Branding | None = None,
+    slug: Slug | None = None,
 ) -> SheetInfo:
     """Label sheets for (code, url) pairs, written to out page by page."""
-    writer = SheetWriter(layout, out)
+    writer = SheetWriter(layout, out, branding, slug)
     for code, url in items:
         writer.add(code, matrix(url, layout.ecc))
     return writer.close()

@@ -8,11 +8,14 @@ import csv
 import io
 import zipfile
 
+import pikepdf
 import pytest
 from sqlalchemy import select
 
+from backend.config import ConfigError, print_settings
 from backend.models import Batch, Pin
 from qr import SheetLayout
+from qr.branding import cmyk
 from tests.qr.decode import (
     IMAGE_OBJECT,
     filled_square_paths_mm,
@@ -23,6 +26,8 @@ from tests.qr.decode import (
     svg_image,
     texts,
 )
+from tests.qr.looks import LOGO_SVG
+from tests.qr.preflight import paints
 
 ORGANISER_ONLY = ["sheets.pdf", "manifest.csv", "bundle.zip", "pins"]
 
@@ -184,3 +189,55 @@ def test_bad_print_requests_are_clear_4xx(client, auth, batch, db, path, status,
     )
     assert response.status_code == status
     assert response.json["error"]["code"] == code
+
+
+def test_sheets_take_a_badge_machine_preset_and_a_hairline(client, auth, batch, db):
+    url = f"/api/v1/batches/{batch['id']}/sheets.pdf?preset=38&cut=hairline"
+    response = client.get(url, headers=auth("organiser"))
+    assert response.status_code == 200
+    layout = SheetLayout.for_preset("38", cut="hairline")
+    pages = list(pdf_pages(response.data, scale=4, printing=True))
+    assert len(pages) == 2  # 20 pins of 38 mm a page
+    decoded = [t for page in pages for t in label_texts(page, layout, 4)]
+    assert sorted(decoded) == sorted(r["url"] for r in manifest_rows(client, auth, batch["id"]))
+
+
+def test_edition_branding_comes_from_the_settings(app, client, auth, batch, monkeypatch, tmp_path):
+    logo = tmp_path / "logo.svg"
+    logo.write_bytes(LOGO_SVG)
+    monkeypatch.setitem(app.config, "PRINT_BACKGROUND", "#fde8b0")
+    monkeypatch.setitem(app.config, "PRINT_LOGO", str(logo))
+    response = client.get(f"/api/v1/batches/{batch['id']}/sheets.pdf", headers=auth("organiser"))
+    pdf = pikepdf.open(io.BytesIO(response.data))
+    painted = paints(pdf, 0)
+    assert {p.colour for p in painted if p.kind == "fill" and p.curved} == {
+        ("DeviceCMYK", cmyk("#fde8b0"))
+    }
+    assert len([p for p in painted if p.kind == "image"]) == 30  # the logo in each wrap
+    pages = pdf_pages(response.data, scale=4, printing=True)
+    decoded = [t for page in pages for t in label_texts(page, SheetLayout(), 4)]
+    assert sorted(decoded) == sorted(r["url"] for r in manifest_rows(client, auth, batch["id"]))
+
+
+@pytest.mark.parametrize(
+    "env,message",
+    [
+        ({"PRINT_BACKGROUND": "#222222"}, "too dark"),
+        ({"PRINT_BACKGROUND": "navy"}, "colour"),
+        ({"PRINT_LOGO": "/nonexistent/logo.svg"}, "existing"),
+    ],
+)
+def test_print_settings_that_would_spoil_a_run_stop_the_start(env, message):
+    with pytest.raises(ConfigError, match=message):
+        print_settings(env)
+
+
+def test_cli_prints_a_batch_for_a_preset_and_refuses_an_unknown_one(runner, make, tmp_path):
+    event = make.event()
+    base = ["speld", "batch", "create", "--event", event.slug, "--size", "3", "--channel", "roc"]
+    made = runner.invoke(args=[*base, "--label", "A", "--preset", "44", "--out", str(tmp_path)])
+    assert made.exit_code == 0, made.output
+    page = next(pdf_pages((tmp_path / "sheets.pdf").read_bytes(), scale=3, printing=True))
+    assert len(label_texts(page, SheetLayout.for_preset("44"), 3)) == 3
+    refused = runner.invoke(args=[*base, "--label", "B", "--preset", "31", "--out", str(tmp_path)])
+    assert refused.exit_code == 2 and "--preset" in refused.output

@@ -3,21 +3,24 @@
 import io
 import tempfile
 from dataclasses import replace
+from pathlib import Path
 
-from flask import current_app, request, send_file
+from flask import current_app, jsonify, request, send_file
 from flask.views import MethodView
 
 from backend.api.base import Blueprint
-from backend.api.pin_schemas import BatchIn, BatchOut, PinOut, VoidIn
+from backend.api.pin_schemas import BatchIn, BatchOut, PinOut, PrintStatusOut, VoidIn
 from backend.api.schemas import PageQuery, page_of
 from backend.auth import BEARER_DOC, ORGANISER, VIEWER, require_role
-from backend.services import pins, printing
+from backend.errors import PrintFailed
+from backend.services import pins, print_jobs, printing
 from backend.services.events import get_event
 from backend.services.stands import get_stand
 from qr import RenderOptions, SheetLayout, codes
 
 blp = Blueprint("batches", __name__, description="Pin batches, pins and print outputs")
 SPOOL = 16 * 1024 * 1024  # print files larger than this go to a temporary file, not memory
+RETRY_AFTER = 5  # seconds between polls of a file being prepared
 
 
 def _base_url() -> str:
@@ -55,6 +58,46 @@ def _layout() -> SheetLayout:
     return SheetLayout.from_params(request.args.to_dict())
 
 
+def _look() -> printing.Look:
+    return printing.edition_look(current_app.config)
+
+
+def _print_root() -> Path:
+    return Path(current_app.config.get("PRINT_DIR") or Path(current_app.instance_path) / "print")
+
+
+def _in_background(batch_id: int) -> bool:
+    return pins.get_batch(batch_id).size > current_app.config["PRINT_SYNC_MAX_PINS"]
+
+
+def _prepared_or_direct(batch_id: int, kind: str, write):
+    """A small batch printed into the response; a large one's prepared file, or a 202.
+
+    Large print files would hold a worker past any timeout (issue 9): they are prepared
+    once in the background, and this answers 202 with progress until they are ready.
+    """
+    layout, look = _layout(), _look()
+    filename = f"batch-{batch_id}-{kind}"
+    mimetype = print_jobs.KINDS[kind]
+    if not _in_background(batch_id):
+        return _send(
+            lambda out: write(batch_id, _base_url(), layout, out, look.branding), mimetype, filename
+        )
+    status = print_jobs.prepare(batch_id, _base_url(), layout, look, _print_root())
+    if status.state == "ready":
+        return send_file(
+            status.file(kind), mimetype=mimetype, as_attachment=True, download_name=filename
+        )
+    if status.state == "failed":
+        raise PrintFailed(
+            f"Preparing the print files failed ({status.error}); ask again in a minute to start over."
+        )
+    response = jsonify(PrintStatusOut().dump(status))
+    response.status_code = 202
+    response.headers["Retry-After"] = str(RETRY_AFTER)
+    return response
+
+
 @blp.route("/events/<slug>/batches")
 class EventBatches(MethodView):
     @require_role(ORGANISER, VIEWER)
@@ -71,8 +114,14 @@ class EventBatches(MethodView):
     @blp.response(201, BatchOut)
     @blp.doc(**BEARER_DOC)
     def post(self, data, slug):
-        """Mint a batch of 1 to 50,000 pins: all of them or none."""
-        return printing.summarize([pins.mint_batch(slug, **data)], _base_url())[0]
+        """Mint a batch of 1 to 50,000 pins: all of them or none.
+
+        A large batch's default sheets and bundle start being prepared at once.
+        """
+        batch = pins.mint_batch(slug, **data)
+        if _in_background(batch.id):
+            print_jobs.prepare(batch.id, _base_url(), SheetLayout(), _look(), _print_root())
+        return printing.summarize([batch], _base_url())[0]
 
 
 @blp.route("/batches/<id:batch_id>")
@@ -101,15 +150,16 @@ class BatchPins(MethodView):
 class BatchSheets(MethodView):
     @require_role(ORGANISER)
     @blp.response(200, content_type="application/pdf", description="A4 label sheets, vector")
+    @blp.alt_response(202, schema=PrintStatusOut, description="Being prepared; poll again")
     @blp.doc(**BEARER_DOC)
     def get(self, batch_id):
-        """Label sheets; query: diameter_mm, columns, rows, margin_mm, gap_mm, bleed_mm, ecc."""
-        layout = _layout()
-        return _send(
-            lambda out: printing.print_sheets(batch_id, _base_url(), layout, out),
-            "application/pdf",
-            f"batch-{batch_id}-sheets.pdf",
-        )
+        """A4 label sheets with cut path, crop marks and slug line.
+
+        Query: preset (25, 32, 38, 44, 56, 58) or diameter_mm with bleed_mm; cut (contour,
+        hairline); columns, rows, margin_mm, gap_mm, ecc. Batches above PRINT_SYNC_MAX_PINS
+        are prepared in the background: 202 with progress and Retry-After until ready.
+        """
+        return _prepared_or_direct(batch_id, "sheets.pdf", printing.print_sheets)
 
 
 @blp.route("/batches/<id:batch_id>/manifest.csv")
@@ -131,15 +181,11 @@ class BatchManifest(MethodView):
 class BatchBundle(MethodView):
     @require_role(ORGANISER)
     @blp.response(200, content_type="application/zip", description="PDF, manifest, SVG+PNG per pin")
+    @blp.alt_response(202, schema=PrintStatusOut, description="Being prepared; poll again")
     @blp.doc(**BEARER_DOC)
     def get(self, batch_id):
         """Everything for the print shop in one ZIP; same layout options as sheets.pdf."""
-        layout = _layout()
-        return _send(
-            lambda out: printing.print_bundle(batch_id, _base_url(), layout, out),
-            "application/zip",
-            f"batch-{batch_id}-bundle.zip",
-        )
+        return _prepared_or_direct(batch_id, "bundle.zip", printing.print_bundle)
 
 
 def _pin_qr(code: str, fmt: str):
@@ -186,9 +232,9 @@ class StandPoster(MethodView):
     @blp.doc(**BEARER_DOC)
     def get(self, stand_id):
         """The stand's poster: company, stand label, QR to stamp a visit, NL and EN instruction."""
-        stand = get_stand(stand_id)
+        stand, branding = get_stand(stand_id), _look().branding
         return _send(
-            lambda out: printing.print_posters([stand], _base_url(), out),
+            lambda out: printing.print_posters([stand], _base_url(), out, branding),
             "application/pdf",
             f"stand-{stand.label}-poster.pdf",
         )
@@ -201,9 +247,9 @@ class EventPosters(MethodView):
     @blp.doc(**BEARER_DOC)
     def get(self, slug):
         """Posters for every stand of the edition, by label."""
-        stands = printing.event_stands(get_event(slug))
+        stands, branding = printing.event_stands(get_event(slug)), _look().branding
         return _send(
-            lambda out: printing.print_posters(stands, _base_url(), out),
+            lambda out: printing.print_posters(stands, _base_url(), out, branding),
             "application/pdf",
             f"{slug}-posters.pdf",
         )

@@ -37,3 +37,12 @@ class PinOut(Schema):
 
 class VoidIn(Schema):
     reason = fields.String(load_default=None, validate=validate.Length(max=200), allow_none=True)
+
+
+class PrintStatusOut(Schema):
+    """202 while a large batch's print file is being prepared."""
+
+    state = fields.String(metadata={"description": "preparing (poll again after Retry-After)"})
+    done = fields.Integer(metadata={"description": "Pins printed so far"})
+    total = fields.Integer(metadata={"description": "Pins in the batch"})
+    progress = fields.Float(metadata={"description": "done / total, 0 to 1"})

@@ -16,6 +16,7 @@ from backend.models.audit import AuditEntry
 from backend.models.auth import ApiToken
 from backend.models.event import Company, Event, Stand
 from backend.models.pins import Batch, Pin
+from backend.models.printing import PrintJob
 
 __all__ = [
     "ApiToken",
@@ -28,6 +29,7 @@ __all__ = [
     "OrphanScan",
     "Pin",
     "PortalClick",
+    "PrintJob",
     "Scan",
     "Stand",
     "StandVisit",

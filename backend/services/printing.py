@@ -1,18 +1,23 @@
 """Print outputs for batches and stands: the database side of ``qr/``.
 
 Pins are streamed from the database straight into the renderers, so memory
-does not grow with the batch size.
+does not grow with the batch size. Large batches' sheets and bundle are
+prepared in the background instead (``backend/services/print_jobs.py``).
 """
 
-from collections.abc import Iterator
+import hashlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from backend.errors import PinVoid
 from backend.models import Batch, Event, Stand
+from backend.models.types import utcnow
 from backend.services.pins import batch_counts, find_pin, get_batch, iter_pin_codes
 from qr import (
+    Branding,
     Poster,
     PrintInfo,
     PrintMeta,
@@ -20,6 +25,7 @@ from qr import (
     SheetInfo,
     SheetLayout,
     codes,
+    load_logo,
     module_mm,
     qr_version,
     render,
@@ -32,6 +38,31 @@ from qr import (
 
 # Every pin code has the same length and alphabet, so one stands for all.
 _SAMPLE_CODE = "0" * codes.PIN_LENGTH
+
+
+@dataclass(frozen=True)
+class Look:
+    """The edition's branding, and a fingerprint of it for telling prepared files apart."""
+
+    branding: Branding
+    fingerprint: str
+
+
+@lru_cache(maxsize=4)
+def _look(background: str | None, logo_path: str | None, logo_mtime: float) -> Look:
+    logo, digest = None, hashlib.sha256((background or "").encode())
+    if logo_path:
+        data = Path(logo_path).read_bytes()
+        logo = load_logo(data, logo_path)
+        digest.update(data)
+    return Look(Branding(background=background, logo=logo), digest.hexdigest()[:16])
+
+
+def edition_look(settings: Mapping[str, Any]) -> Look:
+    """Branding from the settings PRINT_BACKGROUND and PRINT_LOGO (read again if the file changes)."""
+    logo = settings.get("PRINT_LOGO")
+    mtime = Path(logo).stat().st_mtime if logo else 0.0
+    return _look(settings.get("PRINT_BACKGROUND"), logo, mtime)
 
 
 def pin_qr_version(base_url: str, ecc: str = "M") -> int:
@@ -66,9 +97,27 @@ def pin_items(batch_id: int, base_url: str) -> Iterator[tuple[str, str]]:
         yield code, codes.pin_url(base_url, code)
 
 
-def print_sheets(batch_id: int, base_url: str, layout: SheetLayout, out: BinaryIO) -> SheetInfo:
-    get_batch(batch_id)
-    return render_sheets(pin_items(batch_id, base_url), layout, out)
+def _meta(batch: Batch, branding: Branding | None) -> PrintMeta:
+    """What the slug line and manifest say about a batch, printed today."""
+    return PrintMeta(
+        batch=batch.label,
+        channel=batch.channel,
+        date=utcnow().date().isoformat(),
+        total=batch.size,
+        branding=branding,
+    )
+
+
+def print_sheets(
+    batch_id: int,
+    base_url: str,
+    layout: SheetLayout,
+    out: BinaryIO,
+    branding: Branding | None = None,
+) -> SheetInfo:
+    """Label sheets of a batch, written to out page by page."""
+    meta = _meta(get_batch(batch_id), branding)
+    return render_sheets(pin_items(batch_id, base_url), layout, out, branding, meta.slug)
 
 
 def print_manifest(batch_id: int, base_url: str, out: TextIO) -> int:
@@ -81,19 +130,26 @@ def print_manifest(batch_id: int, base_url: str, out: TextIO) -> int:
     return write_manifest(rows, out)
 
 
-def _meta(batch: Batch) -> PrintMeta:
-    return PrintMeta(batch=batch.label, channel=batch.channel)
-
-
-def print_bundle(batch_id: int, base_url: str, layout: SheetLayout, out: BinaryIO) -> PrintInfo:
+def print_bundle(
+    batch_id: int,
+    base_url: str,
+    layout: SheetLayout,
+    out: BinaryIO,
+    branding: Branding | None = None,
+) -> PrintInfo:
     batch = get_batch(batch_id)
-    return write_bundle(pin_items(batch_id, base_url), _meta(batch), layout, out)
+    return write_bundle(pin_items(batch_id, base_url), _meta(batch, branding), layout, out)
 
 
 def print_set(
-    batch_id: int, base_url: str, layout: SheetLayout, out_dir: Path, tick=None
+    batch_id: int,
+    base_url: str,
+    layout: SheetLayout,
+    out_dir: Path,
+    tick=None,
+    branding: Branding | None = None,
 ) -> PrintInfo:
-    """sheets.pdf, manifest.csv and bundle.zip written into a folder (the CLI's output).
+    """sheets.pdf, manifest.csv and bundle.zip written into a folder (CLI and background jobs).
 
     ``tick(1)`` is called after each pin, for a progress bar.
     """
@@ -101,7 +157,7 @@ def print_set(
     items = pin_items(batch_id, base_url)
     if tick is not None:
         items = _ticking(items, tick)
-    return write_print_set(items, _meta(batch), layout, out_dir)
+    return write_print_set(items, _meta(batch, branding), layout, out_dir)
 
 
 def _ticking(items, tick):
@@ -118,13 +174,15 @@ def pin_qr(raw_code: str, base_url: str, options: RenderOptions) -> tuple[bytes,
     return render(codes.pin_url(base_url, pin.code), options)
 
 
-def print_posters(stands: list[Stand], base_url: str, out: BinaryIO) -> int:
-    """A4 posters, one per stand: company, label and the QR to stamp a visit."""
+def print_posters(
+    stands: list[Stand], base_url: str, out: BinaryIO, branding: Branding | None = None
+) -> int:
+    """A4 posters (with bleed), one per stand: company, label and the QR to stamp a visit."""
     posters = (
         Poster(company=s.company.name, label=s.label, url=codes.stand_url(base_url, s.code))
         for s in stands
     )
-    return render_posters(posters, out)
+    return render_posters(posters, out, branding=branding)
 
 
 def event_stands(event: Event) -> list[Stand]:

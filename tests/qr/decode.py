@@ -49,11 +49,18 @@ def png_image(data: bytes) -> Image.Image:
     return Image.open(io.BytesIO(data))
 
 
-def pdf_pages(data: bytes, scale: float) -> Iterator[Image.Image]:
-    """Each page rasterised by pdfium at scale pixels per point."""
+def pdf_pages(
+    data: bytes, scale: float, printing: bool = False, grayscale: bool = True
+) -> Iterator[Image.Image]:
+    """Each page rasterised by pdfium at scale pixels per point.
+
+    printing renders as for a printer: optional content that does not print (the cut
+    layer) is left out, as a RIP leaves it off the plates.
+    """
     document = pdfium.PdfDocument(data)
+    flags = pdfium_c.FPDF_PRINTING if printing else 0
     for page in document:
-        yield page.render(scale=scale, grayscale=True).to_pil()
+        yield page.render(scale=scale, grayscale=grayscale, extra_flags=flags).to_pil()
 
 
 def pdf_object_types(data: bytes) -> set[int]:
@@ -92,7 +99,9 @@ IMAGE_OBJECT = pdfium_c.FPDF_PAGEOBJ_IMAGE
 def svg_image(svg: bytes, width: int) -> Image.Image:
     """An SVG rasterised by resvg (Rust; a self-contained wheel, no system libraries)."""
     resvg = _need("resvg_py", "resvg-py rasterises SVG for the decoder")
-    return Image.open(io.BytesIO(bytes(resvg.svg_to_bytes(svg_string=svg.decode(), width=width))))
+    # dpi: resvg-py's default of 0 cannot size an SVG given in mm, as per-pin SVGs are.
+    png = resvg.svg_to_bytes(svg_string=svg.decode(), width=width, dpi=96)
+    return Image.open(io.BytesIO(bytes(png)))
 
 
 def _need(module: str, reason: str):

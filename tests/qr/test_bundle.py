@@ -47,9 +47,19 @@ def test_every_image_in_the_bundle_decodes_to_the_manifest_url(bundle):
     _, _, archive = bundle
     for row in read_manifest(archive.read("manifest.csv")):
         png = png_image(archive.read(f"png/{row['code']}.png"))
-        assert png.size == (600, 600)
         assert texts(png) == [row["url"]]
         assert texts(svg_image(archive.read(f"svg/{row['code']}.svg"), 300)) == [row["url"]]
+
+
+def test_per_pin_images_have_the_printed_size_and_record_600_dpi(bundle):
+    _, _, archive = bundle
+    code = read_manifest(archive.read("manifest.csv"))[0]["code"]
+    png = png_image(archive.read(f"png/{code}.png"))
+    # 17 mm on a 25 mm pin (QR and quiet zone) at 600 dpi is 402 pixels.
+    assert png.size == (402, 402)
+    assert [round(v) for v in png.info["dpi"]] == [600, 600]
+    svg = archive.read(f"svg/{code}.svg").decode()
+    assert 'width="17.018mm" height="17.018mm"' in svg
 
 
 def test_sheets_in_the_bundle_decode_to_the_manifest(bundle):

@@ -63,9 +63,10 @@ def test_direct_construction_is_strict():
     assert field_of(RenderOptions, "png", 512, "M", 2) == "quiet_zone"
 
 
-def test_default_sheet_layout_fits_six_by_ten_pins_of_25_mm():
+def test_default_sheet_layout_is_the_25_mm_machine_with_its_paper_circle():
     layout = SheetLayout.from_params({})
-    assert (layout.diameter_mm, layout.grid, layout.per_page) == (25.0, (6, 10), 60)
+    assert (layout.diameter_mm, layout.cut_mm, layout.preset) == (25.0, 33.3, "25")
+    assert (layout.grid, layout.per_page) == ((5, 7), 35)
 
 
 @pytest.mark.parametrize(
@@ -80,12 +81,39 @@ def test_default_sheet_layout_fits_six_by_ten_pins_of_25_mm():
         ({"gap_mm": 100}, "gap_mm"),
         ({"ecc": "X"}, "ecc"),
         ({"paper": "letter"}, "paper"),
+        ({"preset": "30"}, "preset"),
+        ({"preset": "25", "diameter_mm": "25"}, "diameter_mm"),
+        ({"bleed_mm": "0"}, "bleed_mm"),  # the old default: no machine can press it
+        ({"cut": "laser"}, "cut"),
     ],
 )
 def test_bad_sheet_layout_is_refused_with_its_field(params, field):
     assert field_of(SheetLayout.from_params, params) == field
 
 
+@pytest.mark.parametrize(
+    ("preset", "face", "cut"),
+    [("25", 25, 33.3), ("32", 32, 41.3), ("38", 38, 44.5), ("44", 44, 52.4), ("56", 57, 66.7)],
+)
+def test_presets_give_the_machine_face_and_paper_cut(preset, face, cut):
+    layout = SheetLayout.from_params({"preset": preset, "cut": "HAIRLINE"})
+    assert (layout.diameter_mm, layout.cut_mm, layout.cut) == (face, pytest.approx(cut), "hairline")
+    assert layout.preset in (preset, "56") and layout.per_page >= 8
+
+
+def test_a_custom_size_gets_a_wrap_unless_one_is_given():
+    assert SheetLayout.from_params({"diameter_mm": "30"}).cut_mm == 38
+    custom = SheetLayout.from_params({"diameter_mm": "30", "bleed_mm": "5"})
+    assert (custom.cut_mm, custom.preset) == (40, None)
+
+
 def test_a_smaller_grid_can_be_asked_for():
     layout = SheetLayout.from_params({"diameter_mm": "38", "columns": "3", "rows": 4})
     assert layout.grid == (3, 4) and layout.per_page == 12
+
+
+def test_a_resolution_sizes_the_images_physically():
+    options = RenderOptions.from_params({"format": "svg", "size_px": "402", "dpi": "600"})
+    assert options.dpi == 600 and options.size_mm == pytest.approx(17.018, abs=0.001)
+    assert RenderOptions.from_params({"dpi": "99999"}).dpi == 2400  # clamped, like size_px
+    assert field_of(RenderOptions.from_params, {"dpi": "high"}) == "dpi"

@@ -37,21 +37,21 @@ def decoded_pages(sheet):
     return [decode_labels(page, SheetLayout(), SCALE) for page in pdf_pages(sheet[1], SCALE)]
 
 
-def test_seventy_pins_fill_two_pages(sheet):
+def test_seventy_pins_fill_two_pages_of_the_25_mm_machine(sheet):
     info, data = sheet
-    assert (info.pages, info.count, info.per_page, info.max_version) == (2, 70, 60, 2)
+    assert (info.pages, info.count, info.per_page, info.max_version) == (2, 70, 35, 2)
     assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
 
 
 def test_every_qr_on_every_sheet_decodes_to_its_url(pins, decoded_pages):
-    assert [len(page) for page in decoded_pages] == [60, 10]
+    assert [len(page) for page in decoded_pages] == [35, 35]
     decoded = Counter(barcode.text for page in decoded_pages for barcode in page)
     assert decoded == Counter(url for _, url in pins)
 
 
 def test_pins_are_printed_in_the_order_given(pins, decoded_pages):
     first_page = {barcode.text for barcode in decoded_pages[0]}
-    assert first_page == {url for _, url in pins[:60]}
+    assert first_page == {url for _, url in pins[:35]}
 
 
 def test_sheets_are_vector_without_images(sheet):
@@ -77,9 +77,9 @@ def test_default_layout_prints_modules_of_at_least_half_a_millimetre(sheet, deco
             (pos.top_right.x - pos.top_left.x) + (pos.bottom_right.x - pos.bottom_left.x)
         ) / 2
         assert side_px / SCALE * MM_PER_PT / 25 >= 0.5
-    # And from the drawn geometry itself: 60 square dark areas of 25 modules each.
+    # And from the drawn geometry itself: 35 square dark areas of 25 modules each.
     sides = filled_square_paths_mm(data, page=0)
-    assert len(sides) == 60
+    assert len(sides) == 35
     assert all(side / 25 >= 0.5 for side in sides)
     assert min(sides) == pytest.approx(25 * 17 / 33, abs=0.01)
 
