@@ -1,5 +1,6 @@
 """The ``flask speld`` commands: thin wrappers over the use cases."""
 
+import io
 from pathlib import Path
 
 import click
@@ -7,7 +8,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from backend.errors import DomainError
-from backend.services import demo, pins, printing, reports, simulation, tokens
+from backend.services import demo, pins, printing, reports, simulation, stand_scanner, tokens
 from backend.services.events import get_event
 from exports.formats import FORMATS, to_csv
 from exports.tables import DEFAULT_TABLE, TABLES
@@ -42,6 +43,25 @@ def token_create(role, label, stand_id):
         _fail(error)
     click.echo(f"Token #{row.id} ({row.role}, {row.label}) — shown once, keep it safe:")
     click.echo(secret)
+
+
+@token.command("card")
+@click.option("--stand", "stand_id", required=True, type=int, help="The stand the card signs in.")
+@click.option("--label", required=True, help="Who or what the token is for, e.g. 'TP-07 tablet'.")
+@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def token_card(stand_id, label, out_file):
+    """Create a stand token and write its sign-in card for /scan (A6 PDF); print it once."""
+    body = io.BytesIO()
+    try:
+        row = stand_scanner.issue_sign_in_card(
+            stand_id, label, current_app.config["PUBLIC_BASE_URL"], body
+        )
+    except DomainError as error:
+        _fail(error)
+    out_file.write_bytes(body.getvalue())
+    click.echo(f"Token #{row.id} (stand {row.stand_id}, {row.label}): sign-in card in {out_file}")
+    click.echo("The card is the only copy of the token: keep it safe, or revoke the token.")
 
 
 @speld.command("demo")
