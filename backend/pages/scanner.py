@@ -107,11 +107,12 @@ def page():
         return _page(signed_in=False)
     stand_id = token.stand_id if token.role == "stand" else request.args.get("stand", type=int)
     if stand_id is None:
-        return _page(signed_in=True, stands=scannable_stands())
+        return _page(signed_in=True, role=token.role, stands=scannable_stands())
     stand = scanner_stand(token, stand_id)
     info = {"id": stand.id, "label": stand.label, "company": stand.company.name}
     return _page(
         signed_in=True,
+        role=token.role,
         stand=stand,
         stand_info=info,
         visits_url=url_for(".visits", stand_id=stand.id),

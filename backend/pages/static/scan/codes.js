@@ -66,7 +66,7 @@ export function display(code) {
 /** What a scanned QR or a typed text is: {kind: "pin", code}, "poster", "typo" or "other". */
 export function readScan(text, typed = false) {
   const trimmed = String(text).trim();
-  const url = /^https?:\/\/[^/]+\/([PpSs])\/([^/?#]+)\/?$/.exec(trimmed);
+  const url = /^https?:\/\/[^/]+\/([PS])\/([^/?#]+)\/?$/i.exec(trimmed);
   if (url) {
     const [kind, code] = [url[1].toUpperCase(), url[2]];
     if (kind === "S") return { kind: "poster" };
