@@ -243,6 +243,8 @@ async function startCamera() {
 }
 
 function start() {
+  // A card scanned while /scan is open changes only the fragment: no new page load.
+  window.addEventListener("hashchange", signInFromFragment);
   if (signInFromFragment()) return;
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(config.worker, { scope: config.scope }).catch(() => {});
