@@ -38,6 +38,7 @@ TEXT = {
         "no_camera": "Geen camera gevonden. Typ de codes hieronder.",
         "old_browser": "Deze browser kan de camera niet gebruiken of geen QR-codes lezen. "
         "Typ de codes hieronder.",
+        "signed_out": "Afgemeld",
         "revoked": "Deze tablet is afgemeld: de aanmeldkaart is ingetrokken. Er wordt niets "
         "meer geregistreerd.",
         "unsent": "{count} scans op deze tablet zijn nog niet verstuurd. Ze blijven bewaard "
@@ -80,6 +81,7 @@ TEXT = {
         "settings, or type the codes below.",
         "no_camera": "No camera found. Type the codes below.",
         "old_browser": "This browser cannot use the camera or read QR codes. Type the codes below.",
+        "signed_out": "Signed out",
         "revoked": "This tablet is signed out: its sign-in card was revoked. Nothing is "
         "registered any more.",
         "unsent": "{count} scans on this tablet have not been sent. They are kept and sent "

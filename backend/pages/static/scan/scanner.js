@@ -115,6 +115,7 @@ function revoke() {
   // Signed out (revoked card, or the session is gone): stop registering, keep every record.
   revoked = true;
   banner(t("revoked"));
+  show("bad", t("signed_out"), "", true);
   for (const control of $("typed").elements) control.disabled = true;
   const video = $("camera");
   video.srcObject?.getTracks().forEach((track) => track.stop());
