@@ -268,7 +268,8 @@ def test_a_revoked_card_stops_registering_and_keeps_the_waiting_scans(
 
     # A new card for the same stand: the kept scans are sent, with their own scan times.
     page.goto(f"{live_server}/scan#token={make.token('stand', stand)}")
-    expect(page.get_by_test_id("waiting")).to_have_text("0", timeout=WAIT_MS)
+    expect(page.locator("#recent li[data-status=created]")).to_have_count(2, timeout=WAIT_MS)
+    expect(page.get_by_test_id("waiting")).to_have_text("0")
     assert len(visits_by_pin(db)) == 2
     context.close()
 
