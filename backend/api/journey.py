@@ -1,7 +1,6 @@
 """The companion app (no token: the pin code is the key) and stand staff's visit registration."""
 
 from flask.views import MethodView
-from marshmallow import ValidationError
 
 from backend.api.base import Blueprint
 from backend.api.journey_schemas import (
@@ -13,9 +12,10 @@ from backend.api.journey_schemas import (
     VisitBatchOut,
     VisitIn,
     VisitOut,
+    load_visit_item,
 )
 from backend.auth import BEARER_DOC, ORGANISER, STAND, check_stand_access, require_role
-from backend.errors import InvalidInput, PinNotFound, handle_domain_error
+from backend.errors import PinNotFound, handle_domain_error
 from backend.models.types import utcnow
 from backend.ratelimit import count_unknown_code, refuse_if_guessing
 from backend.services import journey, stamps, survey
@@ -86,14 +86,6 @@ class StandVisits(MethodView):
         return _visit_out(result), 201 if result.created else 200
 
 
-def _load_item(item):
-    """One offline scan, or the reason it is refused (reported for that item alone)."""
-    try:
-        return VisitIn().load(item)
-    except ValidationError as error:
-        return InvalidInput(fields=error.messages)
-
-
 @blp.route("/stands/<id:stand_id>/visits/batch")
 class StandVisitBatch(MethodView):
     @require_role(ORGANISER, STAND)
@@ -104,7 +96,7 @@ class StandVisitBatch(MethodView):
         """Replay up to 500 scans made offline; each has its own result, a replay changes nothing."""
         check_stand_access(stand_id)
         results = stamps.staff_stamp_batch(
-            stand_id, [_load_item(i) for i in data["visits"]], utcnow()
+            stand_id, [load_visit_item(i) for i in data["visits"]], utcnow()
         )
         count = {s: sum(r["status"] == s for r in results) for s in ("created", "exists", "error")}
         return {"results": results, **count, "errors": count.pop("error")}

@@ -17,7 +17,7 @@ from flask_wtf.csrf import generate_csrf
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from backend.api.journey_schemas import VisitBatchIn, VisitIn, VisitResult
+from backend.api.journey_schemas import VisitBatchIn, VisitResult, load_visit_item
 from backend.errors import (
     HTTP_CODES,
     DomainError,
@@ -139,14 +139,6 @@ def sign_out():
     return redirect(url_for(".page"), 303)
 
 
-def _load_item(item):
-    """One scan of the batch, or the reason it is refused (reported for that scan alone)."""
-    try:
-        return VisitIn().load(item)
-    except ValidationError as error:
-        return InvalidInput(fields=error.messages)
-
-
 @bp.post("/scan/stands/<id:stand_id>/visits")
 def visits(stand_id):
     """The page's scans, queued or fresh: the API's batch body, signed in by the session."""
@@ -156,7 +148,7 @@ def visits(stand_id):
     except ValidationError as error:
         raise InvalidInput(fields=error.messages) from error
     now = utcnow()
-    results = stamps.staff_stamp_batch(stand.id, [_load_item(i) for i in data["visits"]], now)
+    results = stamps.staff_stamp_batch(stand.id, [load_visit_item(i) for i in data["visits"]], now)
     return jsonify(
         {"results": VisitResult(many=True).dump(results), "today": today_count(stand, now)}
     )

@@ -9,6 +9,7 @@ from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from backend.errors import Forbidden, Unauthorized
 from backend.extensions import db
@@ -77,6 +78,7 @@ def scannable_stands(limit: int = 500) -> list[Stand]:
     statement = (
         select(Stand)
         .join(Stand.event)
+        .options(contains_eager(Stand.event), joinedload(Stand.company))
         .order_by(Event.starts_on.desc(), Event.id, Stand.label)
         .limit(limit)
     )
