@@ -26,7 +26,7 @@ from tests.conftest import CHROMIUM_ARGS, need
 
 BASE = "https://pins.example.org"  # the test app's PUBLIC_BASE_URL, which pins encode
 WIDTH, HEIGHT, FPS = 640, 480, 5
-WAIT_MS = 20_000  # a fake-camera loop is 21 s; each expected sight comes within one loop
+WAIT_MS = 30_000  # the fake camera loops every 21 s: each expected sight comes within one loop
 
 
 @contextmanager
@@ -82,12 +82,22 @@ def fair(make):
     return event, stand, make.pin_codes(event, size=3)
 
 
-def open_scanner(browser, live_server, token: str, locale: str, **options):
-    """A tablet that opened the sign-in card's URL; it is signed in when this returns."""
+def open_scanner(browser, live_server, token: str, locale: str, urls=None, **options):
+    """A tablet that opened the sign-in card's URL; it is signed in when this returns.
+
+    ``urls`` collects every URL the page requests.
+    """
     context = browser.new_context(viewport={"width": 800, "height": 1100}, locale=locale, **options)
     page = context.new_page()
-    urls = []
+    urls = [] if urls is None else urls
     page.on("request", lambda request: urls.append(request.url))
+    page.csp_violations = []  # the page needs nothing its policy refuses
+    page.on(
+        "console",
+        lambda m: (
+            page.csp_violations.append(m.text) if "Content Security Policy" in m.text else None
+        ),
+    )
     page.goto(f"{live_server}/scan#token={token}")
     expect(page.get_by_test_id("stand")).to_be_visible()
     # The token was posted once; it never appeared in a URL a server or proxy could log.
@@ -129,8 +139,9 @@ def test_a_fake_camera_scans_a_pin_a_repeat_another_editions_pin_and_a_poster(
         f"--use-file-for-fake-video-capture={video}",
     )
     with chromium(*camera) as browser:
+        urls = []
         context, page = open_scanner(
-            browser, live_server, make.token("stand", stand), "nl-NL", permissions=["camera"]
+            browser, live_server, make.token("stand", stand), "nl-NL", urls, permissions=["camera"]
         )
         expect(page.locator("#camera")).to_be_visible()
         expect_result(page, "ok", "Geregistreerd", pin)
@@ -149,6 +160,8 @@ def test_a_fake_camera_scans_a_pin_a_repeat_another_editions_pin_and_a_poster(
         expect(rows.nth(0)).to_contain_text("Geen pin van deze editie")
         expect(page.get_by_test_id("today")).to_have_text("1")
         expect(page.locator("#banner")).to_be_hidden()
+        assert page.csp_violations == []
+        assert all(url.startswith(live_server) for url in urls)  # nothing leaves Speld
         context.close()
     [visit] = db.session.scalars(select(StandVisit)).all()
     assert (visit.stand_id, visit.method, visit.is_test) == (stand.id, "staff", False)
@@ -307,9 +320,12 @@ def test_without_a_camera_the_page_says_so_and_typed_codes_still_work(
         page.fill("#code", codes.display(pins[0]).replace("0", "O"))
         page.click("#typed button")
         expect_result(page, "ok", "Registered", pins[0])
+        posts = []
+        page.on("request", lambda r: posts.append(r) if r.method == "POST" else None)
         page.fill("#code", pins[1][:-1] + ("0" if pins[1][-1] != "0" else "1"))
         page.click("#typed button")
         expect_result(page, "bad", "That code is wrong: check the characters")
+        assert posts == []  # the check character caught the typo: nothing was sent
         page.screenshot(path=screenshots / f"no-camera-{message.split()[1]}.png")
         context.close()
     assert db.session.query(StandVisit).count() == 1
