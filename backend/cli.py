@@ -1,6 +1,7 @@
 """The ``flask speld`` commands: thin wrappers over the use cases."""
 
 import functools
+import io
 from datetime import UTC
 from pathlib import Path
 
@@ -10,7 +11,16 @@ from flask.cli import with_appcontext
 
 from backend.config import check_print_base
 from backend.errors import DomainError
-from backend.services import audit, demo, pins, printing, reports, simulation, tokens
+from backend.services import (
+    audit,
+    demo,
+    pins,
+    printing,
+    reports,
+    simulation,
+    stand_scanner,
+    tokens,
+)
 from backend.services.events import get_event
 from exports.formats import FORMATS, to_csv
 from exports.tables import DEFAULT_TABLE, TABLES
@@ -105,6 +115,22 @@ def token_revoke(token_id):
     """Revoke a token: its API use and browser sessions end at once."""
     row = tokens.revoke_token(token_id)
     click.echo(f"Revoked token #{row.id} ({row.role}, {row.label}).")
+
+
+@token.command("card")
+@click.option("--stand", "stand_id", required=True, type=int, help="The stand the card signs in.")
+@click.option("--label", required=True, help="Who or what the token is for, e.g. 'TP-07 tablet'.")
+@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def token_card(stand_id, label, out_file):
+    """Create a stand token and write its sign-in card for /scan (A6 PDF); print it once."""
+    body = io.BytesIO()
+    row = stand_scanner.issue_sign_in_card(
+        stand_id, label, current_app.config["PUBLIC_BASE_URL"], body
+    )
+    out_file.write_bytes(body.getvalue())
+    click.echo(f"Token #{row.id} (stand {row.stand_id}, {row.label}): sign-in card in {out_file}")
+    click.echo("The card is the only copy of the token: keep it safe, or revoke the token.")
 
 
 @speld.command("demo")

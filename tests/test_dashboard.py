@@ -409,7 +409,10 @@ def test_a_stand_session_from_the_staff_page_does_not_open_the_dashboard(client,
     assert client.get(f"/dashboard/{fair.slug}").status_code == 302
 
 
-@pytest.mark.parametrize("module", ["backend.pages.i18n", "backend.pages.dashboard_strings"])
+@pytest.mark.parametrize(
+    "module",
+    ["backend.pages.i18n", "backend.pages.dashboard_strings", "backend.pages.scanner_strings"],
+)
 def test_every_string_exists_in_dutch_and_english_with_the_same_placeholders(module):
     # A key missing in one language would be a 500 on that page; a placeholder missing
     # in one would drop a figure from the sentence.

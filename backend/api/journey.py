@@ -1,7 +1,6 @@
 """The companion app (no token: the pin code is the key) and stand staff's visit registration."""
 
 from flask.views import MethodView
-from marshmallow import ValidationError
 
 from backend.api.base import Blueprint
 from backend.api.journey_schemas import (
@@ -14,10 +13,11 @@ from backend.api.journey_schemas import (
     VisitBatchOut,
     VisitIn,
     VisitOut,
+    load_visit_item,
 )
 from backend.auth import BEARER_DOC, ORGANISER, STAND, check_stand_access, require_role
 from backend.client import count_unknown_code
-from backend.errors import InvalidInput, PinNotFound, error_response, handle_domain_error
+from backend.errors import PinNotFound, error_response, handle_domain_error
 from backend.models.types import utcnow
 from backend.services import journey, stamps, survey
 from backend.services.guessing import REFUSED_RETRY_SECONDS
@@ -120,14 +120,6 @@ class StandVisits(MethodView):
         return _visit_out(result), 201 if result.created else 200
 
 
-def _load_item(item):
-    """One offline scan, or the reason it is refused (reported for that item alone)."""
-    try:
-        return VisitIn().load(item)
-    except ValidationError as error:
-        return InvalidInput(fields=error.messages)
-
-
 @blp.route("/stands/<id:stand_id>/visits/batch")
 class StandVisitBatch(MethodView):
     @require_role(ORGANISER, STAND)
@@ -137,4 +129,6 @@ class StandVisitBatch(MethodView):
     def post(self, data, stand_id):
         """Replay up to 500 scans made offline; each has its own result, a replay changes nothing."""
         check_stand_access(stand_id)
-        return stamps.staff_stamp_batch(stand_id, [_load_item(i) for i in data["visits"]], utcnow())
+        return stamps.staff_stamp_batch(
+            stand_id, [load_visit_item(i) for i in data["visits"]], utcnow()
+        )

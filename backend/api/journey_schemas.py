@@ -1,9 +1,10 @@
 """Schemas of the companion app's and stand staff's API."""
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate
 
 from backend.api.base import Schema
 from backend.api.schemas import CompanyOut, ErrorBody, StrictBool, StrictInt
+from backend.errors import InvalidInput
 from backend.models.types import NAMED_BEFORE
 from backend.services.stamps import MAX_OFFLINE_BATCH
 
@@ -103,6 +104,14 @@ class VisitOut(Schema):
     method = fields.String()
     visited_at = fields.DateTime()
     created = fields.Boolean()
+
+
+def load_visit_item(item):
+    """One scan of a batch, or the ``InvalidInput`` it is refused with (reported for it alone)."""
+    try:
+        return VisitIn().load(item)
+    except ValidationError as error:
+        return InvalidInput(fields=error.messages)
 
 
 class VisitBatchIn(Schema):

@@ -11,7 +11,7 @@ from pathlib import Path
 from flask import Blueprint, render_template, request
 
 from backend.extensions import csrf
-from backend.pages import console, console_ops, dashboard, journey, staff  # noqa: F401
+from backend.pages import console, console_ops, dashboard, journey, scanner, staff  # noqa: F401
 
 INLINE_CSS = (Path(__file__).parent / "static" / "style.css").read_text().strip()
 _CSS_HASH = base64.b64encode(hashlib.sha256(INLINE_CSS.encode()).digest()).decode()
@@ -44,8 +44,10 @@ def index():
 
 def _security_headers(response):
     # Pages only: a redirect's body is never shown, and scans are the hot path.
+    # A page that set its own policy (the scanner) keeps it: two policies would both apply.
     if response.mimetype == "text/html" and not 300 <= response.status_code < 400:
-        response.headers.extend(SECURITY_HEADERS)
+        for name, value in SECURITY_HEADERS:
+            response.headers.setdefault(name, value)
     return response
 
 
@@ -62,5 +64,6 @@ def register_pages(app):
     app.register_blueprint(staff.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(console.bp)  # its routes: console.py and console_ops.py
+    app.register_blueprint(scanner.bp)
     app.context_processor(lambda: {"inline_css": INLINE_CSS, "dashboard_css": DASHBOARD_CSS})
     app.after_request(_security_headers)

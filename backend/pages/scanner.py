@@ -1,0 +1,203 @@
+"""The stand scanner at /scan: stand staff register students' pins with a camera, offline too.
+
+The one page with JavaScript. A browser signs in with the stand's sign-in card (the token
+arrives in the URL fragment and is posted once); after that the session cookie (HttpOnly)
+carries the sign-in, so the bearer token is never kept where scripts can read it. The page's
+JSON endpoint takes the API's visit batch, checks the session and its CSRF token, and calls
+the same use case as ``POST /api/v1/stands/<id>/visits/batch``.
+"""
+
+import hashlib
+import json
+from functools import cache
+from pathlib import Path
+
+from flask import Blueprint, Response, jsonify, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import generate_csrf
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from backend.api.journey_schemas import VisitBatchIn, VisitResult, load_visit_item
+from backend.errors import (
+    HTTP_CODES,
+    DomainError,
+    InvalidInput,
+    Unauthorized,
+    handle_domain_error,
+    handle_http_exception,
+)
+from backend.models.types import utcnow
+from backend.pages.i18n import current_language, translator
+from backend.pages.scanner_strings import TEXT
+from backend.services import stamps
+from backend.services.stand_scanner import (
+    SCANNER_ROLES,
+    scannable_stands,
+    scanner_stand,
+    scanner_token,
+    today_count,
+)
+from backend.services.tokens import authenticate_or_none, session_role
+
+STATIC = Path(__file__).parent / "static" / "scan"
+# The one page allowed to run scripts: its own files, and compiling the decoder's WebAssembly.
+SCANNER_CSP = (
+    "default-src 'none'; "
+    "script-src 'self' 'wasm-unsafe-eval'; "
+    "style-src 'self'; "
+    "img-src 'self'; "
+    "connect-src 'self'; "
+    "worker-src 'self'; "
+    "form-action 'self'; "
+    "base-uri 'none'; "
+    "frame-ancestors 'none'"
+)
+WORKER_CSP = "default-src 'none'; connect-src 'self'"
+ASSETS = (
+    "scanner.css",
+    "scanner.js",
+    "codes.js",
+    "queue.js",
+    "vendor/barcode-detector.js",
+    "vendor/zxing_reader.wasm",
+)
+
+bp = Blueprint("scanner", __name__, static_folder="static/scan", static_url_path="/scan/static")
+
+
+def _session_token():
+    """The signed-in token row, or ``Unauthorized`` (also once its token is revoked)."""
+    token_id = session.get("staff_token_id")
+    return scanner_token(session_role(session.get("staff_role"), token_id), token_id)
+
+
+def _headers(response):
+    response.headers["Content-Security-Policy"] = SCANNER_CSP
+    # The page's own POSTs carry a Referer: Flask-WTF checks it on HTTPS. No secret is in
+    # the URL (the token is in the fragment, which is never sent).
+    response.headers["Referrer-Policy"] = "same-origin"
+    return response
+
+
+def _page(status: int = 200, **context):
+    lang = current_language()
+    config = {
+        "lang": lang,
+        "strings": TEXT[lang],
+        "csrf": generate_csrf(),
+        "stand": context.get("stand_info"),
+        "visitsUrl": context.get("visits_url"),
+        "today": context.get("today"),
+        "worker": url_for(".service_worker"),
+        "scope": url_for(".page"),
+        "wasm": url_for(".static", filename="vendor/zxing_reader.wasm"),
+    }
+    body = render_template(
+        "scanner.html", lang=lang, t=translator(lang, TEXT), config=config, **context
+    )
+    return _headers(Response(body, status, mimetype="text/html"))
+
+
+@bp.get("/scan")
+def page():
+    """The scanner for a signed-in stand (an organiser picks one); else the sign-in form."""
+    try:
+        token = _session_token()
+    except Unauthorized:
+        return _page(signed_in=False)
+    stand_id = token.stand_id if token.role == "stand" else request.args.get("stand", type=int)
+    if stand_id is None:
+        return _page(signed_in=True, role=token.role, stands=scannable_stands())
+    stand = scanner_stand(token, stand_id)
+    info = {"id": stand.id, "label": stand.label, "company": stand.company.name}
+    return _page(
+        signed_in=True,
+        role=token.role,
+        stand=stand,
+        stand_info=info,
+        visits_url=url_for(".visits", stand_id=stand.id),
+        today=today_count(stand, utcnow()),
+    )
+
+
+@bp.post("/scan/sign-in")
+def sign_in():
+    """Sign this browser in with a stand (or organiser) token: the session keeps its id."""
+    token = authenticate_or_none(request.form.get("token", "").strip())
+    if token is None or token.role not in SCANNER_ROLES:
+        return _page(401, signed_in=False, problem=True)
+    # The same keys as /staff and the dashboard, so one sign-in serves them all.
+    session["staff_role"] = token.role
+    session["staff_token_id"] = token.id
+    return redirect(url_for(".page"), 303)
+
+
+@bp.post("/scan/sign-out")
+def sign_out():
+    session.pop("staff_role", None)
+    session.pop("staff_token_id", None)
+    return redirect(url_for(".page"), 303)
+
+
+@bp.post("/scan/stands/<id:stand_id>/visits")
+def visits(stand_id):
+    """The page's scans, queued or fresh: the API's batch body, signed in by the session."""
+    stand = scanner_stand(_session_token(), stand_id)
+    try:
+        data = VisitBatchIn().load(request.get_json(silent=True) or {})
+    except ValidationError as error:
+        raise InvalidInput(fields=error.messages) from error
+    now = utcnow()
+    replay = stamps.staff_stamp_batch(stand.id, [load_visit_item(i) for i in data["visits"]], now)
+    return jsonify(
+        {"results": VisitResult(many=True).dump(replay.results), "today": today_count(stand, now)}
+    )
+
+
+@cache
+def _asset_version() -> str:
+    # A new version of any asset makes a new cache in the browser, and the old one is dropped.
+    digest = hashlib.sha256()
+    for name in ASSETS + ("sw.js",):
+        digest.update((STATIC / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@bp.get("/scan/sw.js")
+def service_worker():
+    """The service worker that keeps /scan and its files for offline use."""
+    assets = [url_for(".static", filename=name) for name in ASSETS]
+    body = (
+        (STATIC / "sw.js")
+        .read_text()
+        .replace("__VERSION__", _asset_version())
+        .replace("__ASSETS__", json.dumps(assets))
+        .replace("__SCOPE__", url_for(".page"))
+    )
+    response = Response(body, mimetype="text/javascript")
+    # Served below /scan/ but controls /scan itself.
+    response.headers["Service-Worker-Allowed"] = url_for(".page")
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Content-Security-Policy"] = WORKER_CSP
+    return response
+
+
+def _json_error(status: int, code: str, message: str, fields: dict | None = None):
+    body = {"error": {"code": code, "message": message, "fields": fields or {}}}
+    return jsonify(body), status
+
+
+@bp.errorhandler(DomainError)
+def _domain_error(error: DomainError):
+    if request.endpoint == "scanner.visits":
+        return _json_error(error.status, error.code, error.message, error.fields)
+    return handle_domain_error(error)
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(error: HTTPException):
+    # A missing or stale CSRF token is a 400 here: the page reads it as "sign in again".
+    if request.endpoint == "scanner.visits":
+        status = error.code or 500
+        return _json_error(status, HTTP_CODES.get(status, "error"), error.description or "")
+    return handle_http_exception(error)

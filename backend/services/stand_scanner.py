@@ -1,0 +1,85 @@
+"""The stand scanner's use cases: who may scan for which stand, today's count, sign-in cards.
+
+Registering a visit is ``stamps.staff_stamp_batch``, the use case the API's
+``/visits/batch`` calls too; this module only adds what the page needs around it.
+"""
+
+from datetime import datetime, time, timedelta
+from typing import BinaryIO
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, joinedload
+
+from backend.errors import Forbidden, Unauthorized
+from backend.extensions import db
+from backend.models import ApiToken, Event, Stand, StandVisit
+from backend.services.stands import get_stand
+from backend.services.tokens import create_token, live_token
+from qr.cards import SignInCard, render_card, sign_in_url
+
+SCANNER_ROLES = ("organiser", "stand")
+
+
+def scanner_token(role: str | None, token_id) -> ApiToken:
+    """The live token of a signed-in browser, if its role may scan; else ``Unauthorized``.
+
+    ``role`` is what ``tokens.session_role`` vouched for (None if the token was revoked);
+    ``token_id`` is the session's value as it is.
+    """
+    token = live_token(token_id) if isinstance(token_id, int) else None
+    if token is None or token.role != role or role not in SCANNER_ROLES:
+        raise Unauthorized("This browser is not signed in as stand staff, or its card was revoked.")
+    return token
+
+
+def scanner_stand(token: ApiToken, stand_id: int) -> Stand:
+    """The stand this token scans for: a stand token its own only, an organiser any."""
+    if token.role == "stand" and token.stand_id != stand_id:
+        raise Forbidden("This sign-in card belongs to another stand.")
+    return get_stand(stand_id)
+
+
+def today_count(stand: Stand, now: datetime) -> int:
+    """Visits at the stand (staff and self, tests excluded) on ``now``'s day in the event's zone."""
+    zone = ZoneInfo(stand.event.timezone)
+    start = datetime.combine(now.astimezone(zone).date(), time.min, tzinfo=zone)
+    return db.session.scalar(
+        select(func.count())
+        .select_from(StandVisit)
+        .where(
+            StandVisit.stand_id == stand.id,
+            StandVisit.is_test.is_(False),
+            StandVisit.visited_at >= start,
+            StandVisit.visited_at < start + timedelta(days=1),
+        )
+    )
+
+
+def issue_sign_in_card(stand_id: int, label: str, base_url: str, out: BinaryIO) -> ApiToken:
+    """Create a stand token and write its sign-in card (A6 PDF) to ``out``.
+
+    The card is the only place the token is ever shown: print it, or revoke the token.
+    """
+    stand = get_stand(stand_id)
+    row, secret = create_token("stand", label, stand.id)
+    card = SignInCard(
+        company=stand.company.name,
+        label=stand.label,
+        event=stand.event.name,
+        url=sign_in_url(base_url, secret),
+    )
+    render_card(card, out)
+    return row
+
+
+def scannable_stands(limit: int = 500) -> list[Stand]:
+    """The stands an organiser may pick at /scan: newest edition first, then by label."""
+    statement = (
+        select(Stand)
+        .join(Stand.event)
+        .options(contains_eager(Stand.event), joinedload(Stand.company))
+        .order_by(Event.starts_on.desc(), Event.id, Stand.label)
+        .limit(limit)
+    )
+    return list(db.session.scalars(statement))
