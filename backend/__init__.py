@@ -7,6 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from backend import config as speld_config
 from backend import (
+    health,
     models,  # noqa: F401  (every model must be known to the metadata)
     ratelimit,
 )
@@ -38,6 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_extensions(app)
     register_api(app)
     register_pages(app)
+    app.register_blueprint(health.bp)
     register_error_handlers(app)
     scanlane.install(app)
     if app.config["TRUSTED_PROXIES"]:
