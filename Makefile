@@ -23,7 +23,7 @@ run: export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 run: setup
 	$(BIN)/flask db upgrade
 	$(BIN)/flask speld bootstrap
-	exec $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
+	exec $(BIN)/gunicorn --config deploy/gunicorn.conf.py --bind $(HOST):$(PORT) --workers 2 wsgi:app
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

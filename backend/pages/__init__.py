@@ -30,7 +30,10 @@ CONTENT_SECURITY_POLICY = (
 SECURITY_HEADERS = [
     ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
     ("X-Content-Type-Options", "nosniff"),
-    ("Referrer-Policy", "no-referrer"),
+    # Same origin only: no page address ever reaches another site, and our own form
+    # posts keep their Referer, which Flask-WTF requires over HTTPS (with no-referrer
+    # every form post behind nginx failed its CSRF check).
+    ("Referrer-Policy", "same-origin"),
 ]
 
 bp = Blueprint("pages", __name__, template_folder="templates")
