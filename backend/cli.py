@@ -7,6 +7,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from backend.errors import DomainError
+from backend.extensions import db
+from backend.services import backup as backups
 from backend.services import demo, pins, printing, reports, simulation, tokens
 from backend.services.events import get_event
 from exports.formats import FORMATS, to_csv
@@ -174,3 +176,20 @@ def simulate(event_slug, students, seed):
     except DomainError as error:
         _fail(error)
     click.echo(", ".join(f"{value} {name}" for name, value in summary.items()))
+
+
+@speld.command("backup")
+@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup(out_file):
+    """Copy the SQLite database to OUT while Speld keeps running (PostgreSQL: use pg_dump)."""
+    url = db.engine.url
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        raise click.ClickException(
+            "This database is not a SQLite file; back PostgreSQL up with "
+            "pg_dump --format=custom (docs/deploy.md, Backups)."
+        )
+    if out_file.resolve() == Path(url.database).resolve():
+        raise click.ClickException("--out must not be the database itself.")
+    info = backups.sqlite_backup(url.database, out_file)
+    click.echo(f"Backed up {info.scans:,} scans to {info.path} ({info.size:,} bytes).")
