@@ -8,8 +8,9 @@ from flask.cli import with_appcontext
 
 from backend.errors import DomainError
 from backend.extensions import db
+from backend.models.types import utcnow
 from backend.services import backup as backups
-from backend.services import demo, pins, printing, reports, simulation, tokens
+from backend.services import demo, pins, printing, reports, retention, simulation, tokens
 from backend.services.events import get_event
 from exports.formats import FORMATS, to_csv
 from exports.tables import DEFAULT_TABLE, TABLES
@@ -193,3 +194,22 @@ def backup(out_file):
         raise click.ClickException("--out must not be the database itself.")
     info = backups.sqlite_backup(url.database, out_file)
     click.echo(f"Backed up {info.scans:,} scans to {info.path} ({info.size:,} bytes).")
+
+
+@speld.command("retention")
+@click.option("--apply/--dry-run", default=False, help="Change rows, or only count them.")
+@with_appcontext
+def retention_command(apply):
+    """Remove what the privacy page says is kept no longer: old salts, hashes, orphan paths."""
+    report = retention.apply_retention(
+        utcnow(), current_app.config["HASH_RETENTION_DAYS"], apply=apply
+    )
+    click.echo("Changed:" if apply else "Would change (dry run, nothing changed yet):")
+    click.echo(f"  salts of past days deleted: {report.salts}")
+    for table, count in report.hashes.items():
+        click.echo(f"  visitor hashes blanked in {table}: {count}")
+    click.echo(
+        f"  orphan paths older than {retention.ORPHAN_PATH_DAYS} days cut: {report.orphan_paths}"
+    )
+    if not apply:
+        click.echo("Run with --apply to do it.")

@@ -70,6 +70,10 @@ def from_environment(instance_path: str, env: dict | None = None) -> dict:
         "REPEAT_WINDOW_MINUTES": _integer(env, "REPEAT_WINDOW_MINUTES", 30),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "UNKNOWN_CODE_LIMIT": env.get("UNKNOWN_CODE_LIMIT", DEFAULTS["UNKNOWN_CODE_LIMIT"]),
+        "HASH_RETENTION_DAYS": _integer(
+            env, "HASH_RETENTION_DAYS", DEFAULTS["HASH_RETENTION_DAYS"]
+        ),
+        "PRIVACY_CONTACT": env.get("PRIVACY_CONTACT", "").strip()[:200],
     }
 
 
@@ -105,4 +109,8 @@ DEFAULTS = {
     "RATELIMIT_STORAGE_URI": "memory://",
     "UNKNOWN_CODE_LIMIT": "30/minute;300/hour",
     "FALLBACK_PORTAL_URL": "https://www.twente.com",
+    # Days after an event's last day that visitor hashes are kept (flask speld retention).
+    "HASH_RETENTION_DAYS": 7,
+    # Who students write to about their data (shown on /privacy); empty: the organisers.
+    "PRIVACY_CONTACT": "",
 }
