@@ -11,7 +11,7 @@ from pathlib import Path
 from flask import Blueprint, render_template, request
 
 from backend.extensions import csrf
-from backend.pages import dashboard, journey, staff
+from backend.pages import dashboard, journey, privacy, staff
 
 INLINE_CSS = (Path(__file__).parent / "static" / "style.css").read_text().strip()
 _CSS_HASH = base64.b64encode(hashlib.sha256(INLINE_CSS.encode()).digest()).decode()
@@ -64,5 +64,6 @@ def register_pages(app):
     app.register_blueprint(journey.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(dashboard.bp)
+    app.register_blueprint(privacy.bp)
     app.context_processor(lambda: {"inline_css": INLINE_CSS, "dashboard_css": DASHBOARD_CSS})
     app.after_request(_security_headers)
