@@ -108,6 +108,7 @@ class Stack:
     instances: int = 2
     workers: int = 2
     unknown_code_limit: str = "30/minute;300/hour"
+    create_database: bool = True  # False: leave it to the caller (the docs rehearsal)
     folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="speld-stack-")))
     processes: dict = field(default_factory=dict)
     ports: dict = field(default_factory=dict)
@@ -202,7 +203,8 @@ class Stack:
             "start",
         )
         self.processes["postgres"] = data
-        run(str(pg / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "speld")
+        if self.create_database:
+            run(str(pg / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "speld")
 
     def _redis(self) -> None:
         port = self.ports["redis"] = free_port()
