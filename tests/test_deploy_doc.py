@@ -29,18 +29,11 @@ def rehearsed_blocks(markdown: str) -> list[str]:
 
 
 def _copy_checkout(target: Path) -> None:
-    listed = subprocess.run(
-        ["git", "ls-files", "-co", "--exclude-standard"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split("\n")
-    for name in filter(None, listed):
-        source = ROOT / name
-        if source.is_file():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / name)
+    # What a clone holds: no virtualenv, instance folder, caches or test output.
+    skip = shutil.ignore_patterns(
+        ".git", ".venv", "instance", "test-output", "__pycache__", ".*_cache", ".hypothesis"
+    )
+    shutil.copytree(ROOT, target, ignore=skip)
 
 
 def test_deploy_doc_rehearsed_on_a_fresh_folder(tmp_path):
