@@ -6,14 +6,21 @@ file without a container engine. Units are checked by ``systemd-analyze verify``
 nginx and gunicorn run for real in ``test_scale_out.py``.
 """
 
+import contextlib
+import os
 import re
 import shutil
+import signal
+import socket
 import subprocess
+import time
+import urllib.request
 from pathlib import Path
 
 import yaml
 from gunicorn.config import Config
 
+from bench.stack import free_port, wait_for
 from tests.conftest import need
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,3 +101,65 @@ def test_gunicorn_config_logs_no_client_address_and_make_run_uses_it():
         assert atom not in log_format
     assert config.graceful_timeout < 30  # the unit's TimeoutStopSec
     assert "--config deploy/gunicorn.conf.py" in (ROOT / "Makefile").read_text()
+
+
+def _answers(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:
+            return answer.status == 200
+    except OSError:
+        return False
+
+
+def _wait_until_it_answers(port: int) -> None:
+    wait_for(port)
+    deadline = time.monotonic() + 60  # the port opens before the workers have booted
+    while not _answers(port) and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
+def _gunicorn(port: int, tmp_path: Path) -> subprocess.Popen:
+    env = {
+        "PATH": os.environ["PATH"],
+        "SECRET_KEY": "process-group-test",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'speld.sqlite'}",
+        "PUBLIC_BASE_URL": "https://pins.example.org",
+    }
+    command = [str(ROOT / ".venv/bin/gunicorn"), "--config", str(DEPLOY / "gunicorn.conf.py")]
+    command += ["--bind", f"127.0.0.1:{port}", "--workers", "2", "wsgi:app"]
+    # A session of its own, as systemd gives a unit a control group of its own.
+    return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+
+
+def test_a_killed_master_leaves_workers_that_only_stopping_the_whole_group_ends(tmp_path):
+    port = free_port()
+    master = _gunicorn(port, tmp_path)
+    try:
+        _wait_until_it_answers(port)
+        os.kill(master.pid, signal.SIGKILL)
+        master.wait()
+        # The workers still hold the port and answer: why the unit stops the whole group.
+        assert _answers(port)
+        # What KillMode=control-group does on stop or before a restart: SIGTERM to all left.
+        os.killpg(master.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 30  # the unit's TimeoutStopSec
+        while _port_taken(port) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _port_taken(port)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(master.pid, signal.SIGKILL)
+    restarted = _gunicorn(port, tmp_path)  # the restarted master can bind its port
+    try:
+        _wait_until_it_answers(port)
+        assert _answers(port)
+        assert restarted.poll() is None
+    finally:
+        os.killpg(restarted.pid, signal.SIGTERM)
+        restarted.wait(timeout=30)
+
+
+def _port_taken(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
