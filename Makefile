@@ -24,7 +24,7 @@ run: export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 run: setup .env
 	$(BIN)/flask db upgrade
 	$(BIN)/flask speld bootstrap --students $(DEMO_STUDENTS)
-	exec $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
+	exec $(BIN)/gunicorn --config deploy/gunicorn.conf.py --bind $(HOST):$(PORT) --workers 2 wsgi:app
 
 # The flask CLI reads .env (python-dotenv), so after `make run` the README's
 # `.venv/bin/flask …` commands run in development like the server. Written once and never

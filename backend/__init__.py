@@ -6,7 +6,10 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from backend import config as speld_config
-from backend import models  # noqa: F401  (every model must be known to the metadata)
+from backend import (
+    health,
+    models,  # noqa: F401  (every model must be known to the metadata)
+)
 from backend.api import register_api
 from backend.auth import forget_actor
 from backend.cli import speld
@@ -37,6 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_extensions(app)
     register_api(app)
     register_pages(app)
+    app.register_blueprint(health.bp)
     register_error_handlers(app)
     app.before_request(forget_actor)
     scanlane.install(app)

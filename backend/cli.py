@@ -11,16 +11,20 @@ from flask.cli import with_appcontext
 
 from backend.config import check_print_base
 from backend.errors import DomainError
+from backend.extensions import db
+from backend.models.types import utcnow
 from backend.services import (
     audit,
     demo,
     pins,
     printing,
     reports,
+    retention,
     simulation,
     stand_scanner,
     tokens,
 )
+from backend.services import backup as backups
 from backend.services.events import get_event
 from exports.formats import FORMATS, to_csv
 from exports.tables import DEFAULT_TABLE, TABLES
@@ -273,3 +277,39 @@ def simulate(event_slug, students, seed):
         run = simulation.simulate(event_slug, students, seed, tick=bar.update)
     written = ", ".join(f"{value} {name}" for name, value in run.written.items())
     click.echo(f"Seed {run.seed}: {written}")
+
+
+@speld.command("backup")
+@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup(out_file):
+    """Copy the SQLite database to OUT while Speld keeps running (PostgreSQL: use pg_dump)."""
+    url = db.engine.url
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        raise click.ClickException(
+            "This database is not a SQLite file; back PostgreSQL up with "
+            "pg_dump --format=custom (docs/deploy.md, Backups)."
+        )
+    if out_file.resolve() == Path(url.database).resolve():
+        raise click.ClickException("--out must not be the database itself.")
+    info = backups.sqlite_backup(url.database, out_file)
+    click.echo(f"Backed up {info.scans:,} scans to {info.path} ({info.size:,} bytes).")
+
+
+@speld.command("retention")
+@click.option("--apply/--dry-run", default=False, help="Change rows, or only count them.")
+@with_appcontext
+def retention_command(apply):
+    """Remove what the privacy page says is kept no longer: old salts, hashes, orphan paths."""
+    report = retention.apply_retention(
+        utcnow(), current_app.config["HASH_RETENTION_DAYS"], apply=apply
+    )
+    click.echo("Changed:" if apply else "Would change (dry run, nothing changed yet):")
+    click.echo(f"  salts of past days deleted: {report.salts}")
+    for table, count in report.hashes.items():
+        click.echo(f"  visitor hashes blanked in {table}: {count}")
+    click.echo(
+        f"  orphan paths older than {retention.ORPHAN_PATH_DAYS} days cut: {report.orphan_paths}"
+    )
+    if not apply:
+        click.echo("Run with --apply to do it.")

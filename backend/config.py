@@ -108,6 +108,10 @@ def from_environment(instance_path: str, env: dict | None = None) -> dict:
         "REPEAT_WINDOW_MINUTES": _integer(env, "REPEAT_WINDOW_MINUTES", 30),
         "UNKNOWN_CODE_LIMIT": env.get("UNKNOWN_CODE_LIMIT", DEFAULTS["UNKNOWN_CODE_LIMIT"]),
         "FOLLOW_UP_AFTER_MINUTES": _integer(env, "FOLLOW_UP_AFTER_MINUTES", 120),
+        "HASH_RETENTION_DAYS": _integer(
+            env, "HASH_RETENTION_DAYS", DEFAULTS["HASH_RETENTION_DAYS"]
+        ),
+        "PRIVACY_CONTACT": env.get("PRIVACY_CONTACT", "").strip()[:200],
         **print_settings(env),
     }
 
@@ -174,4 +178,8 @@ DEFAULTS = {
     # Larger batches get their sheets and bundle prepared in the background (issue 9):
     # about 5 ms a pin, so 500 pins answer in a few seconds.
     "PRINT_SYNC_MAX_PINS": 500,
+    # Days after an event's last day that visitor hashes are kept (flask speld retention).
+    "HASH_RETENTION_DAYS": 7,
+    # Who students write to about their data (shown on /privacy); empty: the organisers.
+    "PRIVACY_CONTACT": "",
 }

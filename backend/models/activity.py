@@ -233,18 +233,18 @@ class UnknownCodeLookup(db.Model):
     """A lookup of an unknown or malformed pin or stand code: what the guessing brake counts.
 
     Kept in the database so that every worker and every host counts the same
-    lookups, with no store beside it. ``address_hash`` is the sender's address
+    lookups, with no store beside it. ``source_hash`` is the sender's address
     hashed with the day's salt (never the address itself); ``refused`` says the
     brake answered it with 429.
     """
 
     __tablename__ = "unknown_code_lookups"
     __table_args__ = (
-        Index("ix_unknown_code_lookups_address", "address_hash", "looked_up_at"),
+        Index("ix_unknown_code_lookups_source", "source_hash", "looked_up_at"),
         Index("ix_unknown_code_lookups_looked_up_at", "looked_up_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     looked_up_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    address_hash: Mapped[str] = mapped_column(String(64))
+    source_hash: Mapped[str] = mapped_column(String(64))
     refused: Mapped[bool] = mapped_column(default=False)

@@ -11,7 +11,15 @@ from pathlib import Path
 from flask import Blueprint, render_template, request
 
 from backend.extensions import csrf
-from backend.pages import console, console_ops, dashboard, journey, scanner, staff  # noqa: F401
+from backend.pages import (  # noqa: F401
+    console,
+    console_ops,
+    dashboard,
+    journey,
+    privacy,
+    scanner,
+    staff,
+)
 
 INLINE_CSS = (Path(__file__).parent / "static" / "style.css").read_text().strip()
 _CSS_HASH = base64.b64encode(hashlib.sha256(INLINE_CSS.encode()).digest()).decode()
@@ -30,7 +38,10 @@ CONTENT_SECURITY_POLICY = (
 SECURITY_HEADERS = [
     ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
     ("X-Content-Type-Options", "nosniff"),
-    ("Referrer-Policy", "no-referrer"),
+    # Same origin only: no page address ever reaches another site, and our own form
+    # posts keep their Referer, which Flask-WTF requires over HTTPS (with no-referrer
+    # every form post behind nginx failed its CSRF check).
+    ("Referrer-Policy", "same-origin"),
 ]
 
 bp = Blueprint("pages", __name__, template_folder="templates")
@@ -65,5 +76,6 @@ def register_pages(app):
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(console.bp)  # its routes: console.py and console_ops.py
     app.register_blueprint(scanner.bp)
+    app.register_blueprint(privacy.bp)
     app.context_processor(lambda: {"inline_css": INLINE_CSS, "dashboard_css": DASHBOARD_CSS})
     app.after_request(_security_headers)

@@ -47,7 +47,7 @@ class GuessingBrake:
     def refuses(self, address_key: str, now: datetime) -> bool:
         """Record one unknown-code lookup from this address; True when it is over a limit."""
         table = UnknownCodeLookup.__table__
-        recent = select(func.count()).where(table.c.address_hash == address_key)
+        recent = select(func.count()).where(table.c.source_hash == address_key)
         with self.write_turn(), self.engine.begin() as connection:
             # Two workers may both read 29 and let a 31st through: a brake, not a vault.
             over = any(
@@ -55,6 +55,6 @@ class GuessingBrake:
                 for amount, window in self.limits
             )
             connection.execute(
-                insert(table).values(looked_up_at=now, address_hash=address_key, refused=over)
+                insert(table).values(looked_up_at=now, source_hash=address_key, refused=over)
             )
         return over

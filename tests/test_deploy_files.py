@@ -1,0 +1,165 @@
+"""The files in deploy/ checked as far as this machine allows (no container engine, no systemd).
+
+The compose file is validated by Debian's docker-compose (1.29, Python), whose
+``config`` command loads, validates against its Compose schema and resolves a
+file without a container engine. Units are checked by ``systemd-analyze verify``.
+nginx and gunicorn run for real in ``test_scale_out.py``.
+"""
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import yaml
+from gunicorn.config import Config
+
+from bench.stack import free_port, wait_for
+from tests.conftest import need
+
+ROOT = Path(__file__).resolve().parent.parent
+DEPLOY = ROOT / "deploy"
+PINNED = re.compile(r"^[\w./-]+:\d+\.\d+[\w.-]*$")  # a release (16.6, 1.26.2), not a moving tag
+SECRETS = re.compile(r"SECRET_KEY|PASSWORD(?!_FILE)|TOKEN", re.IGNORECASE)
+
+
+def test_compose_file_is_valid_pins_its_images_and_holds_no_secret(tmp_path):
+    need(shutil.which("docker-compose") is not None, "docker-compose (Debian) is missing")
+    env_file = tmp_path / "speld.env"
+    env_file.write_text("SECRET_KEY=from-the-host\n")
+    done = subprocess.run(
+        ["docker-compose", "-f", str(DEPLOY / "compose.yaml"), "config"],
+        env={"PATH": "/usr/bin:/bin", "SPELD_ENV_FILE": str(env_file)},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    resolved = yaml.safe_load(done.stdout)
+    services = resolved["services"]
+    assert set(services) == {"postgres", "migrate", "speld", "nginx"}
+    for name, service in services.items():
+        assert PINNED.match(service["image"]) or service["image"] == "speld:local", name
+    assert services["speld"]["user"] == "speld"
+    assert services["speld"]["depends_on"]["migrate"]["condition"] == (
+        "service_completed_successfully"
+    )
+    assert services["migrate"]["command"] == ["flask", "db", "upgrade"]
+    # Secrets come from files on the host, never from the compose file itself.
+    raw = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    for name, service in raw["services"].items():
+        for key in service.get("environment", {}):
+            assert not SECRETS.search(key), (name, key)
+
+
+def test_containerfile_pins_its_base_runs_as_speld_and_takes_no_secret():
+    lines = [line.strip() for line in (DEPLOY / "Containerfile").read_text().splitlines()]
+    (base,) = [line.split()[1] for line in lines if line.startswith("FROM ")]
+    assert PINNED.match(base), base
+    users = [line.split()[1] for line in lines if line.startswith("USER ")]
+    assert users == ["speld"]
+    assert lines.index("USER speld") < max(
+        i for i, line in enumerate(lines) if line.startswith("CMD")
+    )
+    assert not any(SECRETS.search(line) for line in lines if line.startswith(("ENV", "ARG")))
+    ignored = (ROOT / ".dockerignore").read_text().splitlines()
+    assert {"instance", "*.env", ".venv"} <= set(ignored)
+
+
+def _verify(unit: Path, tmp_path: Path) -> str:
+    # systemd checks that ExecStart exists: point /opt/speld at this checkout.
+    copy = tmp_path / unit.name
+    copy.write_text(unit.read_text().replace("/opt/speld", str(ROOT)))
+    done = subprocess.run(
+        ["systemd-analyze", "verify", str(copy)], capture_output=True, text=True, cwd=tmp_path
+    )
+    return done.stdout + done.stderr
+
+
+def test_systemd_units_verify_and_stop_the_whole_process_group(tmp_path):
+    need(shutil.which("systemd-analyze") is not None, "systemd-analyze is missing (systemd)")
+    for name in ("speld.service", "speld-retention.service"):
+        assert _verify(DEPLOY / name, tmp_path) == "", name
+    unit = (DEPLOY / "speld.service").read_text()
+    assert "\nKillMode=control-group\n" in unit
+    assert "--config deploy/gunicorn.conf.py" in unit
+
+
+def test_gunicorn_config_logs_no_client_address_and_make_run_uses_it():
+    config = Config()
+    settings = {}
+    exec(compile((DEPLOY / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), settings)
+    for key in ("workers", "timeout", "graceful_timeout", "access_log_format", "accesslog"):
+        config.set(key, settings[key])
+    log_format = config.access_log_format
+    for atom in ("%(h)s", "%(a)s", "%(u)s", "%(f)s", "{x-forwarded-for}i", "{user-agent}i"):
+        assert atom not in log_format
+    assert config.graceful_timeout < 30  # the unit's TimeoutStopSec
+    assert "--config deploy/gunicorn.conf.py" in (ROOT / "Makefile").read_text()
+
+
+def _answers(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:
+            return answer.status == 200
+    except OSError:
+        return False
+
+
+def _wait_until_it_answers(port: int) -> None:
+    wait_for(port)
+    deadline = time.monotonic() + 60  # the port opens before the workers have booted
+    while not _answers(port) and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
+def _gunicorn(port: int, tmp_path: Path) -> subprocess.Popen:
+    env = {
+        "PATH": os.environ["PATH"],
+        "SECRET_KEY": "process-group-test",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'speld.sqlite'}",
+        "PUBLIC_BASE_URL": "https://pins.example.org",
+    }
+    command = [str(ROOT / ".venv/bin/gunicorn"), "--config", str(DEPLOY / "gunicorn.conf.py")]
+    command += ["--bind", f"127.0.0.1:{port}", "--workers", "2", "wsgi:app"]
+    # A session of its own, as systemd gives a unit a control group of its own.
+    return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+
+
+def test_a_killed_master_leaves_workers_that_only_stopping_the_whole_group_ends(tmp_path):
+    port = free_port()
+    master = _gunicorn(port, tmp_path)
+    try:
+        _wait_until_it_answers(port)
+        os.kill(master.pid, signal.SIGKILL)
+        master.wait()
+        # The workers still hold the port and answer: why the unit stops the whole group.
+        assert _answers(port)
+        # What KillMode=control-group does on stop or before a restart: SIGTERM to all left.
+        os.killpg(master.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 30  # the unit's TimeoutStopSec
+        while _port_taken(port) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _port_taken(port)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(master.pid, signal.SIGKILL)
+    restarted = _gunicorn(port, tmp_path)  # the restarted master can bind its port
+    try:
+        _wait_until_it_answers(port)
+        assert _answers(port)
+        assert restarted.poll() is None
+    finally:
+        os.killpg(restarted.pid, signal.SIGTERM)
+        restarted.wait(timeout=30)
+
+
+def _port_taken(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
