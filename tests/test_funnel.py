@@ -274,7 +274,7 @@ def test_stages_count_distinct_active_pins_each_on_its_own(fair):
     assert figures["definitions_version"] == DEFINITIONS_VERSION == "1"
     assert figures["filters"] == {"channel": None, "batch_id": None, "since": None, "until": None}
     assert stages(figures) == STAGES
-    assert figures["suppressed"] == {"threshold": None, "cells": 0}
+    assert figures["suppressed"] == {"threshold": None, "cells": 0, "too_small": False}
 
 
 def test_bots_repeats_tests_void_pins_and_orphans_are_reported_beside_the_stages(fair):
@@ -464,9 +464,24 @@ def test_viewers_get_small_counts_blanked_organisers_exact(fair):
     for row in viewer["breakdowns"]["channels"]:
         assert [row[stage] for stage in ("issued", "scanned", "landed")] == [None] * 3
     assert viewer["awareness"]["companies"] == company_rows(fair, [(None, None)] * 3)
-    assert viewer["suppressed"] == {"threshold": 5, "cells": 15}
-    # The stage totals and everything else stay exact.
-    assert viewer["stages"] == organiser["stages"]
+    # 12 channel counts, the stage totals 3 (clicked) and 4 (answered), and with only 4
+    # respondents all 10 counts of the survey (respondents, Q1's 4 answers, which add up to
+    # them, the 3 companies, the 2 discovery counts).
+    assert viewer["suppressed"] == {"threshold": 5, "cells": 24, "too_small": False}
+    # Stage totals from 1 to 4 are hidden now: with only one channel (or one channel's count
+    # in a column), the total would be that channel's hidden count. Their shares go with them.
+    hidden = {"clicked", "answered_survey"}
+    assert [s["pins"] for s in viewer["stages"]] == [
+        None if s["stage"] in hidden else s["pins"] for s in organiser["stages"]
+    ]
+    assert [(s["from_previous"], s["from_issued"]) for s in viewer["stages"][3:]] == [
+        (None, None),
+        (None, 0.8571),  # 6 visited a stand, but from_previous would give away clicked's 3
+        (None, None),
+    ]
+    assert viewer["awareness"]["respondents"] is None
+    assert viewer["awareness"]["named_none_share"] is None
+    # The rest stays exact.
     assert viewer["excluded"] == organiser["excluded"]
     assert viewer["breakdowns"]["hourly"] == organiser["breakdowns"]["hourly"]
 
@@ -479,11 +494,13 @@ def test_only_counts_below_the_threshold_are_blanked_and_zero_is_shown(fair):
         {"channel": "ut-desk", "issued": 4, "scanned": None, "landed": 0, "clicked": 0,
          "visited_stand": None, "answered_survey": None},
     ]  # fmt: skip
-    # Alpha 1 and Beta 1 are blanked with their shares; Gamma's 0 stays.
-    assert figures["awareness"]["companies"] == company_rows(
-        fair, [(None, None), (None, None), (0, 0.0)]
-    )
-    assert figures["suppressed"] == {"threshold": 3, "cells": 9}
+    # Alpha 1 and Beta 1 would be blanked and Gamma's 0 shown, but only 2 answered (a, b),
+    # below 3: nothing of the survey is shown, not even a 0.
+    assert figures["awareness"]["companies"] == company_rows(fair, [(None, None)] * 3)
+    assert figures["awareness"]["respondents"] is None
+    # 7 channel counts; the totals landed 1, clicked 1, visited 2, answered 2; the survey's 10.
+    assert [s["pins"] for s in figures["stages"]] == [7, 3, None, None, None, None]
+    assert figures["suppressed"] == {"threshold": 3, "cells": 21, "too_small": False}
 
 
 def test_compare_puts_editions_side_by_side_oldest_first(fair):
@@ -611,9 +628,9 @@ def test_suppression_returns_new_figures_and_leaves_the_exact_ones_alone(fair):
     assert viewer is not exact and funnel_json(exact) == before
     assert exact.breakdowns.channels[0].reached.issued == 3  # roc, exact
     assert viewer.breakdowns.channels[0].reached.issued is None
-    assert (viewer.suppressed.threshold, viewer.suppressed.cells) == (5, 15)
+    assert (viewer.suppressed.threshold, viewer.suppressed.cells) == (5, 24)  # as above
     assert (exact.suppressed.threshold, exact.suppressed.cells) == (None, 0)
-    assert viewer.stages == exact.stages and viewer.excluded == exact.excluded
+    assert viewer.stages[0] == exact.stages[0] and viewer.excluded == exact.excluded
     assert funnel_json(suppress(exact, None)) == before
 
 

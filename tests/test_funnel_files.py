@@ -144,9 +144,31 @@ def organiser_tables() -> dict[str, list[dict]]:
 
 
 def viewer_tables() -> dict[str, list[dict]]:
-    """As the organiser's, but every channel and company count is from 1 to 4: all blank."""
+    """As the organiser's, but every channel and company count is from 1 to 4: all blank.
+
+    So are the stage totals 3 (clicked) and 4 (answered) with the shares made from them,
+    and, with 4 respondents, every figure of the survey (Q1's answers add up to them).
+    """
+    hidden = {"clicked", "answered_survey"}
+    funnel = [
+        {
+            "stage": stage,
+            "pins": None if stage in hidden else pins,
+            "from previous stage": None if {stage, before} & hidden else previous,
+            "from issued": None if stage in hidden else issued,
+        }
+        for (stage, pins, previous, issued), (before, *_) in zip(
+            STAGES, [("",), *STAGES], strict=False
+        )
+    ]
+    awareness = [
+        {**row, "respondents": None, "share": 0.35 if row["share"] == 0.35 else None}
+        for row in organiser_tables()["awareness"]
+    ]
     return {
         **organiser_tables(),
+        "funnel": funnel,
+        "awareness": awareness,
         "channels": [
             {"channel": "roc", **dict.fromkeys(STAGE_HEADERS, None)},
             {"channel": "ut-desk", **dict.fromkeys(STAGE_HEADERS, None)},
@@ -236,7 +258,9 @@ def test_the_workbook_has_the_hand_counted_figures_on_a_sheet_per_table(client, 
 def test_viewers_find_small_counts_blank_in_the_files_where_the_json_has_none(client, auth, fair):
     viewer = auth("viewer")
     figures = client.get(f"/api/v1/events/{fair.slug}/funnel", headers=viewer).json
-    assert figures["suppressed"] == {"threshold": 5, "cells": 15}
+    # 12 channel counts, 2 stage totals, and 10 of the survey (respondents, 4 answers,
+    # 3 companies, 2 discovery counts): 4 respondents are too few to show.
+    assert figures["suppressed"] == {"threshold": 5, "cells": 24, "too_small": False}
     assert figures["breakdowns"]["channels"] == [
         {"channel": "roc", **dict.fromkeys(STAGE_KEYS, None)},
         {"channel": "ut-desk", **dict.fromkeys(STAGE_KEYS, None)},
@@ -249,7 +273,10 @@ def test_viewers_find_small_counts_blank_in_the_files_where_the_json_has_none(cl
     book = read_xlsx(client, viewer, fair.slug)
     for table, rows in expected.items():
         assert read_sheet(book, SHEETS[table]) == rows, table
-    assert about(book)["small numbers"] == "counts from 1 to 4 are left empty (15 cells)"
+    assert about(book)["small numbers"] == (
+        "counts from 1 to 4, and where needed one more of the same column so that none can be "
+        "worked out from a total, are left empty (24 cells)"
+    )
 
 
 def test_a_negative_difference_from_baseline_is_a_number_in_the_files(client, auth, fair):
