@@ -129,14 +129,29 @@ def hidden_channels(siblings: Siblings, below: int, windowed: bool) -> set[str]:
     """The channels whose own view is too small: a count of their row is hidden (rule 4)."""
     rows = [row.reached for row in siblings.channels]
     names = {row.channel for row in siblings.channels}
-    if rows and small(population(counts_of(map(sum, zip(*rows, strict=True))), windowed), below):
+    totals = counts_of(sum(row[stage] for row in rows) for stage in STAGES)
+    if small(population(totals, windowed), below):
         return names  # the view without a channel filter is too small itself
     hidden = hidden_cells(rows, below)
-    return {
+    mine = {
         row.channel
         for i, row in enumerate(siblings.channels)
         if any((i, s) in hidden for s in STAGES)
     }
+    return mine | _partner(mine, [(row.channel, row.reached.issued) for row in siblings.channels])
+
+
+def _partner(hidden: set, sizes: list[tuple]) -> set:
+    """The sibling to hide beside a lone hidden view: the smallest with active pins.
+
+    Views are hidden whole, and their parent's view is their sum: a lone hidden one
+    would be the parent minus the others. (Without another sibling with pins, the
+    lone one has all the parent's pins: it is the parent, which shows the same.)
+    """
+    if len(hidden) != 1:
+        return set()
+    spare = [(issued, key) for key, issued in sizes if issued and key not in hidden]
+    return {min(spare)[1]} if spare else set()
 
 
 def hidden_batches(siblings: Siblings, below: int, windowed: bool) -> set[int]:
@@ -150,11 +165,8 @@ def hidden_batches(siblings: Siblings, below: int, windowed: bool) -> set[int]:
         }
         if channel in hidden_channel:
             mine = {row.batch_id for row in batches}
-        elif len(mine) == 1:
-            # Hidden whole, one batch's view would be its channel's row minus the others.
-            spare = [(row.reached.issued, row.batch_id) for row in batches if row.reached.issued]
-            spare = [pair for pair in spare if pair[1] not in mine]
-            mine |= {min(spare)[1]} if spare else {row.batch_id for row in batches}
+        else:
+            mine |= _partner(mine, [(row.batch_id, row.reached.issued) for row in batches])
         hidden |= mine
     return hidden
 
@@ -275,22 +287,26 @@ def _nothing(figures: Funnel, blank: _Blanker) -> Funnel:
 
 
 def suppress_comparison(comparison: Comparison, below: int | None) -> Comparison:
-    """Each edition's totals as the funnel shows them without filters (rules 1 and 3)."""
+    """Each edition as the funnel shows it with the same filters (rules 1, 3 and 4)."""
     if not below:
         return replace(comparison, suppressed=Suppressed(None, 0))
     blank = _Blanker(below)
-    editions = tuple(_edition(edition, blank) for edition in comparison.editions)
+    filters = comparison.filters
+    windowed = filters.since is not None or filters.until is not None
+    editions = tuple(_edition(edition, blank, windowed) for edition in comparison.editions)
     return replace(comparison, editions=editions, suppressed=Suppressed(below, blank.cells))
 
 
-def _edition(edition: Edition, blank: _Blanker) -> Edition:
-    reached = counts_of(blank.count(edition.reached[s]) for s in STAGES)
+def _edition(edition: Edition, blank: _Blanker, windowed: bool) -> Edition:
+    nothing = small(population(edition.reached, windowed), blank.below)
+    keep = blank.drop if nothing else blank.count
+    reached = counts_of(keep(edition.reached[s]) for s in STAGES)
     shown = replace(
         edition,
         reached=reached,
         scan_rate=None if None in (reached.issued, reached.scanned) else edition.scan_rate,
     )
-    if not small(edition.respondents, blank.below):
+    if not (nothing or small(edition.respondents, blank.below)):
         return shown
     return replace(
         shown,
