@@ -4,30 +4,11 @@
 through it the public) gets a copy in which no count of 1 to ``below - 1``
 students can be read, nor worked out by subtracting what is shown from a
 total, within a table or between the views a viewer can fetch (every channel,
-every batch, none). The rules, for a threshold ``below`` (docs/metrics.md,
-"Small numbers"):
-
-1. *Small counts.* A stage total, a channel's count at a stage, and the
-   respondents who knew a Twente Plaza company or did not (respondents − knew)
-   are hidden when from 1 to ``below - 1``. Zero is shown.
-2. *Secondary.* The channels' counts at a stage add up to its total: when the
-   total is shown and one count of its column is hidden, the smallest other
-   non-zero count is hidden too. (When no other is non-zero, the hidden count
-   *is* the total, which rule 1 hides already.)
-3. *Shares follow their counts.* A share whose numerator or denominator is
-   hidden is hidden; respondents hidden hide all of the survey's figures (Q1's
-   answers add up to them).
-4. *Views.* A view is ``too_small``, and carries no counts at all, when its
-   population (its active pins; with a time window, its largest stage after
-   issued) is from 1 to ``below - 1``; a channel's view also when any count of
-   its row is hidden in the channel table of the same window without a channel
-   filter; a batch's view when its channel's view is too small or it has a
-   small count; and when just one batch of a channel is too small, the sibling
-   with the fewest pins is too (a batch view is hidden whole, and the channel's
-   row is their sum).
-5. A channel or batch view shows no per-company counts: summed over the
-   channels they give the unfiltered ones.
-
+every batch, none). The rules, numbered as in docs/metrics.md ("Small numbers"):
+1 small counts (stage totals, channels' counts, companies known or not);
+2 a second hidden count per column of the channel table; 3 shares follow
+their counts, and few respondents hide the survey; 4 views too small to
+show, hidden whole and in pairs of siblings; 5 no companies by channel or batch.
 Each function returns a new value; the figures passed in are never changed.
 """
 
