@@ -658,3 +658,19 @@ def test_the_stages_keep_one_order_in_the_rows_the_json_and_the_tables(fair):
     assert tuple(channel)[1:] == STAGE_NAMES
     headers = TABLES["channels"].headers[1:]
     assert headers == [stage.replace("_", " ") for stage in STAGE_NAMES]
+
+
+def test_a_viewers_comparison_hides_what_the_funnel_hides(fair):
+    exact = read_compare([fair.event, fair.old])["editions"]
+    viewer = read_compare([fair.event, fair.old], suppress_below=5)
+    old, new = viewer["editions"]
+    # fair-2025 has 2 pins: too few to show any count, zeros included.
+    assert [old[s] for s in ("issued", "scanned", "landed", "respondents")] == [None] * 4
+    assert old["scan_rate"] is None and exact[0]["issued"] == 2
+    # fair-2026: as its funnel shows it without filters, clicked 3 and answered 4 hidden, and
+    # with 4 respondents nothing of the survey.
+    funnel = read_funnel(fair.event, suppress_below=5)
+    assert [new[s["stage"]] for s in funnel["stages"]] == [s["pins"] for s in funnel["stages"]]
+    assert (new["clicked"], new["answered_survey"], new["respondents"]) == (None, None, None)
+    assert new["named_none_share"] is None and new["scan_rate"] == exact[1]["scan_rate"]
+    assert viewer["suppressed"]["threshold"] == 5 and viewer["suppressed"]["cells"] > 0

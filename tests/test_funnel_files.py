@@ -6,6 +6,8 @@ here they are keyed by the files' column headers.
 
 import csv
 import io
+import json
+import zipfile
 
 import openpyxl
 import pytest
@@ -297,3 +299,26 @@ def test_a_negative_difference_from_baseline_is_a_number_in_the_files(client, au
     assert read_csv(client, organiser, fair.slug, "awareness", since=since) == expected
     book = read_xlsx(client, organiser, fair.slug, since=since)
     assert read_sheet(book, "Awareness") == expected
+
+
+def test_a_view_too_small_for_a_viewer_has_no_count_in_any_file(client, auth, fair):
+    viewer = auth("viewer")
+    # roc's 3 pins (and ut-desk's 4): both views are too small.
+    for channel in ("roc", "ut-desk"):
+        response = client.get(
+            f"/api/v1/events/{fair.slug}/export.zip",
+            query_string={"channel": channel},
+            headers=viewer,
+        )
+        archive = zipfile.ZipFile(io.BytesIO(response.data))
+        figures = json.loads(archive.read("funnel.json"))
+        assert figures["suppressed"]["too_small"] is True
+        for table, spec in TABLES.items():
+            counts = [header for _, header, kind in spec.columns if kind == "int"]
+            rows = list(csv.DictReader(io.StringIO(archive.read(f"{table}.csv").decode())))
+            assert all(row[header] == "" for row in rows for header in counts), table
+        book = openpyxl.load_workbook(io.BytesIO(archive.read("funnel.xlsx")))
+        note = about(book)["small numbers"]
+        assert note == "too few students in this view to show any count (threshold 5)"
+        exact = read_csv(client, auth("organiser"), fair.slug, "funnel", channel=channel)
+        assert exact[0]["pins"] in (3, 4)  # organisers still get the figures
