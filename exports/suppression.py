@@ -8,7 +8,7 @@ every batch, none). The rules, numbered as in docs/metrics.md ("Small numbers"):
 1 small counts (stage totals, channels' counts, companies known or not);
 2 a second hidden count per column of the channel table; 3 shares follow
 their counts, and few respondents hide the survey; 4 views too small to
-show, hidden whole and in pairs of siblings; 5 no companies by channel or batch.
+show, hidden whole and in pairs of siblings; 5 no survey figures by channel or batch.
 Each function returns a new value; the figures passed in are never changed.
 """
 
@@ -200,24 +200,26 @@ def _stages(stages: Sequence[StageRow], blank: _Blanker) -> tuple[StageRow, ...]
 
 
 def _awareness(awareness: Awareness, blank: _Blanker, by_part: bool) -> Awareness:
-    """Companies by rules 1 and 5; nothing of the survey when its respondents are few (rule 3)."""
+    """Companies by rule 1; nothing of the survey with few respondents (3) or by channel or batch (5)."""
     below, respondents = blank.below, awareness.respondents
-    if small(respondents, below):
-        return _no_awareness(awareness, blank)
+    if small(respondents, below) or by_part:
+        # By channel or batch the answers add up, over the views, to those without a filter.
+        return _no_awareness(awareness, blank, keep_respondents=by_part)
     companies = []
     for row in awareness.companies:
         knew = row.respondents_knew
-        if by_part or small(knew, below) or small(respondents - knew, below):
+        if small(knew, below) or small(respondents - knew, below):
             row = replace(row, respondents_knew=blank.drop(knew), share=None)
         companies.append(row)
     return replace(awareness, companies=tuple(companies))
 
 
-def _no_awareness(awareness: Awareness, blank: _Blanker) -> Awareness:
+def _no_awareness(awareness: Awareness, blank: _Blanker, keep_respondents=False) -> Awareness:
     discovery = awareness.discovery
+    respondents = awareness.respondents  # a stage total too: hidden with it, or shown
     return replace(
         awareness,
-        respondents=blank.drop(awareness.respondents),
+        respondents=respondents if keep_respondents else blank.drop(respondents),
         named_before=tuple(
             AnswerRow(row.answer, blank.drop(row.respondents), None)
             for row in awareness.named_before
