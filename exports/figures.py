@@ -44,7 +44,7 @@ def counts_of(values) -> StageCounts:
 @dataclass(frozen=True)
 class StageRow:
     stage: str
-    pins: int
+    pins: int | None
     from_previous: float | None
     from_issued: float | None
 
@@ -56,17 +56,36 @@ class ChannelRow:
 
 
 @dataclass(frozen=True)
+class BatchRow:
+    batch_id: int
+    channel: str
+    reached: StageCounts
+
+
+@dataclass(frozen=True)
+class Siblings:
+    """What the views beside a filtered one count, in the same time window, exact.
+
+    Every channel and every batch of the event: a viewer could fetch each of them,
+    so ``exports.suppression`` decides a filtered view knowing what the others show.
+    """
+
+    channels: tuple[ChannelRow, ...]
+    batches: tuple[BatchRow, ...]
+
+
+@dataclass(frozen=True)
 class Excluded:
     """Scans and pins kept out of the stages, in their documented order."""
 
-    human_scans: int
-    repeat_scans: int
-    bot_scans: int
-    test_scans: int
-    void_pin_scans: int
-    orphan_scans: int
-    refused_lookups: int  # unknown codes answered 429 by the guessing brake
-    void_pins: int
+    human_scans: int | None
+    repeat_scans: int | None
+    bot_scans: int | None
+    test_scans: int | None
+    void_pin_scans: int | None
+    orphan_scans: int | None
+    refused_lookups: int | None  # unknown codes answered 429 by the guessing brake
+    void_pins: int | None
 
     def items(self) -> list[tuple[str, int]]:
         return [(f.name, getattr(self, f.name)) for f in fields(self)]
@@ -137,8 +156,8 @@ class CompanyRow:
 
 @dataclass(frozen=True)
 class Discovery:
-    stand_visits_by_respondents: int
-    by_respondents_who_did_not_know: int
+    stand_visits_by_respondents: int | None
+    by_respondents_who_did_not_know: int | None
     rate: float | None
 
 
@@ -157,7 +176,7 @@ class ExposedAnswers:
     Reported beside the headline, never mixed into it.
     """
 
-    respondents: int
+    respondents: int | None
     named_before: tuple[AnswerRow, ...]
     named_none_share: float | None
 
@@ -201,7 +220,7 @@ VERDICTS = ("fewer_than_baseline", "more_than_baseline", "not_distinguishable")
 class Awareness:
     """The headline, from unexposed answers only, beside the exposed ones and the follow-up."""
 
-    respondents: int
+    respondents: int | None
     named_before: tuple[AnswerRow, ...]
     named_none_share: float | None
     named_none_interval: Interval | None  # Wilson, 95%
@@ -219,10 +238,15 @@ class Awareness:
 
 @dataclass(frozen=True)
 class Suppressed:
-    """The small-number threshold applied (None: exact counts) and how many cells it blanked."""
+    """The small-number threshold applied (None: exact counts) and how many cells it blanked.
+
+    ``too_small``: the view's population is too small to publish (or publishing it would
+    give away what another view hides), so it carries no counts at all.
+    """
 
     threshold: int | None = None
     cells: int = 0
+    too_small: bool = False
 
 
 @dataclass(frozen=True)
@@ -257,7 +281,7 @@ class Edition:
     difference_from_baseline: float | None
     difference_interval: Interval | None
     verdict: str | None
-    respondents: int
+    respondents: int | None
     discovery_rate: float | None
     follow_up: FollowUp
 

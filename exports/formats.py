@@ -68,7 +68,12 @@ def _suppression_note(figures: Funnel) -> str:
     threshold, cells = figures.suppressed.threshold, figures.suppressed.cells
     if not threshold:
         return "exact counts"
-    return f"counts from 1 to {threshold - 1} are left empty ({cells} cells)"
+    if figures.suppressed.too_small:
+        return f"too few students in this view to show any count (threshold {threshold})"
+    return (
+        f"counts from 1 to {threshold - 1}, and where needed one more of the same column so "
+        f"that none can be worked out from a total, are left empty ({cells} cells)"
+    )
 
 
 def _cell(value):

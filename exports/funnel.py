@@ -30,12 +30,14 @@ from exports.figures import (
     STAGES,
     Awareness,
     Baseline,
+    BatchRow,
     Breakdowns,
     ChannelRow,
     Comparison,
     DeviceRow,
     Edition,
     Funnel,
+    Siblings,
     StageCounts,
     StageRow,
     StandRow,
@@ -70,28 +72,58 @@ def stage_conditions(scope: Scope) -> dict:
     return {stage: conditions[stage] for stage in STAGES[1:]}  # in the stages' order
 
 
-def channel_stages(scope: Scope) -> tuple[ChannelRow, ...]:
-    """Per channel, the active pins issued and those that reached each later stage.
+def _reached_by(scope: Scope, *keys) -> dict[tuple, list[int]]:
+    """Per value of ``keys`` (Batch columns), the active pins issued and at each later stage.
 
     One query over the event's pins; each stage is an index probe per pin
     (``EXISTS``), far cheaper than counting distinct pins over every row.
     """
     reached = [func.sum(case((did, 1), else_=0)) for did in stage_conditions(scope).values()]
     query = scope.narrow(
-        select(Batch.channel, func.count(Pin.id), *reached)
+        select(*keys, func.count(Pin.id), *reached)
         .join(Batch, Batch.id == Pin.batch_id)
         .where(Batch.event_id == scope.event.id, Pin.status == "active")
-        .group_by(Batch.channel)
+        .group_by(*keys)
     )
-    counts = {row[0]: [int(n or 0) for n in row[1:]] for row in scope.session.execute(query)}
+    width = len(keys)
+    return {
+        tuple(row[:width]): [int(n or 0) for n in row[width:]]
+        for row in scope.session.execute(query)
+    }
+
+
+ZEROS = [0] * len(STAGES)
+
+
+def channel_stages(scope: Scope) -> tuple[ChannelRow, ...]:
+    """Per channel, the active pins issued and those that reached each later stage."""
+    counts = _reached_by(scope, Batch.channel)
     # A channel whose pins are all void still gets its row, with zeros.
     channels = scope.session.scalars(
         scope.narrow(select(Batch.channel).where(Batch.event_id == scope.event.id).distinct())
     )
-    zeros = [0] * len(STAGES)
     return tuple(
-        ChannelRow(channel, counts_of(counts.get(channel, zeros))) for channel in sorted(channels)
+        ChannelRow(channel, counts_of(counts.get((channel,), ZEROS)))
+        for channel in sorted(channels)
     )
+
+
+def batch_stages(scope: Scope) -> tuple[BatchRow, ...]:
+    """Per batch (with its channel), as ``channel_stages``; a batch of void pins has zeros."""
+    counts = _reached_by(scope, Batch.id, Batch.channel)
+    batches = scope.session.execute(
+        scope.narrow(select(Batch.id, Batch.channel).where(Batch.event_id == scope.event.id))
+    )
+    return tuple(
+        BatchRow(batch_id, channel, counts_of(counts.get((batch_id, channel), ZEROS)))
+        for batch_id, channel in sorted(batches)
+    )
+
+
+def siblings(session: Session, event: Event, filters: Filters) -> Siblings:
+    """Every channel and batch of the event in the filters' time window (docs/metrics.md)."""
+    scope = Scope.of(session, event, Filters(since=filters.since, until=filters.until))
+    return Siblings(channel_stages(scope), batch_stages(scope))
 
 
 def stage_totals(channels: tuple[ChannelRow, ...]) -> StageCounts:

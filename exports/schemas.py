@@ -28,7 +28,7 @@ class FiltersOut(Schema):
 
 class StageOut(Schema):
     stage = fields.String(metadata={"enum": list(STAGES)})
-    pins = fields.Integer()
+    pins = fields.Integer(**COUNT)
     from_previous = fields.Float(**SHARE)
     from_issued = fields.Float(**SHARE)
 
@@ -42,14 +42,14 @@ ChannelOut = type(
 
 
 class ExcludedOut(Schema):
-    human_scans = fields.Integer()
-    repeat_scans = fields.Integer()
-    bot_scans = fields.Integer()
-    test_scans = fields.Integer()
-    void_pin_scans = fields.Integer()
-    orphan_scans = fields.Integer()
-    refused_lookups = fields.Integer()
-    void_pins = fields.Integer()
+    human_scans = fields.Integer(**COUNT)
+    repeat_scans = fields.Integer(**COUNT)
+    bot_scans = fields.Integer(**COUNT)
+    test_scans = fields.Integer(**COUNT)
+    void_pin_scans = fields.Integer(**COUNT)
+    orphan_scans = fields.Integer(**COUNT)
+    refused_lookups = fields.Integer(**COUNT)
+    void_pins = fields.Integer(**COUNT)
 
 
 class HourOut(Schema):
@@ -105,8 +105,8 @@ class KnownCompanyOut(Schema):
 
 
 class DiscoveryOut(Schema):
-    stand_visits_by_respondents = fields.Integer()
-    by_respondents_who_did_not_know = fields.Integer()
+    stand_visits_by_respondents = fields.Integer(**COUNT)
+    by_respondents_who_did_not_know = fields.Integer(**COUNT)
     rate = fields.Float(**SHARE)
 
 
@@ -123,7 +123,7 @@ INTERVAL = {"allow_none": True}
 class ExposedOut(Schema):
     """Answers given after the company list or a stand visit: primed, never in the headline."""
 
-    respondents = fields.Integer()
+    respondents = fields.Integer(**COUNT)
     named_before = fields.List(fields.Nested(AnswerOut))
     named_none_share = fields.Float(**SHARE)
 
@@ -168,7 +168,7 @@ VERDICT = {
 class AwarenessOut(Schema):
     """From unexposed answers only; the exposed ones and the follow-up beside them."""
 
-    respondents = fields.Integer()
+    respondents = fields.Integer(**COUNT)
     named_before = fields.List(fields.Nested(AnswerOut))
     named_none_share = fields.Float(**SHARE)
     named_none_interval = fields.Nested(IntervalOut, **INTERVAL)
@@ -186,7 +186,14 @@ class AwarenessOut(Schema):
 
 class SuppressedOut(Schema):
     threshold = fields.Integer(allow_none=True, metadata={"description": "null: exact counts"})
-    cells = fields.Integer()
+    cells = fields.Integer(metadata={"description": "counts replaced by null"})
+    too_small = fields.Boolean(
+        metadata={
+            "description": "true: this view (its channel, batch or time window) holds too few "
+            "students to publish, or would give away what another view hides; it carries no "
+            "counts at all (docs/metrics.md, Small numbers)"
+        }
+    )
 
 
 class FunnelOut(Schema):

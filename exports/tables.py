@@ -56,7 +56,8 @@ def _awareness(figures: Funnel) -> Iterable[AnswerRow]:
     yield AnswerRow("could name none (share)", None, awareness.named_none_share)
     yield AnswerRow("could name none, 95% interval: low", None, none and none.low)
     yield AnswerRow("could name none, 95% interval: high", None, none and none.high)
-    yield AnswerRow("2018 baseline (share)", awareness.baseline_size, awareness.baseline)
+    baseline = f"2018 baseline (share of {awareness.baseline_size} students)"
+    yield AnswerRow(baseline, None, awareness.baseline)
     yield AnswerRow("difference from baseline", None, awareness.difference_from_baseline)
     yield AnswerRow("difference, 95% interval: low", None, difference and difference.low)
     yield AnswerRow("difference, 95% interval: high", None, difference and difference.high)

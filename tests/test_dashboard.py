@@ -16,8 +16,10 @@ from sqlalchemy import select
 from backend.models import ApiToken, Scan
 from backend.models.types import utcnow
 from backend.services import journey, scans, stamps, survey, tokens
+from backend.services.pins import list_batches
 from backend.services.scans import Visitor
 from exports.scope import Filters
+from exports.suppression import SUPPRESS_BELOW
 from tests.test_funnel import read_funnel
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -99,11 +101,21 @@ def test_viewer_token_signs_in_and_the_session_keeps_only_role_and_id(client, ma
         assert token not in repr(dict(session))
 
 
+def shown(count: int | None) -> str:
+    """A count as the dashboard's table shows it: hidden ones as a cross."""
+    return HIDDEN if count is None else str(count)
+
+
+HIDDEN = "×"
+
+
 def test_dashboard_shows_the_funnel_figures(viewer, fair):
     html = page(viewer, f"/dashboard/{fair.slug}")
-    figures = read_funnel(fair, Filters())
+    # As the viewer's JSON has them: 4 visited a stand and 2 answered, totals below 5 (hidden).
+    figures = read_funnel(fair, Filters(), suppress_below=SUPPRESS_BELOW)
     for stage in figures["stages"]:
-        assert row(html, "stage", stage["stage"])[0] == str(stage["pins"])
+        assert row(html, "stage", stage["stage"])[0] == shown(stage["pins"])
+    assert [s["pins"] for s in figures["stages"]][-2:] == [None, None]
     assert [s["pins"] for s in figures["stages"]][:3] == [8, 8, 8]
     assert row(html, "figure", "bot_scans") == [str(figures["excluded"]["bot_scans"])]
     assert '<svg class="chart" role="img"' in html and "&lt;b&gt;&#34;A&amp;B&#34;" in html
@@ -189,9 +201,11 @@ def test_the_token_never_appears_in_a_page_a_url_or_a_cookie(client, make, fair)
 def test_viewer_sees_small_channel_counts_suppressed_organiser_exact(client, make, fair):
     sign_in(client, make.token("viewer"))
     viewer_html = page(client, f"/dashboard/{fair.slug}")
-    assert row(viewer_html, "channel", "roc")[0] == "<5"
+    assert row(viewer_html, "channel", "roc") == ["×", "×", "×", "0", "0", "0"]
     assert 'data-suppressed="1"><abbr title=' in viewer_html
-    assert row(viewer_html, "channel", "ut-desk")[0] == "6"
+    # ut-desk's 6 issued, scanned and landed were shown before; now hidden too, since the
+    # stage totals (8) minus 6 gave roc's hidden 2 away. Its 4 and 2 are below 5 themselves.
+    assert row(viewer_html, "channel", "ut-desk") == ["×", "×", "×", "0", "×", "×"]
     sign_in(client, make.token("organiser"))
     organiser_html = page(client, f"/dashboard/{fair.slug}")
     assert row(organiser_html, "channel", "roc")[0] == "2"
@@ -302,8 +316,29 @@ def test_the_dashboard_accepts_the_filters_the_api_accepts(client, auth, viewer,
     api = client.get(f"/api/v1/events/{fair.slug}/funnel?{query}", headers=auth("viewer"))
     assert api.status_code == 200
     html = page(viewer, f"/dashboard/{fair.slug}?{query}")
-    for stage in api.json["stages"]:
-        assert row(html, "stage", stage["stage"])[0] == str(stage["pins"])
+    if api.json["suppressed"]["too_small"]:  # roc's 2 students: the page says so, no counts
+        assert 'data-testid="too-small"' in html and "data-stage=" not in html
+    for stage in [] if api.json["suppressed"]["too_small"] else api.json["stages"]:
+        assert row(html, "stage", stage["stage"])[0] == shown(stage["pins"])
+
+
+@pytest.mark.parametrize(
+    "lang, sentence", [("nl", "Te weinig studenten in deze selectie"), ("en", "Too few students")]
+)
+def test_a_view_too_small_to_show_says_so_and_shows_no_count(viewer, make, fair, lang, sentence):
+    batch = next(b for b in list_batches(fair.slug, 1, 10).items if b.channel == "roc")
+    for query in (
+        "channel=roc",
+        f"batch={batch.id}",
+        "since=2026-02-18T13:00&until=2026-02-18T14:00",
+    ):
+        html = page(viewer, f"/dashboard/{fair.slug}?{query}&lang={lang}")
+        assert sentence in html and 'data-testid="too-small"' in html, query
+        main = html.split('data-testid="too-small"')[1]
+        assert "<table" not in main and "<svg" not in main and "data-download" not in main
+    sign_in(viewer, make.token("organiser"))
+    html = page(viewer, f"/dashboard/{fair.slug}?channel=roc&lang={lang}")
+    assert 'data-testid="too-small"' not in html and row(html, "stage", "issued")[0] == "2"
 
 
 def test_a_batch_of_another_event_is_a_filter_problem(viewer, make, fair):
@@ -329,7 +364,8 @@ def test_pages_are_self_contained_and_locked_down(viewer, fair):
         digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
         assert f"'sha256-{digest}'" in csp, "the inline CSS must be the hashed one"
         assert "<script" not in html and "<link" not in html and "<img" not in html
-        assert not re.search(r"https?://", html) and 'style="' not in html
+        # A style attribute, not SVG's font-style, which a hidden count's label uses.
+        assert not re.search(r"https?://", html) and not re.search(r'\sstyle="', html)
         assert response.headers["Cache-Control"] == "no-store"
 
 
@@ -365,9 +401,10 @@ def test_accept_language_english_gets_english(client, make, fair):
 
 def test_an_edition_without_traffic_shows_no_data_yet(viewer, make):
     event = make.event()
-    make.pin_codes(event, size=4)
+    # 5 pins, not 4: an edition of 4 pins is now too small to show a viewer any count.
+    make.pin_codes(event, size=5)
     html = page(viewer, f"/dashboard/{event.slug}")
-    assert row(html, "stage", "issued")[0] == "4" and row(html, "stage", "scanned")[0] == "0"
+    assert row(html, "stage", "issued")[0] == "5" and row(html, "stage", "scanned")[0] == "0"
     assert "Nog geen gegevens" in html
 
 

@@ -3,7 +3,10 @@
 import pypdfium2
 from playwright.sync_api import expect
 
+from backend.models.types import utcnow
 from backend.pages.charts import percent
+from backend.services import scans
+from backend.services.scans import Visitor
 from backend.services.simulation import simulate
 from exports.scope import Filters
 from exports.suppression import SUPPRESS_BELOW
@@ -82,4 +85,38 @@ def test_dashboard_on_a_laptop_shows_the_funnels_figures_and_prints(
     expect(page.locator("#funnel h2")).to_contain_text("Funnel")
     page.wait_for_load_state("load")
     page.screenshot(path=screenshots / "5-dashboard-screen-en.png", full_page=True)
+    context.close()
+
+
+def test_a_selection_too_small_to_show_says_so_in_dutch_and_english(
+    browser, live_server, make, screenshots
+):
+    event, _ = make.plaza(stands=2)
+    make.pin_codes(event, size=12, channel="ut-desk")
+    for n, code in enumerate(make.pin_codes(event, size=3, channel="roc")):
+        student = Visitor("human", "mobile", "iOS", f"visitor-{n}")
+        scans.recorder().record(code, f"/p/{code}", student, utcnow())
+    context = browser.new_context(viewport=LAPTOP, locale="nl-NL")
+    page = context.new_page()
+    page.goto(f"{live_server}/dashboard/sign-in")
+    page.fill("#token", make.token("viewer"))
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server}/dashboard/")
+
+    page.goto(f"{live_server}/dashboard/{event.slug}?channel=roc")
+    notice = page.locator("[data-testid=too-small]")
+    expect(notice).to_contain_text("Te weinig studenten in deze selectie")
+    assert page.locator("[data-testid=stages]").count() == 0
+    assert page.locator("form.filters").is_visible(), "the reader can widen the selection"
+    page.screenshot(path=screenshots / "1-too-small-nl.png", full_page=True)
+    page.click("text=English")
+    expect(notice).to_contain_text("Too few students in this selection")
+    assert page.locator("svg").count() == 0 and page.locator("td.num").count() == 0
+    page.screenshot(path=screenshots / "2-too-small-en.png", full_page=True)
+
+    page.goto(f"{live_server}/dashboard/{event.slug}?channel=ut-desk&lang=nl")
+    # ut-desk's 12 pins against roc's 3: its row would give roc's issued away (15 - 12).
+    expect(notice).to_be_visible()
+    page.goto(f"{live_server}/dashboard/{event.slug}")
+    expect(page.locator("[data-testid=stages] tr[data-stage=issued] td").first).to_have_text("15")
     context.close()

@@ -288,7 +288,7 @@ def test_stages_count_distinct_active_pins_each_on_its_own(fair):
     assert figures["definitions_version"] == DEFINITIONS_VERSION == "2"
     assert figures["filters"] == {"channel": None, "batch_id": None, "since": None, "until": None}
     assert stages(figures) == STAGES
-    assert figures["suppressed"] == {"threshold": None, "cells": 0}
+    assert figures["suppressed"] == {"threshold": None, "cells": 0, "too_small": False}
 
 
 def test_bots_repeats_tests_void_pins_and_orphans_are_reported_beside_the_stages(fair):
@@ -489,9 +489,26 @@ def test_viewers_get_small_counts_blanked_organisers_exact(fair):
     for row in viewer["breakdowns"]["channels"]:
         assert [row[stage] for stage in ("issued", "scanned", "landed")] == [None] * 3
     assert viewer["awareness"]["companies"] == company_rows(fair, [(None, None)] * 3)
-    assert viewer["suppressed"] == {"threshold": 5, "cells": 15}
-    # The stage totals and everything else stay exact.
-    assert viewer["stages"] == organiser["stages"]
+    # 12 channel counts, the stage totals 3 (clicked) and 4 (answered), and with only 2
+    # unexposed respondents all 10 counts of the survey (respondents, Q1's 4 answers, which add up to
+    # them, the 3 companies, the 2 discovery counts).
+    # + 17 of the survey's figures beside the headline, hidden with it at 2 unexposed answers:
+    # 2 exposed answers (their count and 4 answers), the 11 of the follow-up, the respondents.
+    assert viewer["suppressed"] == {"threshold": 5, "cells": 41, "too_small": False}
+    # Stage totals from 1 to 4 are hidden now: with only one channel (or one channel's count
+    # in a column), the total would be that channel's hidden count. Their shares go with them.
+    hidden = {"clicked", "answered_survey"}
+    assert [s["pins"] for s in viewer["stages"]] == [
+        None if s["stage"] in hidden else s["pins"] for s in organiser["stages"]
+    ]
+    assert [(s["from_previous"], s["from_issued"]) for s in viewer["stages"][3:]] == [
+        (None, None),
+        (None, 0.8571),  # 6 visited a stand, but from_previous would give away clicked's 3
+        (None, None),
+    ]
+    assert viewer["awareness"]["respondents"] is None
+    assert viewer["awareness"]["named_none_share"] is None
+    # The rest stays exact.
     assert viewer["excluded"] == organiser["excluded"]
     assert viewer["breakdowns"]["hourly"] == organiser["breakdowns"]["hourly"]
 
@@ -504,11 +521,17 @@ def test_only_counts_below_the_threshold_are_blanked_and_zero_is_shown(fair):
         {"channel": "ut-desk", "issued": 4, "scanned": None, "landed": 0, "clicked": 0,
          "visited_stand": None, "answered_survey": None},
     ]  # fmt: skip
-    # No unexposed answer in the window: the companies' zeros stay zeros.
+    # No unexposed answer in the window (a and b answered after stamps): zero respondents is
+    # no small number, so the companies' zeros stay; the two exposed answers are hidden.
     assert figures["awareness"]["companies"] == company_rows(
         fair, [(0, None), (0, None), (0, None)]
     )
-    assert figures["suppressed"] == {"threshold": 3, "cells": 7}
+    assert figures["awareness"]["respondents"] == 0
+    assert figures["awareness"]["exposed"]["respondents"] is None
+    # 7 channel counts; the totals landed 1, clicked 1, visited 2, answered 2.
+    assert [s["pins"] for s in figures["stages"]] == [7, 3, None, None, None, None]
+    # + the two exposed answers (their count and 4 answers) and the survey stage's respondents.
+    assert figures["suppressed"] == {"threshold": 3, "cells": 17, "too_small": False}
 
 
 def test_compare_puts_editions_side_by_side_oldest_first(fair):
@@ -657,9 +680,9 @@ def test_suppression_returns_new_figures_and_leaves_the_exact_ones_alone(fair):
     assert viewer is not exact and funnel_json(exact) == before
     assert exact.breakdowns.channels[0].reached.issued == 3  # roc, exact
     assert viewer.breakdowns.channels[0].reached.issued is None
-    assert (viewer.suppressed.threshold, viewer.suppressed.cells) == (5, 15)
+    assert (viewer.suppressed.threshold, viewer.suppressed.cells) == (5, 41)  # as above
     assert (exact.suppressed.threshold, exact.suppressed.cells) == (None, 0)
-    assert viewer.stages == exact.stages and viewer.excluded == exact.excluded
+    assert viewer.stages[0] == exact.stages[0] and viewer.excluded == exact.excluded
     assert funnel_json(suppress(exact, None)) == before
 
 
@@ -687,3 +710,19 @@ def test_the_stages_keep_one_order_in_the_rows_the_json_and_the_tables(fair):
     assert tuple(channel)[1:] == STAGE_NAMES
     headers = TABLES["channels"].headers[1:]
     assert headers == [stage.replace("_", " ") for stage in STAGE_NAMES]
+
+
+def test_a_viewers_comparison_hides_what_the_funnel_hides(fair):
+    exact = read_compare([fair.event, fair.old])["editions"]
+    viewer = read_compare([fair.event, fair.old], suppress_below=5)
+    old, new = viewer["editions"]
+    # fair-2025 has 2 pins: too few to show any count, zeros included.
+    assert [old[s] for s in ("issued", "scanned", "landed", "respondents")] == [None] * 4
+    assert old["scan_rate"] is None and exact[0]["issued"] == 2
+    # fair-2026: as its funnel shows it without filters, clicked 3 and answered 4 hidden, and
+    # with 4 respondents nothing of the survey.
+    funnel = read_funnel(fair.event, suppress_below=5)
+    assert [new[s["stage"]] for s in funnel["stages"]] == [s["pins"] for s in funnel["stages"]]
+    assert (new["clicked"], new["answered_survey"], new["respondents"]) == (None, None, None)
+    assert new["named_none_share"] is None and new["scan_rate"] == exact[1]["scan_rate"]
+    assert viewer["suppressed"]["threshold"] == 5 and viewer["suppressed"]["cells"] > 0

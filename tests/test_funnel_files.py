@@ -6,6 +6,8 @@ here they are keyed by the files' column headers.
 
 import csv
 import io
+import json
+import zipfile
 
 import openpyxl
 import pytest
@@ -170,7 +172,7 @@ def awareness_summary(respondents, none, difference, discovery, rates) -> list[d
         ("could name none (share)", None, none[0]),
         ("could name none, 95% interval: low", None, none[1]),
         ("could name none, 95% interval: high", None, none[2]),
-        ("2018 baseline (share)", 450, 0.35),
+        ("2018 baseline (share of 450 students)", None, 0.35),
         ("difference from baseline", None, difference[0]),
         ("difference, 95% interval: low", None, difference[1]),
         ("difference, 95% interval: high", None, difference[2]),
@@ -193,9 +195,31 @@ def exposed_rows(named_before, respondents, none_share) -> list[dict]:
 
 
 def viewer_tables() -> dict[str, list[dict]]:
-    """As the organiser's, but every channel and company count is from 1 to 4: all blank."""
+    """As the organiser's, but every channel and company count is from 1 to 4: all blank.
+
+    So are the stage totals 3 (clicked) and 4 (answered) with the shares made from them,
+    and, with 4 respondents, every figure of the survey (Q1's answers add up to them).
+    """
+    hidden = {"clicked", "answered_survey"}
+    funnel = [
+        {
+            "stage": stage,
+            "pins": None if stage in hidden else pins,
+            "from previous stage": None if {stage, before} & hidden else previous,
+            "from issued": None if stage in hidden else issued,
+        }
+        for (stage, pins, previous, issued), (before, *_) in zip(
+            STAGES, [("",), *STAGES], strict=False
+        )
+    ]
+    awareness = [
+        {**row, "respondents": None, "share": 0.35 if row["share"] == 0.35 else None}
+        for row in organiser_tables()["awareness"]
+    ]
     return {
         **organiser_tables(),
+        "funnel": funnel,
+        "awareness": awareness,
         "channels": [
             {"channel": "roc", **dict.fromkeys(STAGE_HEADERS, None)},
             {"channel": "ut-desk", **dict.fromkeys(STAGE_HEADERS, None)},
@@ -203,6 +227,11 @@ def viewer_tables() -> dict[str, list[dict]]:
         "companies": [
             {"company": name, "respondents who knew it before": None, "share of respondents": None}
             for name in PLAZA_COMPANIES
+        ],
+        # Hidden with the survey's headline (2 unexposed answers): not even its zeros.
+        "follow_up": [
+            {**row, "before the fair": None, "at the follow-up": None}
+            for row in organiser_tables()["follow_up"]
         ],
     }
 
@@ -285,7 +314,9 @@ def test_the_workbook_has_the_hand_counted_figures_on_a_sheet_per_table(client, 
 def test_viewers_find_small_counts_blank_in_the_files_where_the_json_has_none(client, auth, fair):
     viewer = auth("viewer")
     figures = client.get(f"/api/v1/events/{fair.slug}/funnel", headers=viewer).json
-    assert figures["suppressed"] == {"threshold": 5, "cells": 15}
+    # 12 channel counts, 2 stage totals, and 10 of the survey (respondents, 4 answers,
+    # 3 companies, 2 discovery counts): 4 respondents are too few to show.
+    assert figures["suppressed"] == {"threshold": 5, "cells": 41, "too_small": False}
     assert figures["breakdowns"]["channels"] == [
         {"channel": "roc", **dict.fromkeys(STAGE_KEYS, None)},
         {"channel": "ut-desk", **dict.fromkeys(STAGE_KEYS, None)},
@@ -298,7 +329,10 @@ def test_viewers_find_small_counts_blank_in_the_files_where_the_json_has_none(cl
     book = read_xlsx(client, viewer, fair.slug)
     for table, rows in expected.items():
         assert read_sheet(book, SHEETS[table]) == rows, table
-    assert about(book)["small numbers"] == "counts from 1 to 4 are left empty (15 cells)"
+    assert about(book)["small numbers"] == (
+        "counts from 1 to 4, and where needed one more of the same column so that none can be "
+        "worked out from a total, are left empty (41 cells)"
+    )
 
 
 def test_a_negative_difference_from_baseline_is_a_number_in_the_files(client, auth, fair):
@@ -317,3 +351,26 @@ def test_a_negative_difference_from_baseline_is_a_number_in_the_files(client, au
     assert read_csv(client, organiser, fair.slug, "awareness", **window) == expected
     book = read_xlsx(client, organiser, fair.slug, **window)
     assert read_sheet(book, "Awareness") == expected
+
+
+def test_a_view_too_small_for_a_viewer_has_no_count_in_any_file(client, auth, fair):
+    viewer = auth("viewer")
+    # roc's 3 pins (and ut-desk's 4): both views are too small.
+    for channel in ("roc", "ut-desk"):
+        response = client.get(
+            f"/api/v1/events/{fair.slug}/export.zip",
+            query_string={"channel": channel},
+            headers=viewer,
+        )
+        archive = zipfile.ZipFile(io.BytesIO(response.data))
+        figures = json.loads(archive.read("funnel.json"))
+        assert figures["suppressed"]["too_small"] is True
+        for table, spec in TABLES.items():
+            counts = [header for _, header, kind in spec.columns if kind == "int"]
+            rows = list(csv.DictReader(io.StringIO(archive.read(f"{table}.csv").decode())))
+            assert all(row[header] == "" for row in rows for header in counts), table
+        book = openpyxl.load_workbook(io.BytesIO(archive.read("funnel.xlsx")))
+        note = about(book)["small numbers"]
+        assert note == "too few students in this view to show any count (threshold 5)"
+        exact = read_csv(client, auth("organiser"), fair.slug, "funnel", channel=channel)
+        assert exact[0]["pins"] in (3, 4)  # organisers still get the figures

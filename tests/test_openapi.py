@@ -48,3 +48,13 @@ def test_the_funnel_and_the_comparison_are_described_like_every_resource(client)
     compare = response("/api/v1/funnel/compare")
     edition = compare["properties"]["editions"]["items"]["$ref"].rsplit("/", 1)[1]
     assert set(stages) <= set(schemas[edition]["properties"])
+
+
+def test_the_document_says_when_a_view_is_too_small_to_show(client):
+    schemas = client.get("/api/v1/openapi.json").json["components"]["schemas"]
+    too_small = schemas["SuppressedOut"]["properties"]["too_small"]
+    assert too_small["type"] == "boolean" and "no counts at all" in too_small["description"]
+    # A viewer's stage total, respondents and excluded counts may be null now.
+    assert schemas["StageOut"]["properties"]["pins"]["nullable"]
+    assert schemas["AwarenessOut"]["properties"]["respondents"]["nullable"]
+    assert schemas["ExcludedOut"]["properties"]["human_scans"]["nullable"]

@@ -25,7 +25,7 @@ def test_migrations_downgrade_to_nothing_and_back(db):
     flask_migrate.downgrade(revision="base")
     with db.engine.connect() as connection:
         assert not db.inspect(connection).has_table("events")
-    flask_migrate.upgrade(revision="heads")
+    flask_migrate.upgrade()  # one chain: a fork of heads fails here
     assert _differences() == []
 
 

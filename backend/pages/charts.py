@@ -301,8 +301,12 @@ def baseline_chart(
     baseline: float,
     title: str = "Could name no Twente company",
     lang: str = "en",
+    hidden: bool = False,
 ) -> Markup:
-    """Our share that could name no Twente company beside the 2018 baseline, on 0 to 100%."""
+    """Our share that could name no Twente company beside the 2018 baseline, on 0 to 100%.
+
+    ``hidden``: the share is None because the respondents are too few to show, not absent.
+    """
     words = WORDS[lang]
     width, left, row_height = 480, 130, 40
     room = width - left - 70
@@ -325,7 +329,8 @@ def baseline_chart(
         if share is None:
             body.append(
                 f'<text x="{left + 6}" y="{middle}" fill="{MUTED}" font-style="italic" '
-                f'data-figure="value" data-suppressed="1">{DASH} {text(words["no_answers"])}</text>'
+                f'data-figure="value" data-suppressed="1">{DASH} '
+                f"{text(words['suppressed' if hidden and key == 'ours' else 'no_answers'])}</text>"
             )
         else:
             length = room * min(max(share, 0.0), 1.0)

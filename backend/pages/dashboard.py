@@ -193,7 +193,11 @@ def _charts(figures: Funnel, lang: str) -> dict:
         ),
         "timeline": charts.timeline_chart(figures.breakdowns.hourly, t("timeline"), lang),
         "baseline": charts.baseline_chart(
-            awareness.named_none_share, awareness.baseline, t("named_none"), lang
+            awareness.named_none_share,
+            awareness.baseline,
+            t("named_none"),
+            lang,
+            hidden=awareness.respondents is None,  # too few respondents to show
         ),
     }
 

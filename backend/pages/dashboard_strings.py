@@ -38,7 +38,8 @@ TEXT = {
         "no_filter": "Alle pins van deze editie.",
         "times_in": "Tijden in {tz}.",
         "suppression": "Aantallen onder {n} zijn verborgen ({mark}) om studenten niet "
-        "herkenbaar te maken: {cells} cellen.",
+        "herkenbaar te maken, en waar nodig nog een aantal in dezelfde kolom, zodat geen "
+        "verborgen aantal uit een totaal terug te rekenen is: {cells} cellen.",
         "exact": "Exacte aantallen (organisator).",
         "definitions": "Definities versie {v}.",
         "funnel": "Trechter",
@@ -118,7 +119,10 @@ TEXT = {
         "csv": "Trechter (CSV)",
         "xlsx": "Alle tabellen (Excel)",
         "zip": "Alles (ZIP)",
-        "hidden": "minder dan {n}, verborgen",
+        "hidden": "verborgen: minder dan {n}, of nodig om een ander verborgen aantal te beschermen",
+        "too_small": "Te weinig studenten in deze selectie om aantallen te tonen: met minder "
+        "dan {n} studenten, of met aantallen die een andere weergave verbergt, zou een "
+        "student herkenbaar worden. Kies een ruimere selectie of toon alles.",
         "problem_title": "Dit filter klopt niet",
         "problem_channel": "Kies een kanaal uit de lijst.",
         "problem_batch": "Kies een batch van deze editie.",
@@ -164,7 +168,8 @@ TEXT = {
         "no_filter": "All pins of this edition.",
         "times_in": "Times in {tz}.",
         "suppression": "Counts below {n} are hidden ({mark}) so that no student can be "
-        "recognised: {cells} cells.",
+        "recognised, and where needed one more count of the same column, so that no hidden "
+        "count can be worked out from a total: {cells} cells.",
         "exact": "Exact counts (organiser).",
         "definitions": "Definitions version {v}.",
         "funnel": "Funnel",
@@ -243,7 +248,10 @@ TEXT = {
         "csv": "Funnel (CSV)",
         "xlsx": "All tables (Excel)",
         "zip": "Everything (ZIP)",
-        "hidden": "fewer than {n}, hidden",
+        "hidden": "hidden: fewer than {n}, or needed to protect another hidden count",
+        "too_small": "Too few students in this selection to show any counts: with fewer than "
+        "{n} students, or with counts another view hides, a student could be recognised. "
+        "Choose a wider selection or show everything.",
         "problem_title": "This filter is not valid",
         "problem_channel": "Pick a channel from the list.",
         "problem_batch": "Pick a batch of this edition.",

@@ -13,7 +13,7 @@ from backend.extensions import db
 from backend.services.events import get_event
 from backend.services.pins import get_batch
 from exports.figures import Comparison, Funnel
-from exports.funnel import compare, funnel
+from exports.funnel import compare, funnel, siblings
 from exports.scope import Filters
 from exports.suppression import for_viewer
 
@@ -67,8 +67,13 @@ def event_filters(event, channel=None, batch_id=None, since=None, until=None) ->
 def event_figures(slug: str, exact: bool, **filters) -> Funnel:
     """The funnel of one event; ``exact`` for organisers, else as a viewer may see it."""
     event = get_event(slug)
-    figures = funnel(db.session, event, event_filters(event, **filters))
-    return figures if exact else for_viewer(figures)
+    chosen = event_filters(event, **filters)
+    figures = funnel(db.session, event, chosen)
+    if exact:
+        return figures
+    # A channel's or batch's view is decided knowing what every other view shows.
+    parts = chosen.channel is not None or chosen.batch_id is not None
+    return for_viewer(figures, siblings(db.session, event, chosen) if parts else None)
 
 
 def compare_figures(slugs: list[str], exact: bool) -> Comparison:
