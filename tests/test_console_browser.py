@@ -108,7 +108,8 @@ def test_an_organiser_sets_up_an_edition_in_the_browser(
     stand_secret = page.inner_text("[data-testid=secret]")
     assert stand_secret.startswith("spd_")
     card = png_image(page.locator(".card img").screenshot())
-    assert texts(card) == [f"https://pins.example.org/staff#token={stand_secret}"]
+    # The card opens the stand scanner, which signs the tablet in from the URL's fragment.
+    assert texts(card) == [f"https://pins.example.org/scan#token={stand_secret}"]
     page.screenshot(path=screenshots / "05-stand-token-card.png", full_page=True)
 
     tablet = browser.new_context(viewport=PHONE, is_mobile=True, locale="en-GB")

@@ -14,7 +14,8 @@ from backend.errors import InvalidInput
 from backend.models.types import ROLES, TWENTE_PLAZA
 from backend.pages.console import bp, form_int, form_text, page, page_number, search_text
 from backend.services import audit, console, events, pins, printing, stands, tokens
-from qr import RenderOptions, SheetLayout, codes, render
+from backend.services.stand_scanner import SCANNER_ROLES
+from qr import RenderOptions, SheetLayout, cards, codes, render
 
 
 def _base_url() -> str:
@@ -152,10 +153,16 @@ def token_list():
         role = form_text("role")
         stand_id = form_int("stand_id") if role == "stand" and form_text("stand_id") else None
         row, secret = tokens.create_token(role, form_text("label"), stand_id, _expiry())
-        sign_in_url = f"{_base_url()}/staff"
-        # The card's QR holds the sign-in address with the token in the fragment, which
-        # browsers never send to a server; /staff takes the pasted token meanwhile.
-        png, _ = render(f"{sign_in_url}#token={secret}", RenderOptions(format="png", size_px=320))
+        if row.role in SCANNER_ROLES:
+            # The stand scanner reads the token from the fragment (which browsers never send
+            # to a server) and signs the tablet in: scan the card, nothing to type.
+            card_url = cards.sign_in_url(_base_url(), secret)
+            sign_in_url = card_url.split("#", 1)[0]
+        else:
+            # A viewer signs in at /staff (or the dashboard) by pasting the token.
+            sign_in_url = f"{_base_url()}/staff"
+            card_url = f"{sign_in_url}#token={secret}"
+        png, _ = render(card_url, RenderOptions(format="png", size_px=320))
         return page(
             "console_token_made.html",
             201,
