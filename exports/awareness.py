@@ -79,6 +79,11 @@ def counted_response(scope: Scope, exposed: bool = False) -> list:
     ]
 
 
+def answer_rows(counts: dict[str, int], respondents: int) -> tuple[AnswerRow, ...]:
+    """Respondents per Q1 answer with their share, in the answers' order."""
+    return tuple(AnswerRow(answer, n, share(n, respondents)) for answer, n in counts.items())
+
+
 def named_before(scope: Scope, exposed: bool = False) -> dict[str, int]:
     """Respondents per Q1 answer."""
     query = (
@@ -176,7 +181,7 @@ def exposed_answers(scope: Scope) -> ExposedAnswers:
     respondents = sum(counts.values())
     return ExposedAnswers(
         respondents,
-        tuple(AnswerRow(answer, n, share(n, respondents)) for answer, n in counts.items()),
+        answer_rows(counts, respondents),
         share(counts["0"], respondents),
     )
 
@@ -224,9 +229,7 @@ def awareness(scope: Scope, baseline: Baseline) -> Awareness:
     respondents = head.respondents
     return Awareness(
         respondents=respondents,
-        named_before=tuple(
-            AnswerRow(answer, n, share(n, respondents)) for answer, n in head.counts.items()
-        ),
+        named_before=answer_rows(head.counts, respondents),
         named_none_share=head.named_none_share,
         named_none_interval=head.named_none_interval,
         baseline=baseline.share,

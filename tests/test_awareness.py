@@ -89,3 +89,26 @@ def test_exposed_answers_are_reported_beside_the_headline_never_in_it(make):
     assert awareness["exposed"]["respondents"] == 1
     assert awareness["exposed"]["named_none_share"] == 1.0
     assert awareness["response_rates"]["respondents"] == 2
+
+
+def test_an_editions_baseline_is_checked_by_the_use_case_as_by_the_api(client, auth, make):
+    from backend.errors import InvalidInput
+    from backend.services import events
+
+    event = make.event()
+    for bad in ({"baseline_share": 1.5}, {"baseline_size": 0}, {"baseline_share": True}):
+        response = client.patch(f"/api/v1/events/{event.slug}", json=bad, headers=auth("organiser"))
+        assert response.status_code == 422, bad
+        try:
+            events.update_event(event.slug, **bad)
+        except InvalidInput as error:
+            assert set(error.fields) == set(bad)
+        else:
+            raise AssertionError(f"the use case took {bad}")
+    patched = client.patch(
+        f"/api/v1/events/{event.slug}",
+        json={"baseline_share": 0.3, "baseline_size": 500},
+        headers=auth("organiser"),
+    )
+    assert patched.status_code == 200
+    assert (patched.json["baseline_share"], patched.json["baseline_size"]) == (0.3, 500)

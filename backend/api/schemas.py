@@ -110,7 +110,8 @@ class BaselineShare(fields.Float):
     def __init__(self, **kwargs):
         description = "share that could name no Twente company in the baseline (2018: 0.35)"
         super().__init__(
-            validate=validate.Range(0, 1),
+            # The range again for the OpenAPI document; the rule is the use case's.
+            validate=[validate.Range(0, 1), marshmallow_validator(rules.baseline_share)],
             allow_nan=False,
             metadata={"description": description},
             **kwargs,
@@ -122,7 +123,7 @@ class BaselineSize(StrictInt):
 
     def __init__(self, **kwargs):
         super().__init__(
-            validate=validate.Range(1, 1_000_000),
+            validate=[validate.Range(1, 1_000_000), marshmallow_validator(rules.baseline_size)],
             metadata={"description": "students in the baseline measurement (2018: 450)"},
             **kwargs,
         )

@@ -42,14 +42,14 @@ RESERVED_SLUGS = frozenset(
 
 def _clean_event(fields: dict) -> dict:
     """Every edition field through its one rule; unknown fields are refused."""
-    unknown = set(fields) - set(EVENT_FIELDS)
-    if unknown:
-        raise InvalidInput(fields={name: ["Unknown field."] for name in sorted(unknown)})
+    rules.known_fields(fields, EVENT_FIELDS)
     checks = {
         "slug": rules.slug,
         "name": rules.name,
         "timezone": rules.timezone,
         "portal_url": rules.url,
+        "baseline_share": rules.baseline_share,
+        "baseline_size": rules.baseline_size,
     }
     return {k: checks[k](v) if k in checks else v for k, v in fields.items()}
 
@@ -97,10 +97,7 @@ def get_company(company_id: int) -> Company:
 
 def clean_company(fields: dict) -> dict:
     """Company fields through their rules (the import uses this too)."""
-    unknown = set(fields) - set(COMPANY_FIELDS)
-    if unknown:
-        raise InvalidInput(fields={name: ["Unknown field."] for name in sorted(unknown)})
-    cleaned = dict(fields)
+    cleaned = dict(rules.known_fields(fields, COMPANY_FIELDS))
     if "name" in cleaned:
         cleaned["name"] = rules.name(cleaned["name"])
     if "portal_url" in cleaned:

@@ -94,6 +94,28 @@ def timezone(value, field: str = "timezone") -> str:
     return value
 
 
+def known_fields(fields: dict, allowed) -> dict:
+    """``fields`` if every name in it is one of ``allowed``; a typo is refused, not ignored."""
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise InvalidInput(fields={name: ["Unknown field."] for name in sorted(unknown)})
+    return fields
+
+
+def baseline_share(value, field: str = "baseline_share") -> float:
+    """The baseline's share that could name no Twente company: 0 to 1 (2018: 0.35)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        _refuse(field, "Give a share from 0 to 1.")
+    return float(value)
+
+
+def baseline_size(value, field: str = "baseline_size") -> int:
+    """How many students the baseline asked (2018: 450)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1_000_000:
+        _refuse(field, "Give a whole number from 1 to 1,000,000.")
+    return value
+
+
 def dates(starts_on: date, ends_on: date) -> None:
     """An edition ends on or after the day it starts."""
     if ends_on < starts_on:

@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from backend.errors import InvalidInput, StandNotFound
+from backend.errors import StandNotFound
 from backend.extensions import db
 from backend.models import Stand
 from backend.services import audit, rules
@@ -23,10 +23,7 @@ def get_stand(stand_id: int) -> Stand:
 
 
 def _clean(changes: dict) -> dict:
-    unknown = set(changes) - set(STAND_FIELDS)
-    if unknown:
-        raise InvalidInput(fields={name: ["Unknown field."] for name in sorted(unknown)})
-    cleaned = dict(changes)
+    cleaned = dict(rules.known_fields(changes, STAND_FIELDS))
     if "label" in cleaned:
         cleaned["label"] = rules.stand_label(cleaned["label"])
     if "zone" in cleaned:
