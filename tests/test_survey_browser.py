@@ -3,8 +3,12 @@
 A first landing asks Q1 before any company name; that answer is stored
 unexposed. A second student visits a stand first: their answer is stored
 exposed. After a Twente Plaza stamp and the configured time the follow-up
-question appears on the landing page, once.
+question appears on the landing page, once; the organiser's funnel counts
+the unexposed and exposed answers apart and the pin that answered both as a pair.
 """
+
+import json
+import urllib.request
 
 import pytest
 from playwright.sync_api import expect
@@ -112,14 +116,41 @@ def test_survey_is_unprimed_and_follows_up_once(
     page.goto(f"{live_server}/l/{second}")
     expect(page.locator("#survey")).to_be_visible()
     assert page.locator("#follow-up").count() == 0
-    # The first pin never visited the Plaza: no follow-up for it.
+    # The first pin has not visited the Plaza yet: no follow-up for it.
     page.goto(f"{live_server}/l/{first}")
     expect(page.locator("#survey")).to_be_visible()
     assert page.locator("#follow-up").count() == 0
+
+    # 4. The first pin (unexposed "none") visits a Plaza stand: asked "now", once; a pair.
+    page.goto(f"{live_server}/P/{first}")  # the stand stamps the pin this browser last scanned
+    page.goto(f"{live_server}/S/{plaza[1].code}")
+    expect(page.locator("[data-testid=stamp-result]")).to_contain_text(text["stamped"])
+    page.goto(f"{live_server}/l/{first}")
+    page.locator("#follow-up").get_by_role("button", name="3–5").click()
+    expect(page.locator("[role=status]").first).to_contain_text(text["follow_up_thanks"])
     context.close()
 
     db.session.expire_all()
     follow_ups = db.session.execute(
-        select(Pin.code, FollowUpResponse.named_now).join(Pin, Pin.id == FollowUpResponse.pin_id)
+        select(Pin.code, FollowUpResponse.named_now)
+        .join(Pin, Pin.id == FollowUpResponse.pin_id)
+        .order_by(Pin.code)
     ).all()
-    assert follow_ups == [(second, "3-5")]
+    assert follow_ups == sorted([(second, "3-5"), (first, "3-5")])
+
+    # 5. The organiser's funnel, over HTTP: unexposed and exposed apart, the pair counted.
+    request = urllib.request.Request(
+        f"{live_server}/api/v1/events/{event.slug}/funnel",
+        headers={"Authorization": f"Bearer {make.token('organiser')}"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200
+        awareness = json.load(response)["awareness"]
+    assert awareness["respondents"] == 1  # the first pin's unexposed "none"
+    assert awareness["named_none_share"] == 1.0
+    assert awareness["exposed"]["respondents"] == 1  # the second pin's "1-2" after a stand
+    assert awareness["exposed"]["named_none_share"] == 0.0
+    follow_up = awareness["follow_up"]
+    # Only the first pin pairs: the second pin's Q1 was exposed, so it is no "before".
+    assert (follow_up["pairs"], follow_up["none_before_only"]) == (1, 1)
+    assert (follow_up["named_none_before"], follow_up["named_none_now"]) == (1.0, 0.0)
