@@ -1,10 +1,17 @@
 """The organiser console over HTTP: who gets in, and each page's forms through the use cases."""
 
+import csv
+import io
+import threading
+import zipfile
+
 import pytest
 from sqlalchemy import func, select
 
 from backend.models import ApiToken, AuditEntry, Batch, Company, Event, Pin, Stand
-from backend.services import tokens
+from backend.services import print_jobs, printing, tokens
+from qr import SheetLayout
+from tests.qr.decode import label_texts, pdf_pages
 from tests.test_dashboard import csrf_from, sign_in
 
 
@@ -161,6 +168,83 @@ def test_a_batch_is_minted_listed_and_downloaded(organiser, make, db):
     assert sheets.status_code == 200 and sheets.data.startswith(b"%PDF")
 
 
+@pytest.fixture
+def large_batches(app, db, monkeypatch, tmp_path):
+    """Batches above 10 pins are prepared in the background, their files in a temporary folder."""
+    monkeypatch.setitem(app.config, "PRINT_SYNC_MAX_PINS", 10)
+    monkeypatch.setitem(app.config, "PRINT_DIR", str(tmp_path / "print"))
+    yield
+    print_jobs.wait_for_threads()  # before the db fixture empties the tables
+
+
+@pytest.fixture
+def gate(monkeypatch):
+    """Holds preparation before its first pin until the test opens the gate."""
+    opened = threading.Event()
+    real = printing.pin_items
+
+    def held(batch_id, base_url):
+        assert opened.wait(30), "the test never opened the gate"
+        yield from real(batch_id, base_url)
+
+    monkeypatch.setattr(printing, "pin_items", held)
+    yield opened
+    opened.set()  # a failed test must not leave the thread waiting
+
+
+def decoded_sheets(data: bytes, layout: SheetLayout) -> list[str]:
+    """Every label of the sheets decoded on its own, as the other print tests do."""
+    return sorted(
+        t for page in pdf_pages(data, 4, printing=True) for t in label_texts(page, layout, 4)
+    )
+
+
+def test_a_large_batch_s_sheets_show_progress_then_the_file(
+    organiser, make, db, large_batches, gate
+):
+    event = make.event()
+    form = {"label": "Day 1", "channel": "ut-desk", "size": "40", "diameter_mm": "25"}
+    assert post(organiser, f"/console/{event.slug}/batches", form).status_code == 303
+    batch = db.session.scalar(select(Batch))
+    # Minting started the sheets; the gate holds them before their first pin.
+    asked = organiser.get(f"/console/batches/{batch.id}/sheets.pdf?diameter_mm=25&lang=nl")
+    assert asked.status_code == 303
+    status_url = asked.headers["Location"]
+    assert f"/console/batches/{batch.id}/print?file=sheets.pdf&diameter_mm=25" in status_url
+    waiting = organiser.get(status_url)
+    html = waiting.get_data(as_text=True)
+    assert waiting.status_code == 202 and waiting.mimetype == "text/html"
+    assert 'data-state="preparing"' in html and '<meta http-equiv="refresh" content="3">' in html
+    assert "Het bestand voor 40 pins wordt gemaakt" in html and "0 van 40 pins klaar (0%)" in html
+    english = organiser.get(status_url + "&lang=en").get_data(as_text=True)
+    assert "The file for 40 pins is being prepared" in english and "0 of 40 pins done" in english
+    gate.set()
+    print_jobs.wait_for_threads()
+    ready = organiser.get(status_url)
+    html = ready.get_data(as_text=True)
+    assert ready.status_code == 200 and "The file is ready." in html and "http-equiv" not in html
+    sheets = organiser.get(f"/console/batches/{batch.id}/sheets.pdf?diameter_mm=25")
+    assert sheets.status_code == 200 and sheets.data.startswith(b"%PDF")
+    manifest = organiser.get(f"/console/batches/{batch.id}/manifest.csv").get_data(as_text=True)
+    urls = sorted(row["url"] for row in csv.DictReader(io.StringIO(manifest)))
+    assert len(urls) == 40
+    assert decoded_sheets(sheets.data, SheetLayout.from_params({"diameter_mm": "25"})) == urls
+    # The bundle came from the same run: served at once.
+    bundle = organiser.get(f"/console/batches/{batch.id}/bundle.zip?diameter_mm=25")
+    assert (
+        bundle.status_code == 200
+        and zipfile.ZipFile(io.BytesIO(bundle.data)).read("sheets.pdf") == sheets.data
+    )
+
+
+def test_a_small_batch_s_print_page_offers_the_file_at_once(organiser, make, db):
+    batch = make.batch(make.event(), size=3)
+    page = organiser.get(f"/console/batches/{batch.id}/print?file=bundle.zip&lang=en")
+    assert page.status_code == 200 and "The file is ready." in page.get_data(as_text=True)
+    refused = organiser.get(f"/console/batches/{batch.id}/print?file=secrets.txt")
+    assert refused.status_code == 422 and 'data-testid="problem"' in refused.get_data(as_text=True)
+
+
 def test_a_pin_is_found_by_url_voided_and_unvoided(organiser, make, db):
     code = make.pin_codes(size=1)[0]
     found = organiser.get(f"/console/pins?code=https://pins.example.org/p/{code}")
@@ -234,6 +318,7 @@ CONSOLE_PAGES = [
     "/console/batches/{batch}/sheets.pdf",
     "/console/batches/{batch}/manifest.csv",
     "/console/batches/{batch}/bundle.zip",
+    "/console/batches/{batch}/print?file=sheets.pdf",
     "/console/pins?code={pin}",
     "/console/tokens",
     "/console/audit",
