@@ -93,14 +93,14 @@ def test_a_bad_edition_form_is_a_clear_4xx_and_stores_nothing(organiser, db, cha
     response = post(organiser, "/console/events", {**NEW_EVENT, **change})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert 'data-testid="problem"' in html and f"<strong>{field}</strong>" in html
+    assert 'data-testid="problem"' in html and f'<li data-field="{field}">' in html
     assert db.session.scalar(select(func.count()).select_from(Event)) == 0
 
 
 @pytest.mark.parametrize("slug", ["companies", "tokens", "audit", "pins"])
 def test_a_slug_that_names_a_console_page_is_refused(organiser, db, slug):
     response = post(organiser, "/console/events", {**NEW_EVENT, "slug": slug})
-    assert response.status_code == 422 and "reserved" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "gereserveerd" in response.get_data(as_text=True)
 
 
 def test_a_form_posted_twice_is_a_conflict_not_a_500(organiser, db):
@@ -108,6 +108,62 @@ def test_a_form_posted_twice_is_a_conflict_not_a_500(organiser, db):
     again = post(organiser, "/console/events", NEW_EVENT)
     assert again.status_code == 409
     assert db.session.scalar(select(func.count()).select_from(Event)) == 1
+
+
+REFUSED_FORMS = {
+    # what is posted: (path, form, status, Dutch, English)
+    "duplicate slug": (
+        "/console/events",
+        NEW_EVENT,
+        409,
+        "Er is al een editie met die korte naam.",
+        "An edition with that short name exists.",
+    ),
+    "dates the wrong way round": (
+        "/console/events",
+        {**NEW_EVENT, "slug": "bdt-2028", "ends_on": "2027-02-16"},
+        422,
+        "<strong>Laatste dag</strong>: Een datum als JJJJ-MM-DD, niet vóór de eerste dag.",
+        "<strong>Last day</strong>: A date as YYYY-MM-DD, not before the first day.",
+    ),
+    "bad channel": (
+        "/console/bdt-2027/batches",
+        {"label": "Day 1", "channel": "UT Desk", "size": "5"},
+        422,
+        "<strong>Kanaal</strong>: 1 tot 40 tekens: kleine letters, cijfers en enkele streepjes",
+        "<strong>Channel</strong>: 1 to 40 characters: lower-case letters, digits and single",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("case", REFUSED_FORMS)
+def test_refusals_are_said_in_the_reader_s_language(organiser, db, case, lang):
+    assert post(organiser, "/console/events", NEW_EVENT).status_code == 303
+    path, form, status, dutch, english = REFUSED_FORMS[case]
+    response = post(organiser, f"{path}?lang={lang}", form)
+    html = response.get_data(as_text=True)
+    assert response.status_code == status and 'data-testid="problem"' in html
+    assert (dutch if lang == "nl" else english) in html
+    assert (english if lang == "nl" else dutch) not in html
+    assert db.session.scalar(select(func.count()).select_from(Event)) == 1
+    assert db.session.scalar(select(func.count()).select_from(Batch)) == 0
+
+
+def test_an_unmapped_refusal_shows_the_use_case_s_english_after_the_dutch(organiser, make):
+    event = make.event()
+    response = post(
+        organiser, f"/console/{event.slug}/import?lang=nl", {"file": (io.BytesIO(), "c.csv")}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Dit bestand kan niet worden geïmporteerd." in html
+    assert '<p lang="en">The file is empty.</p>' in html
+    english = post(
+        organiser, f"/console/{event.slug}/import?lang=en", {"file": (io.BytesIO(), "c.csv")}
+    )
+    assert "The file is empty." in english.get_data(as_text=True)
+    assert "geïmporteerd" not in english.get_data(as_text=True)
 
 
 def test_a_form_without_csrf_is_refused(organiser, db):
