@@ -2,14 +2,13 @@
 
 import csv
 import io
-import threading
 import zipfile
 
 import pytest
 from sqlalchemy import func, select
 
 from backend.models import ApiToken, AuditEntry, Batch, Company, Event, Pin, Stand
-from backend.services import print_jobs, printing, tokens
+from backend.services import print_jobs, tokens
 from qr import SheetLayout
 from tests.qr.decode import label_texts, pdf_pages
 from tests.test_dashboard import csrf_from, sign_in
@@ -224,30 +223,6 @@ def test_a_batch_is_minted_listed_and_downloaded(organiser, make, db):
     assert sheets.status_code == 200 and sheets.data.startswith(b"%PDF")
 
 
-@pytest.fixture
-def large_batches(app, db, monkeypatch, tmp_path):
-    """Batches above 10 pins are prepared in the background, their files in a temporary folder."""
-    monkeypatch.setitem(app.config, "PRINT_SYNC_MAX_PINS", 10)
-    monkeypatch.setitem(app.config, "PRINT_DIR", str(tmp_path / "print"))
-    yield
-    print_jobs.wait_for_threads()  # before the db fixture empties the tables
-
-
-@pytest.fixture
-def gate(monkeypatch):
-    """Holds preparation before its first pin until the test opens the gate."""
-    opened = threading.Event()
-    real = printing.pin_items
-
-    def held(batch_id, base_url):
-        assert opened.wait(30), "the test never opened the gate"
-        yield from real(batch_id, base_url)
-
-    monkeypatch.setattr(printing, "pin_items", held)
-    yield opened
-    opened.set()  # a failed test must not leave the thread waiting
-
-
 def decoded_sheets(data: bytes, layout: SheetLayout) -> list[str]:
     """Every label of the sheets decoded on its own, as the other print tests do."""
     return sorted(
@@ -255,9 +230,7 @@ def decoded_sheets(data: bytes, layout: SheetLayout) -> list[str]:
     )
 
 
-def test_a_large_batch_s_sheets_show_progress_then_the_file(
-    organiser, make, db, large_batches, gate
-):
+def test_a_large_batch_s_sheets_show_progress_then_the_file(organiser, make, db, background, gate):
     event = make.event()
     form = {"label": "Day 1", "channel": "ut-desk", "size": "40", "diameter_mm": "25"}
     assert post(organiser, f"/console/{event.slug}/batches", form).status_code == 303
