@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from backend.models import ApiToken, AuditEntry, Batch, Company, Event, Pin, Stand
-from backend.services import print_jobs, tokens
+from backend.services import print_jobs, printing, tokens
 from qr import SheetLayout
 from tests.qr.decode import label_texts, pdf_pages
 from tests.test_dashboard import csrf_from, sign_in
@@ -264,6 +264,24 @@ def test_a_large_batch_s_sheets_show_progress_then_the_file(organiser, make, db,
         bundle.status_code == 200
         and zipfile.ZipFile(io.BytesIO(bundle.data)).read("sheets.pdf") == sheets.data
     )
+
+
+def test_a_failed_preparation_says_so_in_dutch_with_a_503(
+    organiser, make, db, background, monkeypatch
+):
+    def broken(batch_id, base_url):
+        raise RuntimeError("the disk is full")
+        yield
+
+    monkeypatch.setattr(printing, "pin_items", broken)
+    batch = make.batch(make.event(), size=40)
+    asked = organiser.get(f"/console/batches/{batch.id}/sheets.pdf?lang=nl")
+    assert asked.status_code == 303
+    print_jobs.wait_for_threads()
+    failed = organiser.get(asked.headers["Location"])
+    html = failed.get_data(as_text=True)
+    assert failed.status_code == 503 and "http-equiv" not in html
+    assert "Het maken van de printbestanden is mislukt" in html and "RuntimeError" in html
 
 
 def test_a_small_batch_s_print_page_offers_the_file_at_once(organiser, make, db):
