@@ -290,6 +290,10 @@ def test_a_small_batch_s_print_page_offers_the_file_at_once(organiser, make, db)
     assert page.status_code == 200 and "The file is ready." in page.get_data(as_text=True)
     refused = organiser.get(f"/console/batches/{batch.id}/print?file=secrets.txt")
     assert refused.status_code == 422 and 'data-testid="problem"' in refused.get_data(as_text=True)
+    too_big = organiser.get(f"/console/batches/{batch.id}/sheets.pdf?diameter_mm=900&lang=nl")
+    html = too_big.get_data(as_text=True)
+    assert too_big.status_code == 422 and '<li data-field="diameter_mm">' in html
+    assert "<strong>Diameter pin (mm)</strong>" in html
 
 
 def test_a_pin_is_found_by_url_voided_and_unvoided(organiser, make, db):

@@ -1,7 +1,8 @@
 """The console's running side: stands, batches and their files, pins, tokens, the audit log.
 
 The same blueprint as ``console.py`` (and its organisers-only guard); print
-files come from ``backend/services/printing.py``, as the API's do.
+files go out through ``backend/downloads.py``, as the API's do: a large batch's
+sheets and bundle are prepared in the background while a page shows how far along.
 """
 
 import base64
