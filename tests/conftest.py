@@ -165,3 +165,34 @@ def screenshots(request):
     folder = Path(__file__).resolve().parent.parent / "test-output" / request.node.name
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@pytest.fixture
+def background(app, db, monkeypatch, tmp_path):
+    """Batches above 10 pins have their print files prepared in the background, in a temporary folder.
+
+    Ask for it before ``gate``: fixtures end in reverse, so the gate opens before this waits.
+    """
+    from backend.services import print_jobs
+
+    monkeypatch.setitem(app.config, "PRINT_SYNC_MAX_PINS", 10)
+    monkeypatch.setitem(app.config, "PRINT_DIR", str(tmp_path / "print"))
+    yield tmp_path / "print"
+    print_jobs.wait_for_threads()  # before the db fixture empties the tables
+
+
+@pytest.fixture
+def gate(monkeypatch):
+    """Holds print preparation before its first pin until the test opens the gate."""
+    from backend.services import printing
+
+    opened = threading.Event()
+    real = printing.pin_items
+
+    def held(batch_id, base_url):
+        assert opened.wait(30), "the test never opened the gate"
+        yield from real(batch_id, base_url)
+
+    monkeypatch.setattr(printing, "pin_items", held)
+    yield opened
+    opened.set()  # a test that failed before opening it must not leave the thread waiting

@@ -1,10 +1,16 @@
 """The organiser console over HTTP: who gets in, and each page's forms through the use cases."""
 
+import csv
+import io
+import zipfile
+
 import pytest
 from sqlalchemy import func, select
 
 from backend.models import ApiToken, AuditEntry, Batch, Company, Event, Pin, Stand
-from backend.services import tokens
+from backend.services import print_jobs, printing, tokens
+from qr import SheetLayout
+from tests.qr.decode import label_texts, pdf_pages
 from tests.test_dashboard import csrf_from, sign_in
 
 
@@ -86,14 +92,14 @@ def test_a_bad_edition_form_is_a_clear_4xx_and_stores_nothing(organiser, db, cha
     response = post(organiser, "/console/events", {**NEW_EVENT, **change})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert 'data-testid="problem"' in html and f"<strong>{field}</strong>" in html
+    assert 'data-testid="problem"' in html and f'<li data-field="{field}">' in html
     assert db.session.scalar(select(func.count()).select_from(Event)) == 0
 
 
 @pytest.mark.parametrize("slug", ["companies", "tokens", "audit", "pins"])
 def test_a_slug_that_names_a_console_page_is_refused(organiser, db, slug):
     response = post(organiser, "/console/events", {**NEW_EVENT, "slug": slug})
-    assert response.status_code == 422 and "reserved" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "gereserveerd" in response.get_data(as_text=True)
 
 
 def test_a_form_posted_twice_is_a_conflict_not_a_500(organiser, db):
@@ -101,6 +107,62 @@ def test_a_form_posted_twice_is_a_conflict_not_a_500(organiser, db):
     again = post(organiser, "/console/events", NEW_EVENT)
     assert again.status_code == 409
     assert db.session.scalar(select(func.count()).select_from(Event)) == 1
+
+
+REFUSED_FORMS = {
+    # what is posted: (path, form, status, Dutch, English)
+    "duplicate slug": (
+        "/console/events",
+        NEW_EVENT,
+        409,
+        "Er is al een editie met die korte naam.",
+        "An edition with that short name exists.",
+    ),
+    "dates the wrong way round": (
+        "/console/events",
+        {**NEW_EVENT, "slug": "bdt-2028", "ends_on": "2027-02-16"},
+        422,
+        "<strong>Laatste dag</strong>: Een datum als JJJJ-MM-DD, niet vóór de eerste dag.",
+        "<strong>Last day</strong>: A date as YYYY-MM-DD, not before the first day.",
+    ),
+    "bad channel": (
+        "/console/bdt-2027/batches",
+        {"label": "Day 1", "channel": "UT Desk", "size": "5"},
+        422,
+        "<strong>Kanaal</strong>: 1 tot 40 tekens: kleine letters, cijfers en enkele streepjes",
+        "<strong>Channel</strong>: 1 to 40 characters: lower-case letters, digits and single",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("case", REFUSED_FORMS)
+def test_refusals_are_said_in_the_reader_s_language(organiser, db, case, lang):
+    assert post(organiser, "/console/events", NEW_EVENT).status_code == 303
+    path, form, status, dutch, english = REFUSED_FORMS[case]
+    response = post(organiser, f"{path}?lang={lang}", form)
+    html = response.get_data(as_text=True)
+    assert response.status_code == status and 'data-testid="problem"' in html
+    assert (dutch if lang == "nl" else english) in html
+    assert (english if lang == "nl" else dutch) not in html
+    assert db.session.scalar(select(func.count()).select_from(Event)) == 1
+    assert db.session.scalar(select(func.count()).select_from(Batch)) == 0
+
+
+def test_an_unmapped_refusal_shows_the_use_case_s_english_after_the_dutch(organiser, make):
+    event = make.event()
+    response = post(
+        organiser, f"/console/{event.slug}/import?lang=nl", {"file": (io.BytesIO(), "c.csv")}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Dit bestand kan niet worden geïmporteerd." in html
+    assert '<p lang="en">The file is empty.</p>' in html
+    english = post(
+        organiser, f"/console/{event.slug}/import?lang=en", {"file": (io.BytesIO(), "c.csv")}
+    )
+    assert "The file is empty." in english.get_data(as_text=True)
+    assert "geïmporteerd" not in english.get_data(as_text=True)
 
 
 def test_a_form_without_csrf_is_refused(organiser, db):
@@ -159,6 +221,79 @@ def test_a_batch_is_minted_listed_and_downloaded(organiser, make, db):
     assert manifest.status_code == 200 and manifest.data.count(b"\n") == 6
     sheets = organiser.get(f"/console/batches/{batch.id}/sheets.pdf?diameter_mm=25")
     assert sheets.status_code == 200 and sheets.data.startswith(b"%PDF")
+
+
+def decoded_sheets(data: bytes, layout: SheetLayout) -> list[str]:
+    """Every label of the sheets decoded on its own, as the other print tests do."""
+    return sorted(
+        t for page in pdf_pages(data, 4, printing=True) for t in label_texts(page, layout, 4)
+    )
+
+
+def test_a_large_batch_s_sheets_show_progress_then_the_file(organiser, make, db, background, gate):
+    event = make.event()
+    form = {"label": "Day 1", "channel": "ut-desk", "size": "40", "diameter_mm": "25"}
+    assert post(organiser, f"/console/{event.slug}/batches", form).status_code == 303
+    batch = db.session.scalar(select(Batch))
+    # Minting started the sheets; the gate holds them before their first pin.
+    asked = organiser.get(f"/console/batches/{batch.id}/sheets.pdf?diameter_mm=25&lang=nl")
+    assert asked.status_code == 303
+    status_url = asked.headers["Location"]
+    assert f"/console/batches/{batch.id}/print?file=sheets.pdf&diameter_mm=25" in status_url
+    waiting = organiser.get(status_url)
+    html = waiting.get_data(as_text=True)
+    assert waiting.status_code == 202 and waiting.mimetype == "text/html"
+    assert 'data-state="preparing"' in html and '<meta http-equiv="refresh" content="3">' in html
+    assert "Het bestand voor 40 pins wordt gemaakt" in html and "0 van 40 pins klaar (0%)" in html
+    english = organiser.get(status_url + "&lang=en").get_data(as_text=True)
+    assert "The file for 40 pins is being prepared" in english and "0 of 40 pins done" in english
+    gate.set()
+    print_jobs.wait_for_threads()
+    ready = organiser.get(status_url)
+    html = ready.get_data(as_text=True)
+    assert ready.status_code == 200 and "The file is ready." in html and "http-equiv" not in html
+    sheets = organiser.get(f"/console/batches/{batch.id}/sheets.pdf?diameter_mm=25")
+    assert sheets.status_code == 200 and sheets.data.startswith(b"%PDF")
+    manifest = organiser.get(f"/console/batches/{batch.id}/manifest.csv").get_data(as_text=True)
+    urls = sorted(row["url"] for row in csv.DictReader(io.StringIO(manifest)))
+    assert len(urls) == 40
+    assert decoded_sheets(sheets.data, SheetLayout.from_params({"diameter_mm": "25"})) == urls
+    # The bundle came from the same run: served at once.
+    bundle = organiser.get(f"/console/batches/{batch.id}/bundle.zip?diameter_mm=25")
+    assert (
+        bundle.status_code == 200
+        and zipfile.ZipFile(io.BytesIO(bundle.data)).read("sheets.pdf") == sheets.data
+    )
+
+
+def test_a_failed_preparation_says_so_in_dutch_with_a_503(
+    organiser, make, db, background, monkeypatch
+):
+    def broken(batch_id, base_url):
+        raise RuntimeError("the disk is full")
+        yield
+
+    monkeypatch.setattr(printing, "pin_items", broken)
+    batch = make.batch(make.event(), size=40)
+    asked = organiser.get(f"/console/batches/{batch.id}/sheets.pdf?lang=nl")
+    assert asked.status_code == 303
+    print_jobs.wait_for_threads()
+    failed = organiser.get(asked.headers["Location"])
+    html = failed.get_data(as_text=True)
+    assert failed.status_code == 503 and "http-equiv" not in html
+    assert "Het maken van de printbestanden is mislukt" in html and "RuntimeError" in html
+
+
+def test_a_small_batch_s_print_page_offers_the_file_at_once(organiser, make, db):
+    batch = make.batch(make.event(), size=3)
+    page = organiser.get(f"/console/batches/{batch.id}/print?file=bundle.zip&lang=en")
+    assert page.status_code == 200 and "The file is ready." in page.get_data(as_text=True)
+    refused = organiser.get(f"/console/batches/{batch.id}/print?file=secrets.txt")
+    assert refused.status_code == 422 and 'data-testid="problem"' in refused.get_data(as_text=True)
+    too_big = organiser.get(f"/console/batches/{batch.id}/sheets.pdf?diameter_mm=900&lang=nl")
+    html = too_big.get_data(as_text=True)
+    assert too_big.status_code == 422 and '<li data-field="diameter_mm">' in html
+    assert "<strong>Diameter pin (mm)</strong>" in html
 
 
 def test_a_pin_is_found_by_url_voided_and_unvoided(organiser, make, db):
@@ -234,6 +369,7 @@ CONSOLE_PAGES = [
     "/console/batches/{batch}/sheets.pdf",
     "/console/batches/{batch}/manifest.csv",
     "/console/batches/{batch}/bundle.zip",
+    "/console/batches/{batch}/print?file=sheets.pdf",
     "/console/pins?code={pin}",
     "/console/tokens",
     "/console/audit",

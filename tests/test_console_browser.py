@@ -147,3 +147,41 @@ def test_an_organiser_sets_up_an_edition_in_the_browser(
     small.screenshot(path=screenshots / "11-stands-phone-nl.png", full_page=True)
     for context in (laptop, tablet, phone):
         context.close()
+
+
+def test_a_large_batch_s_sheets_show_their_progress_then_download(
+    browser, live_server, db, make, background, gate, screenshots
+):
+    """Above PRINT_SYNC_MAX_PINS (10 here) the link leads to a page that refreshes itself."""
+    _, secret = tokens.create_token("organiser", "Lead organiser")
+    batch = make.batch(make.event(), size=40, label="Plaza day 1")
+    slug = batch.event.slug
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    page = context.new_page()
+    page.goto(f"{live_server}/dashboard/sign-in")
+    page.fill("#token", secret)
+    page.click("button[type=submit]")
+    for lang, link, preparing in (
+        ("nl", "Vellen (PDF)", "Het bestand voor 40 pins wordt gemaakt"),
+        ("en", "Sheets (PDF)", "The file for 40 pins is being prepared"),
+    ):
+        page.goto(f"{live_server}/console/{slug}/batches?lang={lang}")
+        page.click(f"text={link}")  # the gate holds the job before its first pin
+        status = page.locator("[data-testid=print-status]")
+        expect(status).to_have_attribute("data-state", "preparing")
+        expect(status).to_contain_text(preparing)
+        assert page.locator("progress").get_attribute("max") == "40"
+        page.screenshot(path=screenshots / f"12-print-preparing-{lang}.png", full_page=True)
+    gate.set()
+    # No script: the page's meta refresh brings it to "ready" by itself.
+    expect(page.locator("[data-testid=print-status]")).to_have_attribute(
+        "data-state", "ready", timeout=20_000
+    )
+    page.screenshot(path=screenshots / "13-print-ready-en.png", full_page=True)
+    sheets = download(page, "Download sheets.pdf")
+    page.goto(f"{live_server}/console/{slug}/batches")
+    manifest = list(csv.DictReader(io.StringIO(download(page, "Manifest (CSV)").decode())))
+    decoded = [t for p in pdf_pages(sheets, SCALE) for t in label_texts(p, SheetLayout(), SCALE)]
+    assert sheets.startswith(b"%PDF") and len(manifest) == 40
+    assert sorted(decoded) == sorted(row["url"] for row in manifest)
+    context.close()

@@ -7,12 +7,10 @@ back are decoded label by label with zxing-cpp against the manifest.
 
 import csv
 import io
-import threading
 import time
 import zipfile
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
 from backend.models import PrintJob
@@ -22,29 +20,6 @@ from qr import SheetLayout
 from tests.qr.decode import label_texts, pdf_pages, png_image, texts
 
 SIZE = 40  # two sheets of the 25 mm machine; above the threshold the tests set
-
-
-@pytest.fixture
-def background(app, db, monkeypatch, tmp_path):
-    """Batches above 10 pins go to the background; files in a temporary folder."""
-    monkeypatch.setitem(app.config, "PRINT_SYNC_MAX_PINS", 10)
-    monkeypatch.setitem(app.config, "PRINT_DIR", str(tmp_path / "print"))
-    yield tmp_path / "print"
-    print_jobs.wait_for_threads()  # before the db fixture empties the tables
-
-
-@pytest.fixture
-def gate(monkeypatch):
-    """Holds preparation before its first pin until the test opens the gate."""
-    opened = threading.Event()
-    real = printing.pin_items
-
-    def held(batch_id, base_url):
-        assert opened.wait(30), "the test never opened the gate"
-        yield from real(batch_id, base_url)
-
-    monkeypatch.setattr(printing, "pin_items", held)
-    return opened
 
 
 def mint(client, auth, make, size=SIZE):

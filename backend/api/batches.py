@@ -1,45 +1,27 @@
 """Print runs: mint batches of pins, list them, void pins, and print sheets, manifests, posters."""
 
 import io
-import tempfile
 from dataclasses import replace
-from pathlib import Path
 
 from flask import current_app, jsonify, request, send_file
 from flask.views import MethodView
 
+from backend import downloads
 from backend.api.base import Blueprint
 from backend.api.pin_schemas import BatchIn, BatchOut, PinOut, PrintStatusOut, VoidIn
 from backend.api.schemas import PageQuery, page_of
 from backend.auth import BEARER_DOC, ORGANISER, VIEWER, require_role
-from backend.errors import PrintFailed
 from backend.services import pins, print_jobs, printing
 from backend.services.events import get_event
 from backend.services.stands import get_stand
 from qr import RenderOptions, SheetLayout, codes
 
 blp = Blueprint("batches", __name__, description="Pin batches, pins and print outputs")
-SPOOL = 16 * 1024 * 1024  # print files larger than this go to a temporary file, not memory
 RETRY_AFTER = 5  # seconds between polls of a file being prepared
 
 
 def _base_url() -> str:
     return current_app.config["PUBLIC_BASE_URL"]
-
-
-def _send(write, mimetype: str, filename: str, binary: bool = True):
-    """Run a writer into a spooled temporary file and send it; memory stays bounded."""
-    # Not a context manager: send_file closes the file once the response is sent.
-    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL)  # noqa: SIM115
-    if binary:
-        write(spool)
-    else:
-        text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
-        write(text)
-        text.flush()
-        text.detach()
-    spool.seek(0)
-    return send_file(spool, mimetype=mimetype, as_attachment=True, download_name=filename)
 
 
 def _pin_out(pin) -> dict:
@@ -58,41 +40,16 @@ def _layout() -> SheetLayout:
     return SheetLayout.from_params(request.args.to_dict())
 
 
-def _look() -> printing.Look:
-    return printing.edition_look(current_app.config)
-
-
-def _print_root() -> Path:
-    return Path(current_app.config.get("PRINT_DIR") or Path(current_app.instance_path) / "print")
-
-
-def _in_background(batch_id: int) -> bool:
-    return pins.get_batch(batch_id).size > current_app.config["PRINT_SYNC_MAX_PINS"]
-
-
-def _prepared_or_direct(batch_id: int, kind: str, write):
+def _prepared_or_direct(batch_id: int, kind: str):
     """A small batch printed into the response; a large one's prepared file, or a 202.
 
     Large print files would hold a worker past any timeout (issue 9): they are prepared
     once in the background, and this answers 202 with progress until they are ready.
     """
-    layout, look = _layout(), _look()
-    filename = f"batch-{batch_id}-{kind}"
-    mimetype = print_jobs.KINDS[kind]
-    if not _in_background(batch_id):
-        return _send(
-            lambda out: write(batch_id, _base_url(), layout, out, look.branding), mimetype, filename
-        )
-    status = print_jobs.prepare(batch_id, _base_url(), layout, look, _print_root())
-    if status.state == "ready":
-        return send_file(
-            status.file(kind), mimetype=mimetype, as_attachment=True, download_name=filename
-        )
-    if status.state == "failed":
-        raise PrintFailed(
-            f"Preparing the print files failed ({status.error}); ask again in a minute to start over."
-        )
-    response = jsonify(PrintStatusOut().dump(status))
+    answer = downloads.print_file(batch_id, kind, _layout())
+    if not isinstance(answer, print_jobs.PrintStatus):
+        return answer
+    response = jsonify(PrintStatusOut().dump(answer))
     response.status_code = 202
     response.headers["Retry-After"] = str(RETRY_AFTER)
     return response
@@ -119,8 +76,8 @@ class EventBatches(MethodView):
         A large batch's default sheets and bundle start being prepared at once.
         """
         batch = pins.mint_batch(slug, **data)
-        if _in_background(batch.id):
-            print_jobs.prepare(batch.id, _base_url(), SheetLayout(), _look(), _print_root())
+        if downloads.in_background(batch.id):
+            downloads.prepare(batch.id)
         return printing.summarize([batch], _base_url())[0]
 
 
@@ -159,7 +116,7 @@ class BatchSheets(MethodView):
         hairline); columns, rows, margin_mm, gap_mm, ecc. Batches above PRINT_SYNC_MAX_PINS
         are prepared in the background: 202 with progress and Retry-After until ready.
         """
-        return _prepared_or_direct(batch_id, "sheets.pdf", printing.print_sheets)
+        return _prepared_or_direct(batch_id, "sheets.pdf")
 
 
 @blp.route("/batches/<id:batch_id>/manifest.csv")
@@ -169,7 +126,7 @@ class BatchManifest(MethodView):
     @blp.doc(**BEARER_DOC)
     def get(self, batch_id):
         """The print shop's manifest."""
-        return _send(
+        return downloads.send_written(
             lambda out: printing.print_manifest(batch_id, _base_url(), out),
             "text/csv",
             f"batch-{batch_id}-manifest.csv",
@@ -185,7 +142,7 @@ class BatchBundle(MethodView):
     @blp.doc(**BEARER_DOC)
     def get(self, batch_id):
         """Everything for the print shop in one ZIP; same layout options as sheets.pdf."""
-        return _prepared_or_direct(batch_id, "bundle.zip", printing.print_bundle)
+        return _prepared_or_direct(batch_id, "bundle.zip")
 
 
 def _pin_qr(code: str, fmt: str):
@@ -232,8 +189,8 @@ class StandPoster(MethodView):
     @blp.doc(**BEARER_DOC)
     def get(self, stand_id):
         """The stand's poster: company, stand label, QR to stamp a visit, NL and EN instruction."""
-        stand, branding = get_stand(stand_id), _look().branding
-        return _send(
+        stand, branding = get_stand(stand_id), downloads.look().branding
+        return downloads.send_written(
             lambda out: printing.print_posters([stand], _base_url(), out, branding),
             "application/pdf",
             f"stand-{stand.label}-poster.pdf",
@@ -247,8 +204,8 @@ class EventPosters(MethodView):
     @blp.doc(**BEARER_DOC)
     def get(self, slug):
         """Posters for every stand of the edition, by label."""
-        stands, branding = printing.event_stands(get_event(slug)), _look().branding
-        return _send(
+        stands, branding = printing.event_stands(get_event(slug)), downloads.look().branding
+        return downloads.send_written(
             lambda out: printing.print_posters(stands, _base_url(), out, branding),
             "application/pdf",
             f"{slug}-posters.pdf",

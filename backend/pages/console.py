@@ -16,9 +16,11 @@ from flask import Blueprint, redirect, render_template, request, url_for
 
 from backend.errors import DomainError, InvalidInput
 from backend.pages import signin
+from backend.pages.console_refusals import refusal
 from backend.pages.console_strings import TEXT
 from backend.pages.i18n import current_language, translator
 from backend.services import company_import, events
+from qr.errors import RenderOptionError
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 
@@ -59,8 +61,15 @@ def _private(response):
 
 @bp.errorhandler(DomainError)
 def _problem(error: DomainError):
-    """A refused form: the use case's message and fields on a page, with its 4xx status."""
-    return page("console_problem.html", error.status, error=error)
+    """A refused form: the use case's refusal in the reader's language, with its 4xx status."""
+    said = refusal(error, current_language(), request.endpoint)
+    return page("console_problem.html", error.status, refusal=said)
+
+
+@bp.errorhandler(RenderOptionError)
+def _bad_layout(error: RenderOptionError):
+    """A sheet layout in a download link that does not fit: the same page as a bad form."""
+    return _problem(InvalidInput(fields={error.field: [error.message]}))
 
 
 def search_text(name: str, high: int = 120) -> str:

@@ -1,25 +1,25 @@
 """The console's running side: stands, batches and their files, pins, tokens, the audit log.
 
 The same blueprint as ``console.py`` (and its organisers-only guard); print
-files come from ``backend/services/printing.py``, as the API's do.
+files go out through ``backend/downloads.py``, as the API's do: a large batch's
+sheets and bundle are prepared in the background while a page shows how far along.
 """
 
 import base64
 from datetime import UTC, datetime
 
-from flask import current_app, redirect, request, url_for
+from flask import redirect, request, url_for
 
-from backend.api.batches import _send
+from backend import downloads
 from backend.errors import InvalidInput
 from backend.models.types import ROLES, TWENTE_PLAZA
 from backend.pages.console import bp, form_int, form_text, page, page_number, search_text
-from backend.services import audit, console, events, pins, printing, stands, tokens
+from backend.services import audit, console, events, pins, print_jobs, printing, stands, tokens
 from backend.services.stand_scanner import SCANNER_ROLES
 from qr import RenderOptions, SheetLayout, cards, codes, render
 
-
-def _base_url() -> str:
-    return current_app.config["PUBLIC_BASE_URL"]
+_base_url = downloads.base_url
+REFRESH_SECONDS = 3  # how often the page of a file being prepared reloads itself
 
 
 # Stands ---------------------------------------------------------------------------------
@@ -47,19 +47,18 @@ def event_stands(slug):
 @bp.get("/stands/<id:stand_id>/poster.pdf")
 def poster(stand_id):
     stand = stands.get_stand(stand_id)
-    return _pdf(
-        lambda out: printing.print_posters([stand], _base_url(), out), f"poster-{stand.label}.pdf"
-    )
+    return _posters([stand], f"poster-{stand.label}.pdf")
 
 
 @bp.get("/<slug>/posters.pdf")
 def posters(slug):
-    chosen = printing.event_stands(events.get_event(slug))
-    return _pdf(lambda out: printing.print_posters(chosen, _base_url(), out), f"{slug}-posters.pdf")
+    return _posters(printing.event_stands(events.get_event(slug)), f"{slug}-posters.pdf")
 
 
-def _pdf(write, filename: str):
-    return _send(write, "application/pdf", filename)
+def _posters(chosen, filename: str):
+    url, branding = _base_url(), downloads.look().branding
+    write = lambda out: printing.print_posters(chosen, url, out, branding)  # noqa: E731
+    return downloads.send_written(write, "application/pdf", filename)
 
 
 # Batches --------------------------------------------------------------------------------
@@ -72,12 +71,14 @@ def batches(slug):
     if request.method == "POST":
         diameter = form_text("diameter_mm") or "25"
         try:
-            SheetLayout.from_params({"diameter_mm": diameter})
+            layout = SheetLayout.from_params({"diameter_mm": diameter})
         except ValueError:
             raise InvalidInput(fields={"diameter_mm": ["Give a number of millimetres."]}) from None
         made = pins.mint_batch(
             slug, form_text("label"), form_text("channel"), form_int("size", 1, pins.MAX_BATCH)
         )
+        if downloads.in_background(made.id):  # a large batch's sheets start at once
+            downloads.prepare(made.id, layout)
         return redirect(url_for(".batches", slug=slug, made=made.id, d=diameter), 303)
     return page(
         "console_batches.html",
@@ -87,29 +88,71 @@ def batches(slug):
     )
 
 
+def _query() -> dict:
+    """The layout's options from the query string (the page's language and file aside)."""
+    return {k: v for k, v in request.args.items() if k not in ("lang", "file")}
+
+
 def _layout() -> SheetLayout:
-    return SheetLayout.from_params(request.args.to_dict())
+    return SheetLayout.from_params(_query())
 
 
-# Thin calls into printing.py, so a prepared-in-the-background file can replace them.
+def _print_file(batch_id: int, kind: str):
+    """The file at once, or (a large batch still being prepared) the page that follows it."""
+    answer = downloads.print_file(batch_id, kind, _layout())
+    if isinstance(answer, print_jobs.PrintStatus):
+        return redirect(_status_url(batch_id, kind), 303)
+    return answer
+
+
+def _status_url(batch_id: int, kind: str) -> str:
+    return url_for(".print_status", batch_id=batch_id, file=kind, **_query())
+
+
 @bp.get("/batches/<id:batch_id>/sheets.pdf")
 def sheets(batch_id):
-    layout = _layout()
-    write = lambda out: printing.print_sheets(batch_id, _base_url(), layout, out)  # noqa: E731
-    return _send(write, "application/pdf", f"batch-{batch_id}-sheets.pdf")
+    return _print_file(batch_id, "sheets.pdf")
+
+
+@bp.get("/batches/<id:batch_id>/bundle.zip")
+def bundle(batch_id):
+    return _print_file(batch_id, "bundle.zip")
 
 
 @bp.get("/batches/<id:batch_id>/manifest.csv")
 def manifest(batch_id):
     write = lambda out: printing.print_manifest(batch_id, _base_url(), out)  # noqa: E731
-    return _send(write, "text/csv", f"batch-{batch_id}-manifest.csv", binary=False)
+    return downloads.send_written(write, "text/csv", f"batch-{batch_id}-manifest.csv", binary=False)
 
 
-@bp.get("/batches/<id:batch_id>/bundle.zip")
-def bundle(batch_id):
+@bp.get("/batches/<id:batch_id>/print")
+def print_status(batch_id):
+    """A large batch's file being prepared: its progress, refreshed every few seconds; then a link.
+
+    Server-rendered, no script: a meta refresh reloads this page until the file is ready
+    (asking again also takes over a job whose worker died). A small batch is ready at once.
+    """
+    kind = request.args.get("file", "sheets.pdf")
+    if kind not in downloads.WRITERS:
+        raise InvalidInput(fields={"file": ["Choose sheets.pdf or bundle.zip."]})
+    batch = pins.get_batch(batch_id)
     layout = _layout()
-    write = lambda out: printing.print_bundle(batch_id, _base_url(), layout, out)  # noqa: E731
-    return _send(write, "application/zip", f"batch-{batch_id}-bundle.zip")
+    status = downloads.prepare(batch_id, layout) if downloads.in_background(batch_id) else None
+    if status is not None:
+        downloads.refuse_failed(status)
+    ready = status is None or status.state == "ready"
+    endpoint = ".sheets" if kind == "sheets.pdf" else ".bundle"
+    return page(
+        "console_print.html",
+        200 if ready else 202,
+        event=batch.event,
+        batch=batch,
+        kind=kind,
+        job=status,
+        ready=ready,
+        file_url=url_for(endpoint, batch_id=batch_id, **_query()),
+        refresh=REFRESH_SECONDS,
+    )
 
 
 # Pins -----------------------------------------------------------------------------------

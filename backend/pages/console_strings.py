@@ -85,9 +85,30 @@ _KEYS = {
     "manifest": ("Lijst (CSV)", "Manifest (CSV)"),
     "bundle": ("Alles (ZIP)", "Everything (ZIP)"),
     "print_note": (
-        "De bestanden worden bij het downloaden gemaakt; bij duizenden pins duurt dat even.",
-        "Files are made when you download them; for thousands of pins that takes a moment.",
+        "Vellen en ZIP van een grote batch worden op de achtergrond gemaakt; de link toont "
+        "hoe ver het is en geeft het bestand zodra het klaar is.",
+        "A large batch's sheets and ZIP are made in the background; the link shows how far "
+        "along they are and gives the file once it is ready.",
     ),
+    "print_sheets.pdf": ("Vellen (PDF)", "Sheets (PDF)"),
+    "print_bundle.zip": ("Alles (ZIP)", "Everything (ZIP)"),
+    "print_preparing": (
+        "Het bestand voor {total} pins wordt gemaakt. Je kunt deze pagina open laten of later "
+        "terugkomen: het gaat op de server door.",
+        "The file for {total} pins is being prepared. Keep this page open or come back "
+        "later: it carries on on the server.",
+    ),
+    "print_progress": (
+        "{done} van {total} pins klaar ({percent}%)",
+        "{done} of {total} pins done ({percent}%)",
+    ),
+    "print_refresh": (
+        "Deze pagina ververst zichzelf elke {seconds} seconden.",
+        "This page refreshes itself every {seconds} seconds.",
+    ),
+    "print_check_now": ("Nu bijwerken", "Refresh now"),
+    "print_ready": ("Het bestand is klaar.", "The file is ready."),
+    "print_download": ("{file} downloaden", "Download {file}"),
     "find_pin": ("Pin zoeken (code of geplakte URL)", "Find a pin (code or pasted URL)"),
     "find": ("Zoeken", "Find"),
     "history": ("Geschiedenis", "History"),
