@@ -145,7 +145,15 @@ TABLES: dict[str, Table] = {
                 ),
                 EXCLUDED_WORDS,
             ),
-            Column("count", "int", W("aantal", "count"), W("Hoeveel.", "How many.")),
+            Column(
+                "count",
+                "int",
+                W("aantal", "count"),
+                W(
+                    "Hoeveel scans of pins (definities in docs/metrics.md).",
+                    "How many scans or pins (definitions in docs/metrics.md).",
+                ),
+            ),
         ),
         excluded_rows,
     ),
