@@ -14,7 +14,6 @@ from exports.figures import STAGES, AnswerRow, Funnel, ShiftRow
 
 LANGUAGES = ("nl", "en")
 API_LANGUAGE = "en"  # the API's and CLI's default: scripts keep reading these column names
-READER_LANGUAGE = "nl"  # the dashboard's default
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,6 @@ from exports.rows import (
     API_LANGUAGE,
     EXCLUDED_WORDS,
     LANGUAGES,
-    READER_LANGUAGE,
     STAGE_KEYS,
     STAGE_WORDS,
     Words,
@@ -31,7 +30,7 @@ from exports.rows import (
 )
 
 W = Words
-__all__ = ["API_LANGUAGE", "LANGUAGES", "READER_LANGUAGE", "TABLES", "Words"]
+__all__ = ["API_LANGUAGE", "LANGUAGES", "TABLES", "Words"]
 
 
 @dataclass(frozen=True)
