@@ -26,8 +26,8 @@ from backend.services import (
 )
 from backend.services import backup as backups
 from backend.services.events import get_event
-from exports.formats import FORMATS, to_csv
-from exports.tables import DEFAULT_TABLE, TABLES
+from exports.formats import FORMATS
+from exports.tables import API_LANGUAGE, DEFAULT_TABLE, TABLES
 from qr import RenderOptionError, SheetLayout
 
 
@@ -254,13 +254,18 @@ def posters(event_slug, out_file):
 @click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--table", type=click.Choice(list(TABLES)), default=DEFAULT_TABLE, help="For csv.")
 @click.option("--viewer", is_flag=True, help="Suppress small numbers, as viewers see them.")
+@click.option(
+    "--lang",
+    default=API_LANGUAGE,
+    show_default=True,
+    help="Column, sheet and file names in nl or en; the figures are the same.",
+)
 @with_appcontext
-def export(event_slug, kind, out_file, table, viewer):
+def export(event_slug, kind, out_file, table, viewer, lang):
     """Write the funnel of an event as csv, xlsx, json or zip (the API's very files)."""
-    figures = reports.event_figures(event_slug, exact=not viewer)
-    body = to_csv(figures, table) if kind == "csv" else FORMATS[kind][1](figures)
-    out_file.write_bytes(body)
-    click.echo(f"Wrote {out_file} ({len(body):,} bytes)")
+    made = reports.export_file(event_slug, kind, exact=not viewer, lang=lang, table=table)
+    out_file.write_bytes(made.body)
+    click.echo(f"Wrote {out_file} ({len(made.body):,} bytes)")
 
 
 @speld.command("simulate")

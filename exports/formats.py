@@ -1,85 +1,150 @@
 """The funnel's file formats: CSV (one table), XLSX (a sheet per table), JSON, and a ZIP of all.
 
 Each writer takes the figures (``exports.figures.Funnel``, exact or suppressed)
-and returns bytes, so the API and the CLI serve the very same files.
+and a language (``exports.tables.LANGUAGES``) and returns bytes, so the API,
+the CLI and the dashboard serve the very same files. The language changes
+words only (headers, sheet and file names, the rows a table words itself),
+never a figure; the JSON keeps its machine keys in every language.
 """
 
 import csv
 import io
 import json
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from exports.figures import Funnel
 from exports.schemas import FiltersOut, funnel_json
-from exports.tables import DEFAULT_TABLE, TABLES
+from exports.tables import API_LANGUAGE, DEFAULT_TABLE, TABLES, Words
 from qr.bundle import neutralise
 
 METRICS_DOC = Path(__file__).resolve().parent.parent / "docs" / "metrics.md"
-PERCENT = "0.0%"
+# Excel's number formats by column kind; Excel shows them in the reader's locale.
+NUMBER_FORMATS = {
+    "pct": "0.0%",
+    "int": "#,##0",
+    "day": "yyyy-mm-dd",
+    "hour": "yyyy-mm-dd hh:mm",
+}
+PERCENT = NUMBER_FORMATS["pct"]
+KINDS = {  # what the explanation sheet says a column holds
+    "pct": Words("percentage", "percentage"),
+    "int": Words("aantal", "count"),
+    "day": Words("datum", "date"),
+    "hour": Words("datum en tijd", "date and time"),
+    "text": Words("tekst", "text"),
+    "label": Words("tekst", "text"),
+}
+WORKBOOK = TABLES[DEFAULT_TABLE].file  # the workbook's name: funnel.xlsx, trechter.xlsx
+EXPLANATION = Words("Uitleg", "Explanation")
+EXPLANATION_HEADERS = (
+    Words("blad", "sheet"),
+    Words("kolom", "column"),
+    Words("inhoud", "holds"),
+    Words("uitleg", "explanation"),
+)
+ABOUT = {
+    "title": Words("Over dit bestand", "About"),
+    "export": Words("Speld trechter-export", "Speld funnel export"),
+    "event": Words("evenement", "event"),
+    "event name": Words("naam van het evenement", "event name"),
+    "time zone": Words("tijdzone", "time zone"),
+    "definitions version": Words("versie van de definities", "definitions version"),
+    "generated at (UTC)": Words("gemaakt op (UTC)", "generated at (UTC)"),
+    "channel": Words("filter: kanaal", "filter: channel"),
+    "batch_id": Words("filter: batch", "filter: batch_id"),
+    "since": Words("filter: vanaf", "filter: since"),
+    "until": Words("filter: tot", "filter: until"),
+    "small numbers": Words("kleine aantallen", "small numbers"),
+    "explained": Words(
+        "Elke kolom staat uitgelegd op het blad Uitleg.",
+        "Every column is explained on the sheet Explanation.",
+    ),
+    "definitions": Words(
+        "Definities (docs/metrics.md, in het Engels)", "Definitions (docs/metrics.md)"
+    ),
+}
 
 
-def to_csv(figures: Funnel, table: str = DEFAULT_TABLE) -> bytes:
-    """One table as CSV; cells that a spreadsheet would run as a formula are neutralised."""
+def _text(value):
+    """A cell as CSV text: dates in ISO 8601, as in the JSON (not str()'s space)."""
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def to_csv(figures: Funnel, table: str = DEFAULT_TABLE, lang: str = API_LANGUAGE) -> bytes:
+    """One table as CSV; cells that a spreadsheet would run as a formula are neutralised.
+
+    In every language a CSV is for programs: comma-separated, decimal points, shares
+    from 0 to 1; only the header row is in ``lang``.
+    """
     spec = TABLES[table]
     out = io.StringIO(newline="")
     writer = csv.writer(out)
-    writer.writerow(spec.headers)
-    for values in spec.values(figures):
+    writer.writerow(spec.headers(lang))
+    for values in spec.values(figures, lang):
         # Only text can run as a formula; a number (a negative share too) stays a number.
-        writer.writerow([v if isinstance(v, int | float) else neutralise(v) for v in values])
+        writer.writerow([v if isinstance(v, int | float) else neutralise(_text(v)) for v in values])
     return out.getvalue().encode("utf-8")
 
 
-def to_json(figures: Funnel) -> bytes:
-    """The funnel as the API's JSON, indented."""
+def to_json(figures: Funnel, lang: str = API_LANGUAGE) -> bytes:
+    """The funnel as the API's JSON, indented; machine keys in every language."""
     return json.dumps(funnel_json(figures), ensure_ascii=False, indent=2).encode("utf-8")
 
 
-def _about_rows(figures: Funnel, generated_at: datetime) -> list[list]:
+def _about_rows(figures: Funnel, generated_at: datetime, lang: str) -> list[list]:
     filters = FiltersOut().dump(figures.filters)
     rows = [
-        ["Speld funnel export", ""],
-        ["event", figures.event],
-        ["event name", figures.event_name],
-        ["time zone", figures.timezone],
-        ["definitions version", figures.definitions_version],
-        ["generated at (UTC)", generated_at.strftime("%Y-%m-%d %H:%M:%S")],
+        [ABOUT["export"](lang), ""],
+        [ABOUT["event"](lang), figures.event],
+        [ABOUT["event name"](lang), figures.event_name],
+        [ABOUT["time zone"](lang), figures.timezone],
+        [ABOUT["definitions version"](lang), figures.definitions_version],
+        [ABOUT["generated at (UTC)"](lang), generated_at.strftime("%Y-%m-%d %H:%M:%S")],
         *[
-            [f"filter: {key}", "" if value is None else str(value)]
+            [ABOUT[key](lang), "" if value is None else str(value)]
             for key, value in filters.items()
         ],
-        ["small numbers", _suppression_note(figures)],
+        [ABOUT["small numbers"](lang), _suppression_note(figures, lang)],
+        [ABOUT["explained"](lang), ""],
         ["", ""],
-        ["Definitions (docs/metrics.md)", ""],
+        [ABOUT["definitions"](lang), ""],
     ]
     if METRICS_DOC.exists():
         rows += [[line, ""] for line in METRICS_DOC.read_text(encoding="utf-8").splitlines()]
     return rows
 
 
-def _suppression_note(figures: Funnel) -> str:
+def _suppression_note(figures: Funnel, lang: str) -> str:
     threshold, cells = figures.suppressed.threshold, figures.suppressed.cells
     if not threshold:
-        return "exact counts"
+        return Words("exacte aantallen", "exact counts")(lang)
     if figures.suppressed.too_small:
-        return f"too few students in this view to show any count (threshold {threshold})"
-    return (
+        return Words(
+            f"te weinig studenten in deze weergave om een aantal te tonen (drempel {threshold})",
+            f"too few students in this view to show any count (threshold {threshold})",
+        )(lang)
+    return Words(
+        f"aantallen van 1 tot en met {threshold - 1}, en waar nodig nog een in dezelfde kolom "
+        f"zodat geen enkele uit een totaal terug te rekenen is, zijn leeg ({cells} cellen)",
         f"counts from 1 to {threshold - 1}, and where needed one more of the same column so "
-        f"that none can be worked out from a total, are left empty ({cells} cells)"
-    )
+        f"that none can be worked out from a total, are left empty ({cells} cells)",
+    )(lang)
 
 
 def _cell(value):
     # Input is refused with control characters (backend.services.validation), but a row
     # stored before that rule must not take the whole workbook down: XML cannot hold them.
-    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    # Excel has no time zones: an hour is its local wall time (the header says so).
+    return value.replace(tzinfo=None) if isinstance(value, datetime) else value
 
 
 def _append(sheet, values: list) -> None:
@@ -90,30 +155,58 @@ def _append(sheet, values: list) -> None:
             cell.data_type = "s"
 
 
-def to_xlsx(figures: Funnel, generated_at: datetime | None = None) -> bytes:
-    """A workbook: a sheet per table (header row, frozen panes, percentages) and an About sheet."""
+def _header(sheet, headers: list[str], bold: Font) -> None:
+    _append(sheet, headers)
+    for cell in sheet[1]:
+        cell.font = bold
+    sheet.freeze_panes = "A2"
+
+
+def _table_sheet(book: Workbook, spec, figures: Funnel, lang: str, bold: Font) -> None:
+    """One table: a header row, a number format per column, widths that fit."""
+    sheet = book.create_sheet(spec.title(lang))
+    headers = spec.headers(lang)
+    _header(sheet, headers, bold)
+    widths = [len(header) for header in headers]
+    for values in spec.values(figures, lang):
+        _append(sheet, values)
+        for index, value in enumerate(values):
+            widths[index] = max(widths[index], len(str(value)) if value is not None else 0)
+    for index, column in enumerate(spec.columns):
+        letter = get_column_letter(index + 1)
+        sheet.column_dimensions[letter].width = min(60, widths[index] + 2)
+        number_format = NUMBER_FORMATS.get(column.kind)
+        if number_format:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=index + 1, max_col=index + 1):
+                cell.number_format = number_format
+
+
+def _explanation_sheet(book: Workbook, lang: str, bold: Font) -> None:
+    """Every column of every table sheet: which sheet, its header, what it holds and means."""
+    sheet = book.create_sheet(EXPLANATION(lang))
+    _header(sheet, [words(lang) for words in EXPLANATION_HEADERS], bold)
+    for spec in TABLES.values():
+        for column in spec.columns:
+            row = [spec.title(lang), column.header(lang), KINDS[column.kind](lang)]
+            _append(sheet, [*row, column.about(lang)])
+    for letter, width in zip("ABCD", (16, 36, 14, 90), strict=True):
+        sheet.column_dimensions[letter].width = width
+    for (cell,) in sheet.iter_rows(min_row=2, min_col=4, max_col=4):
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def to_xlsx(
+    figures: Funnel, generated_at: datetime | None = None, lang: str = API_LANGUAGE
+) -> bytes:
+    """A workbook: About, a sheet per table (number formats, frozen header), an explanation."""
     book = Workbook()
     book.remove(book.active)
     bold = Font(bold=True)
     for spec in TABLES.values():
-        sheet = book.create_sheet(spec.title)
-        _append(sheet, spec.headers)
-        for cell in sheet[1]:
-            cell.font = bold
-        widths = [len(header) for header in spec.headers]
-        for values in spec.values(figures):
-            _append(sheet, values)
-            for index, value in enumerate(values):
-                widths[index] = max(widths[index], len(str(value)) if value is not None else 0)
-        for index, (_, _, kind) in enumerate(spec.columns):
-            letter = get_column_letter(index + 1)
-            sheet.column_dimensions[letter].width = min(60, widths[index] + 2)
-            if kind == "pct":
-                for (cell,) in sheet.iter_rows(min_row=2, min_col=index + 1, max_col=index + 1):
-                    cell.number_format = PERCENT
-        sheet.freeze_panes = "A2"
-    about = book.create_sheet("About", 0)
-    for row in _about_rows(figures, generated_at or datetime.now(UTC)):
+        _table_sheet(book, spec, figures, lang, bold)
+    _explanation_sheet(book, lang, bold)
+    about = book.create_sheet(ABOUT["title"](lang), 0)
+    for row in _about_rows(figures, generated_at or datetime.now(UTC), lang):
         _append(about, row)
     about["A1"].font = bold
     about.column_dimensions["A"].width = 60
@@ -123,13 +216,19 @@ def to_xlsx(figures: Funnel, generated_at: datetime | None = None) -> bytes:
     return out.getvalue()
 
 
-def to_zip(figures: Funnel, generated_at: datetime | None = None) -> bytes:
-    """Every table as CSV, the workbook, the JSON and the definitions, in one file."""
+def to_zip(
+    figures: Funnel, generated_at: datetime | None = None, lang: str = API_LANGUAGE
+) -> bytes:
+    """Every table as CSV, the workbook, the JSON and the definitions, in one file.
+
+    The CSVs and the workbook are named in ``lang`` (``kanalen.csv``, ``trechter.xlsx``);
+    the JSON and the definitions keep their names, like their English contents.
+    """
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in TABLES:
-            archive.writestr(f"{name}.csv", to_csv(figures, name))
-        archive.writestr("funnel.xlsx", to_xlsx(figures, generated_at))
+        for name, spec in TABLES.items():
+            archive.writestr(f"{spec.file(lang)}.csv", to_csv(figures, name, lang))
+        archive.writestr(f"{WORKBOOK(lang)}.xlsx", to_xlsx(figures, generated_at, lang))
         archive.writestr("funnel.json", to_json(figures))
         if METRICS_DOC.exists():
             archive.write(METRICS_DOC, "metrics.md")
@@ -142,3 +241,21 @@ FORMATS = {
     "json": ("application/json", to_json),
     "zip": ("application/zip", to_zip),
 }
+
+
+def write(figures: Funnel, kind: str, lang: str = API_LANGUAGE, table: str = DEFAULT_TABLE):
+    """The bytes of one format (``table`` for CSV only) in ``lang``."""
+    if kind == "csv":
+        return to_csv(figures, table, lang)
+    if kind == "json":
+        return to_json(figures)
+    return FORMATS[kind][1](figures, lang=lang)
+
+
+def file_name(slug: str, kind: str, lang: str = API_LANGUAGE, table: str = DEFAULT_TABLE) -> str:
+    """The name a download is saved under: ``bdt-2026-kanalen.csv``, ``bdt-2026-funnel.xlsx``."""
+    if kind == "csv":
+        return f"{slug}-{TABLES[table].file(lang)}.csv"
+    if kind == "zip":
+        return f"{slug}-export.zip"
+    return f"{slug}-{WORKBOOK(lang) if kind == 'xlsx' else 'funnel'}.{kind}"

@@ -86,10 +86,10 @@ def test_xlsx_has_a_sheet_per_table_with_the_json_figures(client, auth, fair):
     figures = get(client, auth, "organiser", f"/api/v1/events/{fair.slug}/funnel").json
     body = get(client, auth, "organiser", f"/api/v1/events/{fair.slug}/funnel.xlsx").data
     book = openpyxl.load_workbook(io.BytesIO(body))
-    assert book.sheetnames == ["About", *[t.title for t in TABLES.values()]]
+    assert book.sheetnames == ["About", *[t.title.en for t in TABLES.values()], "Explanation"]
     funnel = book["Funnel"]
     assert funnel.freeze_panes == "A2"
-    assert [c.value for c in funnel[1]] == TABLES["funnel"].headers
+    assert [c.value for c in funnel[1]] == TABLES["funnel"].headers()
     read = [(row[0].value, row[1].value, row[3].value) for row in funnel.iter_rows(min_row=2)]
     assert read == [(s["stage"], s["pins"], s["from_issued"]) for s in figures["stages"]]
     assert funnel["D3"].number_format == "0.0%"

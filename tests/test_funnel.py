@@ -708,7 +708,7 @@ def test_the_stages_keep_one_order_in_the_rows_the_json_and_the_tables(fair):
     assert tuple(row.stage for row in figures.stages) == STAGE_NAMES
     channel = funnel_json(figures)["breakdowns"]["channels"][0]
     assert tuple(channel)[1:] == STAGE_NAMES
-    headers = TABLES["channels"].headers[1:]
+    headers = TABLES["channels"].headers()[1:]
     assert headers == [stage.replace("_", " ") for stage in STAGE_NAMES]
 
 

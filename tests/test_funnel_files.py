@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import zipfile
+from datetime import datetime
 
 import openpyxl
 import pytest
@@ -46,6 +47,7 @@ TEXT = {
     "Q1: Twente companies named before",
     "Q1 answer (paired pins)",
 }
+DATES = {"hour (event time)": "yyyy-mm-dd hh:mm", "day (event time)": "yyyy-mm-dd"}
 Q1 = "Q1: Twente companies named before"
 SHEETS = {  # table: its sheet in the workbook, in order
     "funnel": "Funnel",
@@ -268,18 +270,38 @@ def read_xlsx(client, headers: dict, slug: str, **filters) -> openpyxl.Workbook:
 
 
 def xlsx_cell(header: str, cell):
-    """A workbook cell's value, once it is the right kind: text, a count, or a percentage."""
+    """A workbook cell's value, once it is the right kind: text, a date, a count, a percentage.
+
+    A date or hour comes back in ISO 8601 (an hour as its local wall time: Excel has no
+    offsets), to compare with the CSV's text.
+    """
     where = f"{cell.parent.title}!{cell.coordinate}"
     if cell.value is None:
         return None
+    if header in DATES:
+        assert cell.is_date and cell.number_format == DATES[header], where
+        value = cell.value if header.startswith("hour") else cell.value.date()
+        return value.isoformat()
     if header in TEXT:
         assert cell.data_type == "s", where
     elif header in SHARES:
         assert isinstance(cell.value, int | float), where
-        assert cell.number_format.endswith("%"), where
+        assert cell.number_format == "0.0%", where
     else:
         assert type(cell.value) is int, where
+        assert cell.number_format == "#,##0", where
     return cell.value
+
+
+def in_workbook(rows: list[dict]) -> list[dict]:
+    """Expected rows as the workbook holds them: an hour without its UTC offset."""
+    hour = "hour (event time)"
+    return [
+        {**row, hour: datetime.fromisoformat(row[hour]).replace(tzinfo=None).isoformat()}
+        if hour in row
+        else row
+        for row in rows
+    ]
 
 
 def read_sheet(book: openpyxl.Workbook, title: str) -> list[dict]:
@@ -304,9 +326,9 @@ def test_every_csv_table_has_the_hand_counted_figures(client, auth, fair):
 
 def test_the_workbook_has_the_hand_counted_figures_on_a_sheet_per_table(client, auth, fair):
     book = read_xlsx(client, auth("organiser"), fair.slug)
-    assert book.sheetnames == ["About", *SHEETS.values()]
+    assert book.sheetnames == ["About", *SHEETS.values(), "Explanation"]
     for table, rows in organiser_tables().items():
-        assert read_sheet(book, SHEETS[table]) == rows, table
+        assert read_sheet(book, SHEETS[table]) == in_workbook(rows), table
     assert about(book)["event"] == "fair-2026"
     assert about(book)["small numbers"] == "exact counts"
 
@@ -328,7 +350,7 @@ def test_viewers_find_small_counts_blank_in_the_files_where_the_json_has_none(cl
         assert read_csv(client, viewer, fair.slug, table) == rows, table
     book = read_xlsx(client, viewer, fair.slug)
     for table, rows in expected.items():
-        assert read_sheet(book, SHEETS[table]) == rows, table
+        assert read_sheet(book, SHEETS[table]) == in_workbook(rows), table
     assert about(book)["small numbers"] == (
         "counts from 1 to 4, and where needed one more of the same column so that none can be "
         "worked out from a total, are left empty (41 cells)"
@@ -366,7 +388,7 @@ def test_a_view_too_small_for_a_viewer_has_no_count_in_any_file(client, auth, fa
         figures = json.loads(archive.read("funnel.json"))
         assert figures["suppressed"]["too_small"] is True
         for table, spec in TABLES.items():
-            counts = [header for _, header, kind in spec.columns if kind == "int"]
+            counts = [column.header.en for column in spec.columns if column.kind == "int"]
             rows = list(csv.DictReader(io.StringIO(archive.read(f"{table}.csv").decode())))
             assert all(row[header] == "" for row in rows for header in counts), table
         book = openpyxl.load_workbook(io.BytesIO(archive.read("funnel.xlsx")))

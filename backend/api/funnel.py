@@ -15,11 +15,13 @@ from backend.services.reports import (
     MOMENT_FORMAT,
     compare_figures,
     event_figures,
+    export_file,
 )
+from backend.services.rules import export_language, marshmallow_validator
 from backend.services.validation import ID_MAX
-from exports.formats import FORMATS, to_csv
+from exports.formats import FORMATS
 from exports.schemas import ComparisonOut, FunnelOut
-from exports.tables import DEFAULT_TABLE, TABLES
+from exports.tables import API_LANGUAGE, DEFAULT_TABLE, LANGUAGES, TABLES
 
 blp = Blueprint("funnel", __name__, description="Funnel figures and exports")
 
@@ -55,7 +57,21 @@ class FunnelQuery(Schema):
         return {key: value for key, value in data.items() if value != ""}
 
 
-class CsvQuery(FunnelQuery):
+class FileQuery(FunnelQuery):
+    """A file's filters and the language of its words (the figures are the same)."""
+
+    lang = fields.String(
+        load_default=API_LANGUAGE,
+        validate=marshmallow_validator(export_language),
+        metadata={
+            "description": "Column, sheet and file names in Dutch (nl) or English (en, the "
+            "default); the figures are the same.",
+            "enum": list(LANGUAGES),
+        },
+    )
+
+
+class CsvQuery(FileQuery):
     table = fields.String(load_default=DEFAULT_TABLE, validate=validate.OneOf(list(TABLES)))
 
 
@@ -67,9 +83,11 @@ def _figures(slug: str, args: dict):
     return event_figures(slug, exact=g.token.role == ORGANISER, **args)
 
 
-def _file(body: bytes, kind: str, name: str):
+def _file(slug: str, kind: str, args: dict):
+    """The use case's file for the token's role, sent as a download."""
+    made = export_file(slug, kind, exact=g.token.role == ORGANISER, **args)
     return send_file(
-        io.BytesIO(body), mimetype=FORMATS[kind][0], as_attachment=True, download_name=name
+        io.BytesIO(made.body), mimetype=made.mimetype, as_attachment=True, download_name=made.name
     )
 
 
@@ -92,30 +110,29 @@ class FunnelCsv(MethodView):
     @blp.doc(**BEARER_DOC)
     def get(self, args, slug):
         """One table as CSV: funnel (default), excluded, channels, hourly, daily, stands, devices, awareness, companies."""
-        table = args.pop("table")
-        return _file(to_csv(_figures(slug, args), table), "csv", f"{slug}-{table}.csv")
+        return _file(slug, "csv", args)
 
 
 @blp.route("/events/<slug>/funnel.xlsx")
 class FunnelXlsx(MethodView):
     @require_role(ORGANISER, VIEWER)
-    @blp.arguments(FunnelQuery, location="query")
+    @blp.arguments(FileQuery, location="query")
     @blp.response(200, content_type=FORMATS["xlsx"][0], description="A sheet per table")
     @blp.doc(**BEARER_DOC)
     def get(self, args, slug):
-        """Every table in one workbook, with an About sheet of definitions and filters."""
-        return _file(FORMATS["xlsx"][1](_figures(slug, args)), "xlsx", f"{slug}-funnel.xlsx")
+        """Every table in one workbook: About (filters, definitions), a sheet per table, Explanation."""
+        return _file(slug, "xlsx", args)
 
 
 @blp.route("/events/<slug>/export.zip")
 class FunnelZip(MethodView):
     @require_role(ORGANISER, VIEWER)
-    @blp.arguments(FunnelQuery, location="query")
+    @blp.arguments(FileQuery, location="query")
     @blp.response(200, content_type="application/zip", description="CSVs, XLSX, JSON, metrics.md")
     @blp.doc(**BEARER_DOC)
     def get(self, args, slug):
         """Everything: each table as CSV, the workbook, the JSON and the definitions."""
-        return _file(FORMATS["zip"][1](_figures(slug, args)), "zip", f"{slug}-export.zip")
+        return _file(slug, "zip", args)
 
 
 @blp.route("/funnel/compare")

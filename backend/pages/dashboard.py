@@ -21,10 +21,9 @@ from backend.pages.dashboard_strings import TEXT
 from backend.pages.i18n import current_language, translator
 from backend.services.events import get_event, list_events
 from backend.services.pins import list_batches
-from backend.services.reports import event_figures
+from backend.services.reports import event_figures, export_file
 from backend.services.tokens import authenticate_or_none
 from exports.figures import STAGES, Funnel
-from exports.formats import FORMATS
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
@@ -150,8 +149,9 @@ def _problems(error: DomainError) -> dict:
 
 
 def _downloads(slug: str, filters: dict) -> dict:
+    """The files with the page's filters, in the page's language (Dutch unless English)."""
     query = FunnelQuery().dump(filters)  # back to the query's own keys (``batch``)
-    suffix = f"?{urlencode(query)}" if query else ""
+    suffix = f"?{urlencode({**query, 'lang': current_language()})}"
     base = f"{request.script_root}/dashboard/{slug}"
     return {kind: f"{base}/{name}{suffix}" for name, kind in _EXPORTS.items()}
 
@@ -162,17 +162,21 @@ _EXPORTS = {"funnel.csv": "csv", "funnel.xlsx": "xlsx", "export.zip": "zip"}
 
 @bp.get("/<slug>/<any('funnel.csv', 'funnel.xlsx', 'export.zip'):name>")
 def download(slug, name):
-    """The funnel as a file, with the page's filters and the same suppression as the page."""
+    """The funnel as a file, with the page's filters and the same suppression as the page.
+
+    Its words follow the reader's language like the page (``?lang=en``, else the
+    session's or the browser's, else Dutch); the figures are the same in both.
+    """
     role = _role()
     if role is None:
         return _to_sign_in()
-    figures = event_figures(slug, exact=role == "organiser", **_filters(request.args))
-    mimetype, write = FORMATS[_EXPORTS[name]]
+    filters = _filters(request.args)
+    made = export_file(slug, _EXPORTS[name], role == "organiser", current_language(), **filters)
     return send_file(
-        io.BytesIO(write(figures)),
-        mimetype=mimetype,
+        io.BytesIO(made.body),
+        mimetype=made.mimetype,
         as_attachment=True,
-        download_name=f"{slug}-{name}",
+        download_name=made.name,
     )
 
 

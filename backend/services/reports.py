@@ -5,17 +5,21 @@ Viewers (the municipality) get small counts suppressed; organisers get exact cou
 """
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from backend.errors import BatchNotFound, InvalidInput
 from backend.extensions import db
+from backend.services import rules
 from backend.services.events import get_event
 from backend.services.pins import get_batch
 from exports.figures import Comparison, Funnel
+from exports.formats import FORMATS, file_name, write
 from exports.funnel import compare, funnel, siblings
 from exports.scope import Filters
 from exports.suppression import for_viewer
+from exports.tables import API_LANGUAGE, DEFAULT_TABLE
 
 # Filters outside these years name no fair; near year 1 or 9999 the shift to UTC (and a
 # bare until's next day) would leave the calendar, an OverflowError and a 500.
@@ -74,6 +78,34 @@ def event_figures(slug: str, exact: bool, **filters) -> Funnel:
     # A channel's or batch's view is decided knowing what every other view shows.
     parts = chosen.channel is not None or chosen.batch_id is not None
     return for_viewer(figures, siblings(db.session, event, chosen) if parts else None)
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """A funnel file as a download: the name to save it under, its type and its bytes."""
+
+    name: str
+    mimetype: str
+    body: bytes
+
+
+def export_file(
+    slug: str,
+    kind: str,
+    exact: bool,
+    lang: str = API_LANGUAGE,
+    table: str = DEFAULT_TABLE,
+    **filters,
+) -> ExportFile:
+    """The funnel of one event as a file (csv, xlsx, json, zip) with its words in ``lang``.
+
+    The API and the CLI default to English, the dashboard passes its reader's language;
+    ``lang`` is checked here for all of them, before any figure is counted.
+    """
+    lang = rules.export_language(lang)
+    figures = event_figures(slug, exact, **filters)
+    body = write(figures, kind, lang, table)
+    return ExportFile(file_name(slug, kind, lang, table), FORMATS[kind][0], body)
 
 
 def compare_figures(slugs: list[str], exact: bool) -> Comparison:

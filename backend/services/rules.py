@@ -1,4 +1,4 @@
-"""One rule per value: what a slug, channel, zone, label, name, URL or date range may be.
+"""One rule per value: what a slug, channel, zone, label, name, URL, date range or language may be.
 
 The use cases call these, and the API's schemas wrap the same functions, so
 API, CLI, console and import accept and refuse exactly the same values.
@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from backend.errors import InvalidInput
 from backend.models.types import SLUG_PATTERN
 from backend.services.validation import free_text
+from exports.tables import LANGUAGES
 
 SLUG_MESSAGE = "Use lower-case letters, digits and single hyphens."
 LABEL_PATTERN = r"[A-Za-z0-9][A-Za-z0-9-]*"
@@ -113,6 +114,13 @@ def baseline_size(value, field: str = "baseline_size") -> int:
     """How many students the baseline asked (2018: 450)."""
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1_000_000:
         _refuse(field, "Give a whole number from 1 to 1,000,000.")
+    return value
+
+
+def export_language(value, field: str = "lang") -> str:
+    """The language of an export's words: ``nl`` or ``en`` (the figures are the same)."""
+    if value not in LANGUAGES:
+        _refuse(field, f"Use {' or '.join(LANGUAGES)}.")
     return value
 
 
