@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import flask_migrate
 import pytest
+from hypothesis import settings
 from sqlalchemy import text
 
 from backend import create_app
@@ -21,6 +22,11 @@ from backend.services.audit import SYSTEM, acting_as
 from tests.factories import Factory
 
 REQUIRE_ALL = os.environ.get("SPELD_REQUIRE_ALL") == "1"
+
+# Hypothesis' 200 ms per example is a timing test in disguise: on a busy CI machine a
+# correct example can take longer. Speed is measured in bench/, so no deadline here.
+settings.register_profile("speld", deadline=None)
+settings.load_profile("speld")
 
 
 def need(available: bool, reason: str) -> None:
