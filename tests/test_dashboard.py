@@ -118,7 +118,7 @@ def test_dashboard_shows_the_funnel_figures(viewer, fair):
     assert [s["pins"] for s in figures["stages"]][-2:] == [None, None]
     assert [s["pins"] for s in figures["stages"]][:3] == [8, 8, 8]
     assert row(html, "figure", "bot_scans") == [str(figures["excluded"]["bot_scans"])]
-    assert '<svg class="chart" role="img"' in html and "&lt;b&gt;&#34;A&amp;B&#34;" in html
+    assert '<svg class="chart wide" role="img"' in html and "&lt;b&gt;&#34;A&amp;B&#34;" in html
     assert '<b>"A&B"</b>' not in html
     for section in ("funnel", "awareness", "stands", "timeline", "channels", "devices"):
         assert f'<section id="{section}"' in html
