@@ -205,18 +205,34 @@ def _slots(hourly: Sequence[HourRow]) -> list[tuple]:
     return slots
 
 
-def _day_labels(slots: list[tuple], left: float, step: float, right: float, lang: str) -> list:
-    """(x, day, label or None) per day: the longest complete form that fits before the next day."""
+def _days(slots: list[tuple], left: float, right: float, lang: str) -> tuple:
+    """The hour's width, each slot's x, and (x, end, day, label or None) per day.
+
+    A day is at least as wide as its shortest name (its bars centred in it), so a
+    day with one hour of scans is still named; its name is the longest complete
+    form that fits before the next day.
+    """
     starts = [n for n, slot in enumerate(slots) if n == 0 or slot[0] != slots[n - 1][0]]
-    ends = [left + n * step for n in starts[1:]] + [right]
-    return [
-        (
-            left + n * step,
-            slots[n][0],
-            fitting(day_forms(slots[n][0], lang), end - x - 6, SIZE, True),
-        )
-        for n, end, x in zip(starts, ends, (left + n * step for n in starts), strict=True)
-    ]
+    hours = [b - a for a, b in zip(starts, [*starts[1:], len(slots)], strict=True)]
+    least = max(width(day_forms(slots[n][0], lang)[-1], SIZE, True) + 8 for n in starts)
+    step = min(48.0, (right - left) / len(slots))
+    while step > 1 and sum(max(h * step, least) for h in hours) > right - left:
+        step *= 0.95
+    xs, days, x = [], [], float(left)
+    for n, h in zip(starts, hours, strict=True):
+        block = max(h * step, least)
+        xs += [x + (block - h * step) / 2 + k * step for k in range(h)]
+        days.append([x, x + block, slots[n][0]])
+        x += block
+    days[-1][1] = max(days[-1][1], right)
+    return (
+        step,
+        xs,
+        [
+            (x, end, day, fitting(day_forms(day, lang), end - x - 6, SIZE, True))
+            for x, end, day in days
+        ],
+    )
 
 
 def timeline_chart(
@@ -237,7 +253,7 @@ def timeline_chart(
         return _empty(title, words["empty"], chart_width)
     left, top, bottom, height = (34 if chart_width <= NARROW else 44), 30, 186, 212
     right = chart_width - 4
-    step = min(48.0, (right - left) / len(slots))
+    step, xs, days = _days(slots, left, right, lang)
     largest = max((s for _, _, s in slots if s is not None), default=0)
     body = [
         f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="{MUTED}"/>',
@@ -247,7 +263,7 @@ def timeline_chart(
         f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" fill="{MUTED}" '
         f'font-size="{SMALL}">{count(largest)}</text>',
     ]
-    for n, (x, day, label) in enumerate(_day_labels(slots, left, step, right, lang)):
+    for n, (x, _, day, label) in enumerate(days):
         if n:
             body.append(
                 f'<line x1="{x:.1f}" y1="4" x2="{x:.1f}" y2="{bottom + 22}" stroke="{MUTED}" '
@@ -262,7 +278,7 @@ def timeline_chart(
     every = next((k for k in (1, 2, 3, 4, 6, 12) if k * step >= hour_room), 24)
     last_hour_label = -hour_room
     for n, (day, hour, scans) in enumerate(slots):
-        x = left + n * step
+        x = xs[n]
         centre = x + step / 2
         if hour % every == 0 and centre - last_hour_label >= hour_room:
             body.append(
