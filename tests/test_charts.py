@@ -8,7 +8,7 @@ from types import SimpleNamespace as Row
 import pytest
 from reportlab.pdfbase import pdfmetrics
 
-from backend.pages import charts
+from backend.pages import charts, timeline
 from exports.figures import HourRow, StageRow
 from qr import fonts
 
@@ -97,7 +97,7 @@ def test_titles_and_labels_are_escaped_everywhere():
     for svg in (
         charts.funnel_chart(STAGES, {"issued": EVIL}, EVIL),
         charts.bar_chart([Row(name=EVIL, n=1)], "name", "n", EVIL),
-        charts.timeline_chart(HOURLY, EVIL),
+        timeline.timeline_chart(HOURLY, EVIL),
         charts.baseline_chart(0.2, 0.35, EVIL),
     ):
         root = parse(svg)
@@ -109,7 +109,7 @@ def test_control_characters_in_a_name_do_not_break_the_xml():
 
 
 def test_timeline_has_a_bar_per_local_hour_filled_gaps_and_a_day_separator():
-    root = parse(charts.timeline_chart(HOURLY, lang="en"))
+    root = parse(timeline.timeline_chart(HOURLY, lang="en"))
     bars = list(root.iter("rect"))
     assert len(bars) == 5  # 10, 11, 12, 13 on the 18th (11 and 12 empty), 11 on the 19th
     values = {t.get("data-hour"): t.text for t in root.iter("text") if t.get("data-hour")}
@@ -121,7 +121,7 @@ def test_timeline_has_a_bar_per_local_hour_filled_gaps_and_a_day_separator():
 
 def test_timeline_reads_hours_in_the_event_zone_as_written():
     summer = [hour("2026-06-01T23:00:00+02:00", 1, 1)]
-    root = parse(charts.timeline_chart(summer, lang="nl"))
+    root = parse(timeline.timeline_chart(summer, lang="nl"))
     assert [t.text for t in root.iter("text") if t.get("data-day")] == ["ma 1 jun"]
     assert "23" in texts(root)
 
@@ -144,7 +144,7 @@ def test_baseline_chart_without_answers_says_so():
     [
         charts.funnel_chart([]),
         charts.bar_chart([], "label", "pins", "Stands"),
-        charts.timeline_chart([]),
+        timeline.timeline_chart([]),
     ],
 )
 def test_charts_of_nothing_say_there_is_no_data_yet(svg):
@@ -154,7 +154,7 @@ def test_charts_of_nothing_say_there_is_no_data_yet(svg):
 
 def test_suppressed_hour_gets_a_dash():
     hourly = [replace(HOURLY[0], scans=None), HOURLY[1]]
-    root = parse(charts.timeline_chart(hourly))
+    root = parse(timeline.timeline_chart(hourly))
     assert [t.text for t in root.iter("text") if t.get("data-suppressed")] == [charts.DASH]
 
 
@@ -219,7 +219,7 @@ def fair_days(first: int, third: int) -> list[HourRow]:
 def test_a_day_is_named_whole_within_its_own_hours_never_cut(lang, third, chart_width):
     # "di 1 d": a day of one hour after a long one had its name run off the chart's edge.
     for first in range(1, 17):
-        svg = charts.timeline_chart(fair_days(first, third), "Scans", lang, chart_width)
+        svg = timeline.timeline_chart(fair_days(first, third), "Scans", lang, chart_width)
         root = parse(svg)
         edge = float(root.get("viewBox").split()[2])
         separators = sorted(
@@ -246,7 +246,7 @@ def test_hours_and_counts_of_a_long_fair_do_not_overlap(lang, chart_width):
         for d in (16, 17, 18, 19)
         for h in range(7, 23)
     ]
-    root = parse(charts.timeline_chart(rows, "Scans", lang, chart_width))
+    root = parse(timeline.timeline_chart(rows, "Scans", lang, chart_width))
     edge = float(root.get("viewBox").split()[2])
     placed = sorted(
         (left, right)

@@ -8,36 +8,35 @@ publish; it gets a mark, never a bar, and no scale ever divides by zero.
 
 Each chart is drawn for a width: ``WIDTH`` for a laptop and for A4, ``NARROW``
 for a phone (labels above their bars), so that its text is read at about the
-page's own size on both; the page shows the one that suits the screen. Labels
-are measured before they are drawn (``chart_text``): they wrap, take a shorter
-complete form or are left out, and never run past the chart's edge.
+page's own size on both; the page shows the one that suits the screen
+(``timeline`` draws the hours the same way). Labels are measured before they
+are drawn (``chart_text``): they wrap, take a shorter complete form or are left
+out, and never run past the chart's edge.
 """
 
 from collections.abc import Callable, Sequence
 
 from markupsafe import Markup
 
-from backend.pages.chart_text import (  # noqa: F401  (count, percent, … are read from here)
+from backend.pages.chart_text import (  # noqa: F401  (the page formats numbers through here)
     DASH,
     WORDS,
     count,
-    day_forms,
     decimal,
-    fitting,
     percent,
     points,
     text,
     width,
     wrap,
 )
-from exports.figures import HourRow, StageRow
+from exports.figures import StageRow
 
 WIDTH, NARROW = 720, 360
 BRAND, MUTED, LINE, PALE = "#0b4f8a", "#5a6570", "#d5dbe0", "#9aa5b1"
 SIZE, SMALL, LINE_HEIGHT = 14, 11, 17
 
 
-def _svg(height: float, title: str, body: list[str], chart_width: int = WIDTH) -> Markup:
+def frame(height: float, title: str, body: list[str], chart_width: int = WIDTH) -> Markup:
     variant = "narrow" if chart_width <= NARROW else "wide"
     return Markup(
         f'<svg class="chart {variant}" role="img" aria-label="{text(title)}" '
@@ -47,8 +46,8 @@ def _svg(height: float, title: str, body: list[str], chart_width: int = WIDTH) -
     )
 
 
-def _empty(title: str, message: str, chart_width: int = WIDTH) -> Markup:
-    return _svg(
+def empty_chart(title: str, message: str, chart_width: int = WIDTH) -> Markup:
+    return frame(
         48,
         title,
         [
@@ -129,7 +128,7 @@ def _horizontal(
             )
         body.append("</g>")
         y += height
-    return _svg(y + 6, title, body, chart_width)
+    return frame(y + 6, title, body, chart_width)
 
 
 def funnel_chart(
@@ -142,7 +141,7 @@ def funnel_chart(
     """One bar per stage: distinct pins, and on the right the share of issued pins."""
     words = WORDS[lang]
     if not stages:
-        return _empty(title, words["empty"], chart_width)
+        return empty_chart(title, words["empty"], chart_width)
     labels = labels or {}
     rows = [
         {
@@ -169,7 +168,7 @@ def bar_chart(
     """Horizontal bars of the rows' attribute ``value_key``; ``sort`` puts the largest first."""
     words = WORDS[lang]
     if not rows:
-        return _empty(title, words["empty"], chart_width)
+        return empty_chart(title, words["empty"], chart_width)
     label = label_key if callable(label_key) else (lambda row: str(getattr(row, label_key)))
 
     def value(row) -> int | None:
@@ -187,124 +186,6 @@ def bar_chart(
         for row in rows
     ]
     return _horizontal(bars, title, words, label_width=250, chart_width=chart_width)
-
-
-def _slots(hourly: Sequence[HourRow]) -> list[tuple]:
-    """(day, hour, scans) per hour, each day filled from its first to its last hour with scans.
-
-    Hours are already local to the event (they carry its UTC offset), so the
-    day and the hour are read off the timestamp as written.
-    """
-    by_day: dict = {}
-    for row in hourly:
-        by_day.setdefault(row.hour.date(), {})[row.hour.hour] = row.scans
-    slots = []
-    for day, hours in by_day.items():
-        for hour in range(min(hours), max(hours) + 1):
-            slots.append((day, hour, hours.get(hour, 0)))
-    return slots
-
-
-def _days(slots: list[tuple], left: float, right: float, lang: str) -> tuple:
-    """The hour's width, each slot's x, and (x, end, day, label or None) per day.
-
-    A day is at least as wide as its shortest name (its bars centred in it), so a
-    day with one hour of scans is still named; its name is the longest complete
-    form that fits before the next day.
-    """
-    starts = [n for n, slot in enumerate(slots) if n == 0 or slot[0] != slots[n - 1][0]]
-    hours = [b - a for a, b in zip(starts, [*starts[1:], len(slots)], strict=True)]
-    least = max(width(day_forms(slots[n][0], lang)[-1], SIZE, True) + 8 for n in starts)
-    step = min(48.0, (right - left) / len(slots))
-    while step > 1 and sum(max(h * step, least) for h in hours) > right - left:
-        step *= 0.95
-    xs, days, x = [], [], float(left)
-    for n, h in zip(starts, hours, strict=True):
-        block = max(h * step, least)
-        xs += [x + (block - h * step) / 2 + k * step for k in range(h)]
-        days.append([x, x + block, slots[n][0]])
-        x += block
-    days[-1][1] = max(days[-1][1], right)
-    return (
-        step,
-        xs,
-        [
-            (x, end, day, fitting(day_forms(day, lang), end - x - 6, SIZE, True))
-            for x, end, day in days
-        ],
-    )
-
-
-def timeline_chart(
-    hourly: Sequence[HourRow],
-    title: str = "Scans per hour",
-    lang: str = "en",
-    chart_width: int = WIDTH,
-) -> Markup:
-    """Scans per hour of the event's local time, as bars, with a separator between days.
-
-    A day's name takes the longest complete form that fits before the next day
-    (``wo 18 feb``, ``18 feb``, ``18``); hours are named as often as they fit,
-    a bar's count only where it fits above the bar.
-    """
-    words = WORDS[lang]
-    slots = _slots(hourly)
-    if not slots:
-        return _empty(title, words["empty"], chart_width)
-    left, top, bottom, height = (34 if chart_width <= NARROW else 44), 30, 186, 212
-    right = chart_width - 4
-    step, xs, days = _days(slots, left, right, lang)
-    largest = max((s for _, _, s in slots if s is not None), default=0)
-    body = [
-        f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="{MUTED}"/>',
-        f'<text x="{left - 6}" y="{bottom + 4}" text-anchor="end" fill="{MUTED}" '
-        f'font-size="{SMALL}">0</text>',
-        f'<line x1="{left}" y1="{top}" x2="{right}" y2="{top}" stroke="{LINE}"/>',
-        f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" fill="{MUTED}" '
-        f'font-size="{SMALL}">{count(largest)}</text>',
-    ]
-    for n, (x, _, day, label) in enumerate(days):
-        if n:
-            body.append(
-                f'<line x1="{x:.1f}" y1="4" x2="{x:.1f}" y2="{bottom + 22}" stroke="{MUTED}" '
-                f'stroke-dasharray="4 3" data-day-separator="1"/>'
-            )
-        if label:
-            body.append(
-                f'<text x="{x + 4:.1f}" y="{top - 14}" font-weight="600" '
-                f'data-day="{day.isoformat()}">{text(label)}</text>'
-            )
-    hour_room = width("00", SMALL) + 6
-    every = next((k for k in (1, 2, 3, 4, 6, 12) if k * step >= hour_room), 24)
-    last_hour_label = -hour_room
-    for n, (day, hour, scans) in enumerate(slots):
-        x = xs[n]
-        centre = x + step / 2
-        if hour % every == 0 and centre - last_hour_label >= hour_room:
-            body.append(
-                f'<text x="{centre:.1f}" y="{bottom + 16}" text-anchor="middle" fill="{MUTED}" '
-                f'font-size="{SMALL}">{hour:02d}</text>'
-            )
-            last_hour_label = centre
-        attributes = f'data-hour="{day.isoformat()}T{hour:02d}"'
-        if scans is None:
-            body.append(
-                f'<text x="{centre:.1f}" y="{bottom - 4}" text-anchor="middle" fill="{MUTED}" '
-                f'font-size="{SMALL}" {attributes} data-suppressed="1">{DASH}</text>'
-            )
-            continue
-        bar = (bottom - top) * scans / largest if largest > 0 else 0
-        body.append(
-            f'<rect x="{x + step * 0.12:.1f}" y="{bottom - bar:.1f}" width="{step * 0.76:.1f}" '
-            f'height="{bar:.1f}" fill="{BRAND}"><title>{text(day_forms(day, lang)[0])} '
-            f"{hour:02d}:00: {count(scans)}</title></rect>"
-        )
-        if scans and width(count(scans), SMALL) + 2 <= step:
-            body.append(
-                f'<text x="{centre:.1f}" y="{bottom - bar - 4:.1f}" text-anchor="middle" '
-                f'font-size="{SMALL}" {attributes} data-value="{scans}">{count(scans)}</text>'
-            )
-    return _svg(height, title, body, chart_width)
 
 
 def baseline_chart(
@@ -354,4 +235,4 @@ def baseline_chart(
                 f'data-figure="value" data-value="{share}">{percent(share, lang)}</text>'
             )
         body.append("</g>")
-    return _svg(2 * row_height + 30, title, body, chart_width)
+    return frame(2 * row_height + 30, title, body, chart_width)

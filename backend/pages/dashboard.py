@@ -18,7 +18,7 @@ from werkzeug.datastructures import MultiDict
 from backend.api.funnel import FunnelQuery
 from backend.errors import BatchNotFound, DomainError, EventNotFound, InvalidInput
 from backend.models.zones import zone_name
-from backend.pages import charts, signin
+from backend.pages import charts, signin, timeline
 from backend.pages.dashboard_strings import TEXT
 from backend.pages.i18n import current_language, translator
 from backend.services.events import get_event, list_events
@@ -205,7 +205,7 @@ def _charts(figures: Funnel, lang: str) -> dict:
             )
         ),
         "timeline": both(
-            lambda w: charts.timeline_chart(figures.breakdowns.hourly, t("timeline"), lang, w)
+            lambda w: timeline.timeline_chart(figures.breakdowns.hourly, t("timeline"), lang, w)
         ),
         "baseline": both(
             lambda w: charts.baseline_chart(
