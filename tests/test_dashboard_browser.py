@@ -239,6 +239,17 @@ def test_the_dashboard_reads_alone_on_a_phone_a_laptop_and_a4(
         )
         page.screenshot(path=screenshots / f"{name}-{lang}.png", full_page=True)
 
+        if name == "phone":  # a date filter, once set, says so and offers to clear it
+            page.fill("input[name=since]", "2026-02-19")
+            page.click("form.filters button[type=submit]")
+            chip = page.locator("[data-testid=filters-applied] [data-filter=since]")
+            expect(chip).to_contain_text("2026-02-19")
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+            page.screenshot(path=screenshots / f"{name}-{lang}-date-filter.png")
+            chip.locator("a").click()
+            expect(chip).to_have_count(0)
+            assert page.input_value("input[name=since]") == ""
+
         if name == "laptop":
             page.emulate_media(media="print")
             assert not page.locator("form.filters").is_visible()
