@@ -6,9 +6,11 @@ from datetime import datetime
 from types import SimpleNamespace as Row
 
 import pytest
+from reportlab.pdfbase import pdfmetrics
 
-from backend.pages import charts
+from backend.pages import charts, timeline
 from exports.figures import HourRow, StageRow
+from qr import fonts
 
 STAGES = [
     StageRow("issued", 1200, None, 1.0),
@@ -95,7 +97,7 @@ def test_titles_and_labels_are_escaped_everywhere():
     for svg in (
         charts.funnel_chart(STAGES, {"issued": EVIL}, EVIL),
         charts.bar_chart([Row(name=EVIL, n=1)], "name", "n", EVIL),
-        charts.timeline_chart(HOURLY, EVIL),
+        timeline.timeline_chart(HOURLY, EVIL),
         charts.baseline_chart(0.2, 0.35, EVIL),
     ):
         root = parse(svg)
@@ -107,7 +109,7 @@ def test_control_characters_in_a_name_do_not_break_the_xml():
 
 
 def test_timeline_has_a_bar_per_local_hour_filled_gaps_and_a_day_separator():
-    root = parse(charts.timeline_chart(HOURLY, lang="en"))
+    root = parse(timeline.timeline_chart(HOURLY, lang="en"))
     bars = list(root.iter("rect"))
     assert len(bars) == 5  # 10, 11, 12, 13 on the 18th (11 and 12 empty), 11 on the 19th
     values = {t.get("data-hour"): t.text for t in root.iter("text") if t.get("data-hour")}
@@ -119,7 +121,7 @@ def test_timeline_has_a_bar_per_local_hour_filled_gaps_and_a_day_separator():
 
 def test_timeline_reads_hours_in_the_event_zone_as_written():
     summer = [hour("2026-06-01T23:00:00+02:00", 1, 1)]
-    root = parse(charts.timeline_chart(summer, lang="nl"))
+    root = parse(timeline.timeline_chart(summer, lang="nl"))
     assert [t.text for t in root.iter("text") if t.get("data-day")] == ["ma 1 jun"]
     assert "23" in texts(root)
 
@@ -142,7 +144,7 @@ def test_baseline_chart_without_answers_says_so():
     [
         charts.funnel_chart([]),
         charts.bar_chart([], "label", "pins", "Stands"),
-        charts.timeline_chart([]),
+        timeline.timeline_chart([]),
     ],
 )
 def test_charts_of_nothing_say_there_is_no_data_yet(svg):
@@ -152,7 +154,7 @@ def test_charts_of_nothing_say_there_is_no_data_yet(svg):
 
 def test_suppressed_hour_gets_a_dash():
     hourly = [replace(HOURLY[0], scans=None), HOURLY[1]]
-    root = parse(charts.timeline_chart(hourly))
+    root = parse(timeline.timeline_chart(hourly))
     assert [t.text for t in root.iter("text") if t.get("data-suppressed")] == [charts.DASH]
 
 
@@ -161,3 +163,145 @@ def test_numbers_are_formatted_for_the_reader():
     assert charts.percent(0.3456, "nl") == "34,6%" and charts.percent(None) == charts.DASH
     assert charts.points(-0.07, "en") == "\u22127.0 pp"
     assert charts.points(0.021, "nl") == "+2,1 procentpunt"
+
+
+# Labels never cut: measured in the DejaVu Sans the repository ships (Debian's default sans,
+# what the browser tests draw with), independently of the charts' own measuring.
+FULL_DAYS = {
+    "nl": (
+        ["ma", "di", "wo", "do", "vr", "za", "zo"],
+        "jan feb mrt apr mei jun jul aug sep okt nov dec",
+    ),
+    "en": (
+        ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+        "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
+    ),
+}
+
+
+def drawn_width(label: str, size: float, bold: bool) -> float:
+    fonts.register()
+    return pdfmetrics.stringWidth(label, "Speld-Sans-Bold" if bold else "Speld-Sans", size)
+
+
+def spans(root: ET.Element):
+    """(label, left, right, element) of every line of text, where the browser will draw it."""
+    for node in root.iter("text"):
+        size = float(node.get("font-size") or root.get("font-size"))
+        bold = node.get("font-weight") in ("600", "700", "bold")
+        lines = list(node.iter("tspan")) or [node]
+        for line in lines:
+            label = "".join(line.itertext())
+            x = float(line.get("x") or node.get("x"))
+            drawn = drawn_width(label, size, bold)
+            left = {"start": x, "middle": x - drawn / 2, "end": x - drawn}[
+                node.get("text-anchor") or "start"
+            ]
+            yield label, left, left + drawn, node
+
+
+def full_day(day, lang: str) -> str:
+    names, months = FULL_DAYS[lang]
+    return f"{names[day.weekday()]} {day.day} {months.split()[day.month - 1]}"
+
+
+def fair_days(first: int, third: int) -> list[HourRow]:
+    """Mon 30 Nov from 08:00 for ``first`` hours, Tue 1 Dec one hour, Wed 2 Dec ``third``."""
+    rows = [hour(f"2026-11-30T{8 + n % 16:02d}:00:00+01:00", 3, 2) for n in range(first)]
+    rows.append(hour("2026-12-01T10:00:00+01:00", 1, 1))
+    rows += [hour(f"2026-12-02T{8 + n:02d}:00:00+01:00", 40 + n, 30) for n in range(third)]
+    return rows
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("third", [0, 1, 9])
+@pytest.mark.parametrize("chart_width", [charts.WIDTH, charts.NARROW])
+def test_a_day_is_named_whole_within_its_own_hours_never_cut(lang, third, chart_width):
+    # "di 1 d": a day of one hour after a long one had its name run off the chart's edge.
+    for first in range(1, 17):
+        svg = timeline.timeline_chart(fair_days(first, third), "Scans", lang, chart_width)
+        root = parse(svg)
+        edge = float(root.get("viewBox").split()[2])
+        separators = sorted(
+            float(s.get("x1")) for s in root.iter("line") if s.get("data-day-separator")
+        )
+        named = {t.get("data-day"): t for t in root.iter("text") if t.get("data-day")}
+        for label, left, right, node in spans(root):
+            assert left >= 0 and right <= edge, (first, label)
+            if node.get("data-day"):
+                whole = full_day(datetime.fromisoformat(node.get("data-day")), lang).split()
+                words = label.split()
+                assert any(whole[n : n + len(words)] == words for n in range(len(whole))), label
+                ends = [x for x in separators if x > left] + [edge]
+                assert right <= ends[0], (first, label, "runs into the next day")
+        # Every day is named, the lone hour of Tuesday too, with a whole form of its name.
+        assert set(named) == {"2026-11-30", "2026-12-01"} | ({"2026-12-02"} if third else set())
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("chart_width", [charts.WIDTH, charts.NARROW])
+def test_hours_and_counts_of_a_long_fair_do_not_overlap(lang, chart_width):
+    rows = [
+        hour(f"2026-02-{d}T{h:02d}:00:00+01:00", 1000 + h, 9)
+        for d in (16, 17, 18, 19)
+        for h in range(7, 23)
+    ]
+    root = parse(timeline.timeline_chart(rows, "Scans", lang, chart_width))
+    edge = float(root.get("viewBox").split()[2])
+    placed = sorted(
+        (left, right)
+        for _, left, right, node in spans(root)
+        if node.get("font-size") == "11" and float(node.get("y")) > 186
+    )
+    assert len(placed) >= 4
+    assert all(a[1] <= b[0] for a, b in zip(placed, placed[1:], strict=False)), (
+        "hour labels overlap"
+    )
+    assert all(left >= 0 and right <= edge for left, right in placed)
+    counts = sorted((left, right) for _, left, right, node in spans(root) if node.get("data-value"))
+    assert all(a[1] <= b[0] for a, b in zip(counts, counts[1:], strict=False)), "counts overlap"
+
+
+LONG = "Twentse Hoogwaardige Kunststofverwerking en Precisiemechanica Coöperatie"
+
+
+@pytest.mark.parametrize("chart_width", [charts.WIDTH, charts.NARROW])
+def test_a_long_company_name_wraps_whole_and_stays_inside_the_chart(chart_width):
+    stands = [Row(label="TP-01", company=LONG, pins=12), Row(label="TP-02", company="Kort", pins=3)]
+    svg = charts.bar_chart(
+        stands, lambda s: f"{s.label} · {s.company}", "pins", "Stands", chart_width=chart_width
+    )
+    root = parse(svg)
+    edge = float(root.get("viewBox").split()[2])
+    for _, left, right, _ in spans(root):
+        assert left >= 0 and right <= edge
+    label = next(t for t in root.iter("text") if t.get("data-label", "").startswith("TP-01"))
+    lines = ["".join(s.itertext()) for s in label.iter("tspan")]
+    assert len(lines) > 1 and " ".join(lines) == f"TP-01 · {LONG}" and "\u2026" not in svg
+    # Lines of one label do not overlap the next row's.
+    ys = [
+        float(s.get("y")) for t in root.iter("text") if t.get("data-label") for s in t.iter("tspan")
+    ]
+    assert ys == sorted(ys) and len(set(ys)) == len(ys)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("chart_width", [charts.WIDTH, charts.NARROW])
+def test_funnel_and_baseline_fit_a_phone_and_a_laptop(lang, chart_width):
+    labels = {
+        "issued": "Uitgegeven",
+        "visited_stand": "Stand bezocht",
+        "answered_survey": "Vragen beantwoord",
+    }
+    for svg in (
+        charts.funnel_chart(STAGES, labels, "Trechter", lang, chart_width),
+        charts.baseline_chart(0.262, 0.35, "Geen", lang, chart_width=min(chart_width, 480)),
+        charts.baseline_chart(
+            None, 0.35, "Geen", lang, hidden=True, chart_width=min(chart_width, 480)
+        ),
+    ):
+        root = parse(svg)
+        edge = float(root.get("viewBox").split()[2])
+        for label, left, right, _ in spans(root):
+            assert left >= 0 and right <= edge, label
+    assert 'class="chart narrow"' in charts.funnel_chart(STAGES, chart_width=charts.NARROW)

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from backend.models import ApiToken, Scan
+from backend.models import ApiToken, Batch, Pin, Scan
 from backend.models.types import utcnow
 from backend.services import journey, scans, stamps, survey, tokens
 from backend.services.pins import list_batches
@@ -118,7 +118,7 @@ def test_dashboard_shows_the_funnel_figures(viewer, fair):
     assert [s["pins"] for s in figures["stages"]][-2:] == [None, None]
     assert [s["pins"] for s in figures["stages"]][:3] == [8, 8, 8]
     assert row(html, "figure", "bot_scans") == [str(figures["excluded"]["bot_scans"])]
-    assert '<svg class="chart" role="img"' in html and "&lt;b&gt;&#34;A&amp;B&#34;" in html
+    assert '<svg class="chart wide" role="img"' in html and "&lt;b&gt;&#34;A&amp;B&#34;" in html
     assert '<b>"A&B"</b>' not in html
     for section in ("funnel", "awareness", "stands", "timeline", "channels", "devices"):
         assert f'<section id="{section}"' in html
@@ -480,3 +480,70 @@ def test_the_headline_comes_with_its_interval_and_an_honest_verdict(organiser, f
     english = page(organiser, f"/dashboard/{fair.slug}?lang=en")
     assert said(english, "verdict") == "Not distinguishable from 2018 with 2 answers."
     assert said(english, "interval").startswith("95% interval: 9.4% to 90.5%.")
+
+
+def test_the_page_explains_what_a_reader_will_ask(organiser, make, fair, db):
+    stand = make.stand(event=fair, zone="career-lounge")
+    html = page(organiser, f"/dashboard/{fair.slug}?lang=nl")
+    # Stages are independent, so a conversion can exceed 100%: said beside the table.
+    assert "Daarom kan ‘t.o.v. vorige’ boven 100% komen" in unescape(html)
+    for kind in ("repeat_scans", "bot_scans", "orphan_scans", "void_pins", "refused_lookups"):
+        explained = re.search(rf'data-explains="{kind}">([^<]+)<', html)
+        assert explained and len(explained[1]) > 20, kind
+    assert "binnen 30 minuten opnieuw" in html
+    # Zones by name, never by slug; the stands table has no column equal to another.
+    zones = dict(re.findall(r'<td data-zone="([^"]+)">([^<]+)</td>', html))
+    assert zones == {
+        "twente-plaza": "Twente Plaza",
+        "main-hall": "Grote zaal",
+        "career-lounge": "Carrièrelounge",
+    }
+    stands_table = html.split('data-testid="stands"')[1].split("</table>")[0]
+    assert not re.search(r">(twente-plaza|main-hall|career-lounge)<", stands_table)
+    assert "Registraties" not in stands_table and "Zelf + standpersoneel = pins." in html
+    assert row(html, "stand", str(stand.id))[2:] == ["Carrièrelounge", "0", "0", "0"]
+    english = page(organiser, f"/dashboard/{fair.slug}?lang=en")
+    assert "So ‘from previous’ can exceed 100%" in unescape(english)
+    assert dict(re.findall(r'<td data-zone="([^"]+)">([^<]+)</td>', english))["career-lounge"] == (
+        "Career lounge"
+    )
+
+
+def test_a_conversion_above_100_percent_is_marked_with_the_note(organiser, fair, db):
+    # One pin clicked through and four visited a stand: 'visited a stand' is 400% of 'clicked'.
+    pin = read_funnel(fair, Filters())  # before: no clicks, so no ratio to mark
+    assert all((s["from_previous"] or 0) <= 1 for s in pin["stages"])
+    code = db.session.scalars(select(Pin.code).join(Batch).where(Batch.event_id == fair.id)).first()
+    journey.click_through(code, None, Visitor("human", "mobile", "iOS", "visitor-0"), at(14))
+    html = page(organiser, f"/dashboard/{fair.slug}")
+    marked = re.findall(r'<tr data-stage="(\w+)">(?:(?!</tr>).)*data-over="1"', html, re.S)
+    figures = read_funnel(fair, Filters())
+    over = [s["stage"] for s in figures["stages"] if (s["from_previous"] or 0) > 1]
+    assert marked == over == ["visited_stand"]
+    assert "400,0%<sup>*</sup>" in html and 'data-testid="stages-note">*' in html
+
+
+def test_an_empty_date_filter_does_not_look_applied_and_a_set_one_can_be_cleared(viewer, fair):
+    html = page(viewer, f"/dashboard/{fair.slug}?since=&until=&channel=")
+    assert 'class="applied"' not in html and "Geen filter: alle pins van deze editie." in html
+    assert 'placeholder="2026' not in html and 'class="set"' not in html
+    html = unescape(page(viewer, f"/dashboard/{fair.slug}?since=2026-02-18&until=2026-02-19"))
+    applied = html.split('data-testid="filters-applied"')[1].split("</p>")[0]
+    assert "Filter actief:" in applied and "Vanaf: 2026-02-18" in applied
+    assert "Tot en met: 2026-02-19" in applied
+    clear = re.search(r'data-filter="since">[^<]*<a class="no-print" href="([^"]+)"', applied)[1]
+    assert clear == f"/dashboard/{fair.slug}?until=2026-02-19"
+    assert html.count('class="set"') == 2
+    cleared = page(viewer, clear)
+    assert 'data-filter="since"' not in cleared and 'data-filter="until"' in cleared
+
+
+def test_zone_names_are_one_mapping_in_dutch_and_english():
+    from backend.models.zones import zone_name
+
+    assert zone_name("twente-plaza", "nl") == "Twente Plaza"
+    assert (zone_name("main-hall", "nl"), zone_name("main-hall", "en")) == (
+        "Grote zaal",
+        "Main hall",
+    )
+    assert zone_name("food-court", "en") == "Food court" == zone_name("food-court", "nl")

@@ -5,174 +5,143 @@ of rects and texts prints sharply and can be read back by a browser test.
 Every text is escaped (company names are free text) and every figure sits in a
 real ``<text>`` element. A count of ``None`` was suppressed as too small to
 publish; it gets a mark, never a bar, and no scale ever divides by zero.
+
+Each chart is drawn for a width: ``WIDTH`` for a laptop and for A4, ``NARROW``
+for a phone (labels above their bars), so that its text is read at about the
+page's own size on both; the page shows the one that suits the screen
+(``timeline`` draws the hours the same way). Labels are measured before they
+are drawn (``chart_text``): they wrap, take a shorter complete form or are left
+out, and never run past the chart's edge.
 """
 
-import html
-import re
 from collections.abc import Callable, Sequence
 
 from markupsafe import Markup
 
-from exports.figures import HourRow, StageRow
+from backend.pages.chart_text import (  # noqa: F401  (the page formats numbers through here)
+    DASH,
+    WORDS,
+    count,
+    decimal,
+    percent,
+    points,
+    text,
+    width,
+    wrap,
+)
+from exports.figures import StageRow
 
-WIDTH = 720
+WIDTH, NARROW = 720, 360
 BRAND, MUTED, LINE, PALE = "#0b4f8a", "#5a6570", "#d5dbe0", "#9aa5b1"
-DASH = "\u2014"
-
-WORDS = {
-    "en": {
-        "suppressed": "suppressed",
-        "empty": "No data yet",
-        "no_answers": "no answers yet",
-        "ours": "This edition",
-        "baseline": "Baseline 2018",
-        "days": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-        "months": [
-            "Jan",
-            "Feb",
-            "Mar",
-            "Apr",
-            "May",
-            "Jun",
-            "Jul",
-            "Aug",
-            "Sep",
-            "Oct",
-            "Nov",
-            "Dec",
-        ],
-    },
-    "nl": {
-        "suppressed": "verborgen",
-        "empty": "Nog geen gegevens",
-        "no_answers": "nog geen antwoorden",
-        "ours": "Deze editie",
-        "baseline": "Nulmeting 2018",
-        "days": ("ma", "di", "wo", "do", "vr", "za", "zo"),
-        "months": [
-            "jan",
-            "feb",
-            "mrt",
-            "apr",
-            "mei",
-            "jun",
-            "jul",
-            "aug",
-            "sep",
-            "okt",
-            "nov",
-            "dec",
-        ],
-    },
-}
-
-# Characters XML 1.0 does not allow: a name with one in it must not break the page.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+SIZE, SMALL, LINE_HEIGHT = 14, 11, 17
 
 
-def text(value) -> str:
-    """``value`` as escaped XML character data, safe in an element and in an attribute."""
-    return html.escape(_NOT_XML.sub("", str(value)), quote=True)
-
-
-def count(value: int | None) -> str:
-    """A count with no-break spaces between thousands (the same in Dutch and English)."""
-    return DASH if value is None else f"{value:,}".replace(",", "\u00a0")
-
-
-def percent(share: float | None, lang: str = "en") -> str:
-    """A share from 0 to 1 as a percentage with one decimal, Dutch decimal comma in ``nl``."""
-    if share is None:
-        return DASH
-    shown = f"{share * 100:.1f}%"
-    return shown.replace(".", ",") if lang == "nl" else shown
-
-
-def decimal(value: float | None, lang: str = "en") -> str:
-    """A probability or other fraction as a plain number with three decimals."""
-    if value is None:
-        return DASH
-    shown = f"{value:.3f}"
-    return shown.replace(".", ",") if lang == "nl" else shown
-
-
-def points(difference: float | None, lang: str = "en") -> str:
-    """A difference of shares in percentage points, always signed."""
-    if difference is None:
-        return DASH
-    shown = f"{difference * 100:+.1f}".replace("-", "\u2212")
-    return (shown.replace(".", ",") + " procentpunt") if lang == "nl" else shown + " pp"
-
-
-def _svg(height: int, title: str, body: list[str], width: int = WIDTH) -> Markup:
+def frame(height: float, title: str, body: list[str], chart_width: int = WIDTH) -> Markup:
+    variant = "narrow" if chart_width <= NARROW else "wide"
     return Markup(
-        f'<svg class="chart" role="img" aria-label="{text(title)}" viewBox="0 0 {width} {height}" '
-        f'width="100%" preserveAspectRatio="xMinYMin meet" font-family="system-ui, sans-serif" '
-        f'font-size="14"><title>{text(title)}</title>{"".join(body)}</svg>'
+        f'<svg class="chart {variant}" role="img" aria-label="{text(title)}" '
+        f'viewBox="0 0 {chart_width} {height:g}" width="100%" '
+        f'preserveAspectRatio="xMinYMin meet" font-family="system-ui, sans-serif" '
+        f'font-size="{SIZE}"><title>{text(title)}</title>{"".join(body)}</svg>'
     )
 
 
-def _empty(title: str, message: str) -> Markup:
-    return _svg(
+def empty_chart(title: str, message: str, chart_width: int = WIDTH) -> Markup:
+    return frame(
         48,
         title,
         [
-            f'<rect x="0.5" y="0.5" width="{WIDTH - 1}" height="47" fill="none" stroke="{LINE}"/>',
-            f'<text x="{WIDTH / 2}" y="29" text-anchor="middle" fill="{MUTED}" '
-            f'data-empty="1">{text(message)}</text>',
+            f'<rect x="0.5" y="0.5" width="{chart_width - 1}" height="47" fill="none" '
+            f'stroke="{LINE}"/><text x="{chart_width / 2}" y="29" text-anchor="middle" '
+            f'fill="{MUTED}" data-empty="1">{text(message)}</text>',
         ],
+        chart_width,
     )
 
 
-def _short(label: str, limit: int = 30) -> str:
-    return label if len(label) <= limit else label[: limit - 1] + "\u2026"
+def _lines(label: str, lines: list[str], x: float, first: float, anchor: str) -> str:
+    """A label as one ``<text>``, a ``<tspan>`` per line; ``data-label`` keeps it whole."""
+    spans = "".join(
+        f'<tspan x="{x:g}" y="{first + n * LINE_HEIGHT:g}">{text(line)}</tspan>'
+        for n, line in enumerate(lines)
+    )
+    return f'<text text-anchor="{anchor}" data-label="{text(label)}">{spans}</text>'
 
 
-def _horizontal(rows: list[dict], title: str, words: dict, label_width: int = 200) -> Markup:
-    """Bars of ``rows`` (key, label, value, aside), scaled to the largest value."""
-    row_height, bar_height, top = 34, 22, 6
-    bar_x, bar_room = label_width + 8, WIDTH - label_width - 8 - 150
-    largest = max((r["value"] for r in rows if r["value"] is not None), default=0)
-    body = []
-    for n, row in enumerate(rows):
-        y = top + n * row_height
-        middle = y + bar_height / 2 + 5
-        key = text(row["key"])
-        body.append(
-            f'<g data-key="{key}"><title>{text(row["label"])}</title>'
-            f'<text x="{label_width}" y="{middle}" text-anchor="end">'
-            f"{text(_short(row['label']))}</text>"
+def _bar(row: dict, words: dict, bar_x: float, bar_y: float, room: float, largest) -> str:
+    middle = bar_y + 16
+    value = row["value"]
+    if value is None:
+        return (
+            f'<text x="{bar_x}" y="{middle}" fill="{MUTED}" font-style="italic" '
+            f'data-figure="value" data-suppressed="1">{text(words["suppressed"])}</text>'
         )
-        value = row["value"]
-        if value is None:
-            body.append(
-                f'<text x="{bar_x}" y="{middle}" fill="{MUTED}" font-style="italic" '
-                f'data-figure="value" data-suppressed="1">{text(words["suppressed"])}</text>'
-            )
+    length = round(room * value / largest, 1) if largest > 0 else 0
+    return (
+        f'<rect x="{bar_x}" y="{bar_y}" width="{max(length, 1 if value else 0)}" '
+        f'height="22" fill="{BRAND}"/>'
+        f'<text x="{bar_x + length + 6:g}" y="{middle}" font-weight="600" '
+        f'data-figure="value" data-value="{value}">{count(value)}</text>'
+    )
+
+
+def _horizontal(
+    rows: list[dict], title: str, words: dict, label_width: int = 200, chart_width: int = WIDTH
+) -> Markup:
+    """Bars of ``rows`` (key, label, value, aside), scaled to the largest value.
+
+    Wide: the label left of its bar, wrapped in its column. Narrow: the label on
+    a line of its own above the bar, the aside at the line's right end.
+    """
+    narrow = chart_width <= NARROW
+    largest = max((r["value"] for r in rows if r["value"] is not None), default=0)
+    widest_value = max((width(count(r["value"]), SIZE, True) for r in rows), default=0)
+    aside_room = max((width(r["aside"] or "", SIZE) for r in rows), default=0)
+    right = chart_width - 4
+    if narrow:
+        bar_x, bar_room = 0, right - widest_value - 10
+        label_room = right - (aside_room + 10 if aside_room else 0)
+    else:
+        bar_x, label_room = label_width + 8, label_width - 4
+        bar_room = right - bar_x - widest_value - 10 - (aside_room + 16 if aside_room else 0)
+    body, y = [], 6.0
+    for row in rows:
+        lines = wrap(row["label"], label_room, SIZE)
+        block = len(lines) * LINE_HEIGHT
+        if narrow:
+            height = block + 4 + 22 + 12
+            first, bar_y, label_x, anchor = y + 13, y + block + 4, 0, "start"
         else:
-            length = round(bar_room * value / largest, 1) if largest > 0 else 0
-            body.append(
-                f'<rect x="{bar_x}" y="{y}" width="{max(length, 1 if value else 0)}" '
-                f'height="{bar_height}" fill="{BRAND}"/>'
-                f'<text x="{bar_x + length + 6}" y="{middle}" font-weight="600" '
-                f'data-figure="value" data-value="{value}">{count(value)}</text>'
-            )
+            height = max(34, block + 12)
+            first = y + (height - 12 - block) / 2 + 13
+            bar_y, label_x, anchor = y + (height - 12 - 22) / 2, label_width, "end"
+        body.append(
+            f'<g data-key="{text(row["key"])}"><title>{text(row["label"])}</title>'
+            + _lines(row["label"], lines, label_x, first, anchor)
+            + _bar(row, words, bar_x, bar_y, bar_room, largest)
+        )
         if row.get("aside") is not None:
+            aside_y = first if narrow else bar_y + 16
             body.append(
-                f'<text x="{WIDTH - 4}" y="{middle}" text-anchor="end" fill="{MUTED}" '
+                f'<text x="{right}" y="{aside_y:g}" text-anchor="end" fill="{MUTED}" '
                 f'data-figure="aside">{text(row["aside"])}</text>'
             )
         body.append("</g>")
-    return _svg(top * 2 + len(rows) * row_height, title, body)
+        y += height
+    return frame(y + 6, title, body, chart_width)
 
 
 def funnel_chart(
-    stages: Sequence[StageRow], labels: dict | None = None, title: str = "Funnel", lang: str = "en"
+    stages: Sequence[StageRow],
+    labels: dict | None = None,
+    title: str = "Funnel",
+    lang: str = "en",
+    chart_width: int = WIDTH,
 ) -> Markup:
     """One bar per stage: distinct pins, and on the right the share of issued pins."""
     words = WORDS[lang]
     if not stages:
-        return _empty(title, words["empty"])
+        return empty_chart(title, words["empty"], chart_width)
     labels = labels or {}
     rows = [
         {
@@ -183,7 +152,7 @@ def funnel_chart(
         }
         for s in stages
     ]
-    return _horizontal(rows, title, words)
+    return _horizontal(rows, title, words, chart_width=chart_width)
 
 
 def bar_chart(
@@ -194,11 +163,12 @@ def bar_chart(
     aside: Callable[[dict], str | None] | None = None,
     sort: bool = False,
     lang: str = "en",
+    chart_width: int = WIDTH,
 ) -> Markup:
     """Horizontal bars of the rows' attribute ``value_key``; ``sort`` puts the largest first."""
     words = WORDS[lang]
     if not rows:
-        return _empty(title, words["empty"])
+        return empty_chart(title, words["empty"], chart_width)
     label = label_key if callable(label_key) else (lambda row: str(getattr(row, label_key)))
 
     def value(row) -> int | None:
@@ -215,85 +185,7 @@ def bar_chart(
         }
         for row in rows
     ]
-    return _horizontal(bars, title, words, label_width=250)
-
-
-def _slots(hourly: Sequence[HourRow]) -> list[tuple]:
-    """(day, hour, scans) per hour, each day filled from its first to its last hour with scans.
-
-    Hours are already local to the event (they carry its UTC offset), so the
-    day and the hour are read off the timestamp as written.
-    """
-    by_day: dict = {}
-    for row in hourly:
-        by_day.setdefault(row.hour.date(), {})[row.hour.hour] = row.scans
-    slots = []
-    for day, hours in by_day.items():
-        for hour in range(min(hours), max(hours) + 1):
-            slots.append((day, hour, hours.get(hour, 0)))
-    return slots
-
-
-def timeline_chart(
-    hourly: Sequence[HourRow], title: str = "Scans per hour", lang: str = "en"
-) -> Markup:
-    """Scans per hour of the event's local time, as bars, with a separator between days."""
-    words = WORDS[lang]
-    slots = _slots(hourly)
-    if not slots:
-        return _empty(title, words["empty"])
-    left, top, bottom, height = 44, 30, 186, 212
-    room = WIDTH - left - 4
-    step = min(48.0, room / len(slots))
-    largest = max((s for _, _, s in slots if s is not None), default=0)
-    body = [
-        f'<line x1="{left}" y1="{bottom}" x2="{WIDTH - 4}" y2="{bottom}" stroke="{MUTED}"/>',
-        f'<text x="{left - 6}" y="{bottom + 4}" text-anchor="end" fill="{MUTED}" '
-        f'font-size="11">0</text>',
-        f'<line x1="{left}" y1="{top}" x2="{WIDTH - 4}" y2="{top}" stroke="{LINE}"/>',
-        f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" fill="{MUTED}" '
-        f'font-size="11">{count(largest)}</text>',
-    ]
-    previous_day = None
-    for n, (day, hour, scans) in enumerate(slots):
-        x = left + n * step
-        if day != previous_day:
-            if previous_day is not None:
-                body.append(
-                    f'<line x1="{x:.1f}" y1="4" x2="{x:.1f}" y2="{bottom + 22}" stroke="{MUTED}" '
-                    f'stroke-dasharray="4 3" data-day-separator="1"/>'
-                )
-            name = f"{words['days'][day.weekday()]} {day.day} {words['months'][day.month - 1]}"
-            body.append(
-                f'<text x="{x + 4:.1f}" y="16" font-weight="600" data-day="{day.isoformat()}">'
-                f"{text(name)}</text>"
-            )
-            previous_day = day
-        centre = x + step / 2
-        every = 1 if step >= 16 else 3
-        if hour % every == 0:
-            body.append(
-                f'<text x="{centre:.1f}" y="{bottom + 16}" text-anchor="middle" fill="{MUTED}" '
-                f'font-size="11">{hour:02d}</text>'
-            )
-        attributes = f'data-hour="{day.isoformat()}T{hour:02d}"'
-        if scans is None:
-            body.append(
-                f'<text x="{centre:.1f}" y="{bottom - 4}" text-anchor="middle" fill="{MUTED}" '
-                f'font-size="11" {attributes} data-suppressed="1">{DASH}</text>'
-            )
-            continue
-        bar = (bottom - top) * scans / largest if largest > 0 else 0
-        body.append(
-            f'<rect x="{x + step * 0.12:.1f}" y="{bottom - bar:.1f}" width="{step * 0.76:.1f}" '
-            f'height="{bar:.1f}" fill="{BRAND}"><title>{hour:02d}:00 {count(scans)}</title></rect>'
-        )
-        if step >= 22 and scans:
-            body.append(
-                f'<text x="{centre:.1f}" y="{bottom - bar - 4:.1f}" text-anchor="middle" '
-                f'font-size="11" {attributes} data-value="{scans}">{count(scans)}</text>'
-            )
-    return _svg(height, title, body)
+    return _horizontal(bars, title, words, label_width=250, chart_width=chart_width)
 
 
 def baseline_chart(
@@ -302,33 +194,35 @@ def baseline_chart(
     title: str = "Could name no Twente company",
     lang: str = "en",
     hidden: bool = False,
+    chart_width: int = 480,
 ) -> Markup:
     """Our share that could name no Twente company beside the 2018 baseline, on 0 to 100%.
 
     ``hidden``: the share is None because the respondents are too few to show, not absent.
     """
     words = WORDS[lang]
-    width, left, row_height = 480, 130, 40
-    room = width - left - 70
+    row_height = 40
+    left = 12 + max(width(words[key], SIZE) for key in ("ours", "baseline"))
+    room = chart_width - left - 70
     rows = (("ours", words["ours"], named_none_share), ("baseline", words["baseline"], baseline))
     body = []
     for tick in range(0, 101, 25):
         x = left + room * tick / 100
         body.append(
-            f'<line x1="{x}" y1="4" x2="{x}" y2="{4 + 2 * row_height}" stroke="{LINE}"/>'
-            f'<text x="{x}" y="{2 * row_height + 22}" text-anchor="middle" fill="{MUTED}" '
-            f'font-size="11">{tick}%</text>'
+            f'<line x1="{x:.1f}" y1="4" x2="{x:.1f}" y2="{4 + 2 * row_height}" stroke="{LINE}"/>'
+            f'<text x="{x:.1f}" y="{2 * row_height + 22}" text-anchor="middle" fill="{MUTED}" '
+            f'font-size="{SMALL}">{tick}%</text>'
         )
     for n, (key, label, share) in enumerate(rows):
         y = 10 + n * row_height
         middle = y + 16
         body.append(
-            f'<g data-key="{key}"><text x="{left - 8}" y="{middle}" text-anchor="end">'
+            f'<g data-key="{key}"><text x="{left - 8:.1f}" y="{middle}" text-anchor="end">'
             f"{text(label)}</text>"
         )
         if share is None:
             body.append(
-                f'<text x="{left + 6}" y="{middle}" fill="{MUTED}" font-style="italic" '
+                f'<text x="{left + 6:.1f}" y="{middle}" fill="{MUTED}" font-style="italic" '
                 f'data-figure="value" data-suppressed="1">{DASH} '
                 f"{text(words['suppressed' if hidden and key == 'ours' else 'no_answers'])}</text>"
             )
@@ -336,9 +230,9 @@ def baseline_chart(
             length = room * min(max(share, 0.0), 1.0)
             colour = BRAND if key == "ours" else PALE
             body.append(
-                f'<rect x="{left}" y="{y}" width="{length:.1f}" height="22" fill="{colour}"/>'
+                f'<rect x="{left:.1f}" y="{y}" width="{length:.1f}" height="22" fill="{colour}"/>'
                 f'<text x="{left + length + 6:.1f}" y="{middle}" font-weight="600" '
                 f'data-figure="value" data-value="{share}">{percent(share, lang)}</text>'
             )
         body.append("</g>")
-    return _svg(2 * row_height + 30, title, body, width)
+    return frame(2 * row_height + 30, title, body, chart_width)

@@ -9,14 +9,16 @@ Signed in, the browser also counts as staff, so its own scans are tests.
 import io
 from urllib.parse import unquote, urlencode, urlsplit
 
-from flask import Blueprint, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, send_file, url_for
+from markupsafe import Markup
 from marshmallow import ValidationError
 from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import MultiDict
 
 from backend.api.funnel import FunnelQuery
 from backend.errors import BatchNotFound, DomainError, EventNotFound, InvalidInput
-from backend.pages import charts, signin
+from backend.models.zones import zone_name
+from backend.pages import charts, signin, timeline
 from backend.pages.dashboard_strings import TEXT
 from backend.pages.i18n import current_language, translator
 from backend.services.events import get_event, list_events
@@ -54,6 +56,7 @@ def _page(template: str, status: int = 200, **context):
         pct=lambda share: charts.percent(share, lang),
         points=lambda difference: charts.points(difference, lang),
         decimal=lambda value: charts.decimal(value, lang),
+        zone=lambda slug: zone_name(slug, lang),
         known=TEXT[lang],
         **context,
     )
@@ -181,29 +184,67 @@ def download(slug, name):
 
 
 def _charts(figures: Funnel, lang: str) -> dict:
+    """Each chart drawn twice, for a laptop or A4 and for a phone; the CSS shows one."""
     t = translator(lang, TEXT)
     awareness = figures.awareness
+
+    def both(draw, wide: int = charts.WIDTH) -> Markup:
+        return draw(wide) + draw(charts.NARROW)
+
     return {
-        "funnel": charts.funnel_chart(
-            figures.stages, {s: t(s) for s in STAGES}, t("funnel_chart"), lang
+        "funnel": both(
+            lambda w: charts.funnel_chart(
+                figures.stages, {s: t(s) for s in STAGES}, t("funnel_chart"), lang, w
+            )
         ),
-        "stands": charts.bar_chart(
-            figures.breakdowns.stands,
-            lambda s: f"{s.label} · {s.company}",
-            "pins",
-            t("stands_chart"),
-            sort=True,
-            lang=lang,
+        "stands": both(
+            lambda w: charts.bar_chart(
+                figures.breakdowns.stands,
+                lambda s: f"{s.label} · {s.company}",
+                "pins",
+                t("stands_chart"),
+                sort=True,
+                lang=lang,
+                chart_width=w,
+            )
         ),
-        "timeline": charts.timeline_chart(figures.breakdowns.hourly, t("timeline"), lang),
-        "baseline": charts.baseline_chart(
-            awareness.named_none_share,
-            awareness.baseline,
-            t("named_none"),
-            lang,
-            hidden=awareness.respondents is None,  # too few respondents to show
+        "timeline": both(
+            lambda w: timeline.timeline_chart(figures.breakdowns.hourly, t("timeline"), lang, w)
+        ),
+        "baseline": both(
+            lambda w: charts.baseline_chart(
+                awareness.named_none_share,
+                awareness.baseline,
+                t("named_none"),
+                lang,
+                hidden=awareness.respondents is None,  # too few respondents to show
+                chart_width=w,
+            ),
+            wide=480,
         ),
     }
+
+
+def _applied(form: dict, batches) -> list[dict]:
+    """The filters the query sets, each with the address of the page without it.
+
+    An empty field is no filter: only these are shown as applied.
+    """
+    labels = {str(b.id): b.label for b in batches}
+    applied = []
+    for key in FILTERS:
+        if not form.get(key):
+            continue
+        rest = [(k, v) for k, v in request.args.items(multi=True) if k != key and v.strip()]
+        applied.append(
+            {
+                "key": key,
+                "value": labels.get(form[key], form[key]) if key == "batch" else form[key],
+                "url": f"{request.script_root}{request.path}"
+                + (f"?{urlencode(rest)}" if rest else ""),
+            }
+        )
+    return applied
 
 
 @bp.get("/<slug>")
@@ -216,6 +257,7 @@ def event(slug):
     batches = list_batches(slug, 1, 500).items
     form = {key: request.args.get(key, "").strip() for key in FILTERS}
     context = {"event": event, "batches": batches, "form": form, "role": role}
+    context["applied"] = _applied(form, batches)
     context["channels"] = sorted({b.channel for b in batches})
     try:
         filters = _filters(request.args)
@@ -228,6 +270,7 @@ def event(slug):
         charts=_charts(figures, current_language()),
         downloads=_downloads(slug, filters),
         stages=STAGES,
+        repeat_minutes=current_app.config["REPEAT_WINDOW_MINUTES"],
         **context,
     )
 

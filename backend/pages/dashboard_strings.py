@@ -35,7 +35,33 @@ TEXT = {
         "reset": "Alles tonen",
         "date_hint": "Datum (2026-02-18) of datum en tijd (2026-02-18T13:00), in {tz}; een "
         "datum bij ‘tot en met’ telt de hele dag mee.",
-        "no_filter": "Alle pins van deze editie.",
+        "no_filter": "Geen filter: alle pins van deze editie.",
+        "filters_applied": "Filter actief:",
+        "clear_filter": "‘{name}’ wissen",
+        "date_format": "jjjj-mm-dd",
+        "table": "Tabel: {name}",
+        "stages_note": "* Fasen zijn onafhankelijk: elke fase telt de pins die dat deden, ook "
+        "als ze de fase ervoor niet deden. Standpersoneel kan bijvoorbeeld een pin registreren "
+        "die nooit doorklikte of zelf gescand werd. Daarom kan ‘t.o.v. vorige’ boven 100% "
+        "komen; het is een verhouding, geen doorstroom.",
+        "explain_human_scans": "Alle scans van actieve pins door mensen, herhalingen "
+        "meegeteld: een volume, geen aantal pins.",
+        "explain_repeat_scans": "Dezelfde bezoeker scande dezelfde pin binnen {minutes} minuten "
+        "opnieuw.",
+        "explain_bot_scans": "Geen mens: zoekmachines en programma's die een linkvoorbeeld "
+        "maken (zoals een chat-app).",
+        "explain_test_scans": "Scans door ingelogde organisatoren die pins uitprobeerden.",
+        "explain_void_pin_scans": "Scans van pins die zijn ingetrokken (verloren of misdrukt).",
+        "explain_orphan_scans": "Adressen met een code die niet bestaat (verkeerd overgetypt "
+        "of geraden); die horen bij geen enkele pin of kanaal.",
+        "explain_refused_lookups": "Onbekende codes die werden geweigerd omdat één adres te "
+        "veel codes probeerde: een teken van gokken, nooit een geweigerde student.",
+        "explain_void_pins": "Pins met de status ingetrokken; ze tellen in geen enkele fase.",
+        "stands_note": "Pins: unieke pins met een bezoek aan de stand; een pin telt één keer "
+        "per stand. Zelf: de student scande de code op de standposter. Standpersoneel: de "
+        "stand scande de pin. Zelf + standpersoneel = pins.",
+        "timeline_note": "Scans door mensen per uur ({tz}), herhaalde scans meegeteld. Een "
+        "uur zonder scans binnen een dag is een lege kolom.",
         "times_in": "Tijden in {tz}.",
         "suppression": "Aantallen onder {n} zijn verborgen ({mark}) om studenten niet "
         "herkenbaar te maken, en waar nodig nog een aantal in dezelfde kolom, zodat geen "
@@ -165,7 +191,33 @@ TEXT = {
         "reset": "Show all",
         "date_hint": "A date (2026-02-18) or date and time (2026-02-18T13:00), in {tz}; a "
         "date in ‘until’ includes that whole day.",
-        "no_filter": "All pins of this edition.",
+        "no_filter": "No filter: all pins of this edition.",
+        "filters_applied": "Filter applied:",
+        "clear_filter": "Clear ‘{name}’",
+        "date_format": "yyyy-mm-dd",
+        "table": "Table: {name}",
+        "stages_note": "* Stages are independent: each counts the pins that did that thing, "
+        "whether or not they did the stage before. Stand staff can, for instance, register a pin "
+        "that never clicked through or was never scanned by its student. So ‘from previous’ can "
+        "exceed 100%; it is a ratio, not a flow.",
+        "explain_human_scans": "Every scan of an active pin by a person, repeats included: a "
+        "volume, not a number of pins.",
+        "explain_repeat_scans": "The same visitor scanned the same pin again within {minutes} "
+        "minutes.",
+        "explain_bot_scans": "Not a person: search engines and programs that make a link "
+        "preview (such as a chat app).",
+        "explain_test_scans": "Scans by signed-in organisers trying pins.",
+        "explain_void_pin_scans": "Scans of pins that were made void (lost or misprinted).",
+        "explain_orphan_scans": "Addresses with a code that does not exist (mistyped or "
+        "guessed); they belong to no pin or channel.",
+        "explain_refused_lookups": "Unknown codes refused because one address tried too many "
+        "codes: a sign of guessing, never a student refused.",
+        "explain_void_pins": "Pins with the status void; they count in no stage.",
+        "stands_note": "Pins: distinct pins with a visit to the stand; a pin counts once per "
+        "stand. Self: the student scanned the code on the stand's poster. Stand staff: the stand "
+        "scanned the pin. Self + stand staff = pins.",
+        "timeline_note": "Scans by people per hour ({tz}), repeat scans included. An hour "
+        "without scans within a day is an empty column.",
         "times_in": "Times in {tz}.",
         "suppression": "Counts below {n} are hidden ({mark}) so that no student can be "
         "recognised, and where needed one more count of the same column, so that no hidden "

@@ -1,0 +1,145 @@
+"""The words and numbers in the dashboard's charts, and how wide they will be drawn.
+
+An SVG cannot wrap or shrink its text, so a chart decides its labels before it
+draws them: ``width`` measures a text in DejaVu Sans (shipped in ``qr/fonts``;
+Debian's default sans, and wider than Segoe UI, Roboto or San Francisco, so a
+label measured to fit has room to spare elsewhere), ``wrap`` breaks a label into
+lines that fit, and ``fitting`` picks the longest of a label's complete forms
+that fits its room. No label is ever cut short: it fits, wraps, takes a shorter
+complete form, or is left out (every bar also carries a ``<title>`` with its
+figures).
+"""
+
+import html
+import re
+
+from reportlab.pdfbase import pdfmetrics
+
+from qr import fonts
+
+DASH = "\u2014"
+
+WORDS = {
+    "en": {
+        "suppressed": "suppressed",
+        "empty": "No data yet",
+        "no_answers": "no answers yet",
+        "ours": "This edition",
+        "baseline": "Baseline 2018",
+        "days": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+        "months": [
+            "Jan",
+            "Feb",
+            "Mar",
+            "Apr",
+            "May",
+            "Jun",
+            "Jul",
+            "Aug",
+            "Sep",
+            "Oct",
+            "Nov",
+            "Dec",
+        ],
+    },
+    "nl": {
+        "suppressed": "verborgen",
+        "empty": "Nog geen gegevens",
+        "no_answers": "nog geen antwoorden",
+        "ours": "Deze editie",
+        "baseline": "Nulmeting 2018",
+        "days": ("ma", "di", "wo", "do", "vr", "za", "zo"),
+        "months": [
+            "jan",
+            "feb",
+            "mrt",
+            "apr",
+            "mei",
+            "jun",
+            "jul",
+            "aug",
+            "sep",
+            "okt",
+            "nov",
+            "dec",
+        ],
+    },
+}
+
+# The shipped DejaVu Sans (qr/fonts), by reportlab's names: regular and bold.
+_FONTS = {False: "Speld-Sans", True: "Speld-Sans-Bold"}
+
+# Characters XML 1.0 does not allow: a name with one in it must not break the page.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def text(value) -> str:
+    """``value`` as escaped XML character data, safe in an element and in an attribute."""
+    return html.escape(_NOT_XML.sub("", str(value)), quote=True)
+
+
+def width(label: str, size: float, bold: bool = False) -> float:
+    """The drawn width of ``label`` in DejaVu Sans at font size ``size``, in the same units."""
+    fonts.register()
+    return pdfmetrics.stringWidth(_NOT_XML.sub("", label), _FONTS[bold], size)
+
+
+def fitting(forms: list[str], room: float, size: float, bold: bool = False) -> str | None:
+    """The first of ``forms`` (longest first, each complete) that fits ``room``, or None."""
+    return next((form for form in forms if width(form, size, bold) <= room), None)
+
+
+def wrap(label: str, room: float, size: float) -> list[str]:
+    """``label`` in lines that each fit ``room``, broken between words.
+
+    A single word wider than the room is broken between characters: the label
+    stays whole, read across two lines, never shortened.
+    """
+    lines: list[str] = []
+    for word in label.split() or [""]:
+        candidate = f"{lines[-1]} {word}" if lines else word
+        if lines and width(candidate, size) <= room:
+            lines[-1] = candidate
+            continue
+        while width(word, size) > room and len(word) > 1:
+            cut = max(n for n in range(1, len(word)) if width(word[:n], size) <= room or n == 1)
+            lines.append(word[:cut])
+            word = word[cut:]
+        lines.append(word)
+    return lines
+
+
+def count(value: int | None) -> str:
+    """A count with no-break spaces between thousands (the same in Dutch and English)."""
+    return DASH if value is None else f"{value:,}".replace(",", "\u00a0")
+
+
+def percent(share: float | None, lang: str = "en") -> str:
+    """A share from 0 to 1 as a percentage with one decimal, Dutch decimal comma in ``nl``."""
+    if share is None:
+        return DASH
+    shown = f"{share * 100:.1f}%"
+    return shown.replace(".", ",") if lang == "nl" else shown
+
+
+def decimal(value: float | None, lang: str = "en") -> str:
+    """A probability or other fraction as a plain number with three decimals."""
+    if value is None:
+        return DASH
+    shown = f"{value:.3f}"
+    return shown.replace(".", ",") if lang == "nl" else shown
+
+
+def points(difference: float | None, lang: str = "en") -> str:
+    """A difference of shares in percentage points, always signed."""
+    if difference is None:
+        return DASH
+    shown = f"{difference * 100:+.1f}".replace("-", "\u2212")
+    return (shown.replace(".", ",") + " procentpunt") if lang == "nl" else shown + " pp"
+
+
+def day_forms(day, lang: str) -> list[str]:
+    """A day's complete labels, longest first: ``di 1 dec``, ``1 dec``, ``1``."""
+    words = WORDS[lang]
+    month = words["months"][day.month - 1]
+    return [f"{words['days'][day.weekday()]} {day.day} {month}", f"{day.day} {month}", str(day.day)]
