@@ -331,6 +331,12 @@ PAGES = [
     Row("dashboard-fair", dashboard_fair, 200, dashboard=True),
     Row("dashboard-too-small", dashboard_too_small, 200, dashboard=True),
     Row("dashboard-bad-filter", dashboard_bad_filter, 422, dashboard=True),
+    Row(
+        "dashboard-unknown",
+        lambda v: dashboard_signed_in(v, "/dashboard/no-such-edition"),
+        404,
+        dashboard=True,
+    ),
 ]
 
 
