@@ -349,7 +349,8 @@ def serious(page) -> list[dict]:
 def describe(violations: list[dict]) -> str:
     lines = []
     for violation in violations:
-        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        rule, impact, help_ = violation["id"], violation["impact"], violation["help"]
+        lines.append(f"{rule} ({impact}): {help_} ({violation['helpUrl']})")
         for node in violation["nodes"]:
             lines.append(f"    {' '.join(node['target'])}")
             summary = (node.get("failureSummary") or "").splitlines()
