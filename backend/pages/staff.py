@@ -26,7 +26,8 @@ def sign_in():
         signin.sign_out()
         problem = "Your session has ended: its token was revoked or has expired."
     status = 401 if problem else 200
-    return render_template("staff.html", role=role, problem=problem), status
+    # This page is in English only: its lang says so, for screen readers and translators.
+    return render_template("staff.html", lang="en", role=role, problem=problem), status
 
 
 @bp.post("/staff/sign-out")
