@@ -134,6 +134,27 @@ def test_baseline_chart_sets_our_share_beside_the_2018_baseline():
     assert ours < baseline
 
 
+def contrast_on_white(colour: str) -> float:
+    """WCAG's contrast ratio of a #rrggbb colour against white."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 1.05 / (luminance + 0.05)
+
+
+def test_every_bar_stands_out_from_the_page_by_at_least_3_to_1():
+    """WCAG 1.4.11 asks 3:1 of graphics a reader needs; axe cannot see inside an SVG."""
+    drawn = [
+        charts.baseline_chart(0.28, 0.35, lang="nl"),
+        charts.funnel_chart(STAGES, lang="nl"),
+        timeline.timeline_chart(HOURLY, lang="nl"),
+    ]
+    fills = {rect.get("fill") for svg in drawn for rect in parse(svg).iter("rect")} - {"none"}
+    ratios = {fill: round(contrast_on_white(fill), 2) for fill in fills}
+    assert len(ratios) >= 2, ratios  # the brand's bars and the 2018 baseline's
+    assert all(ratio >= 3.0 for ratio in ratios.values()), ratios
+
+
 def test_baseline_chart_without_answers_says_so():
     root = parse(charts.baseline_chart(None, 0.35))
     assert any("no answers yet" in t for t in texts(root)) and "35.0%" in texts(root)
