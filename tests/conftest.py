@@ -167,9 +167,13 @@ def browser():
 
 @pytest.fixture
 def screenshots(request):
-    """A folder under test-output/ for this test's screenshots (kept after the run)."""
+    """A folder under test-output/ for this test's screenshots, emptied first, kept after the run.
+
+    Emptied so that a page left from an earlier run (a fifth A4 page) is not read as this run's.
+    """
     folder = Path(__file__).resolve().parent.parent / "test-output" / request.node.name
-    folder.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
     return folder
 
 
