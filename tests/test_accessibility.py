@@ -5,12 +5,14 @@ servant would (scan, tap, stamp, sign in) and says which status it expects. axe-
 (bundled by axe-playwright-python) then checks the page as rendered; a violation of
 impact "serious" or "critical" fails the row, with each rule's id, impact, target and
 help in the message. Student pages are checked on a phone (390 px); the dashboard's
-pages on a phone and at 1366 px. A screenshot of each is saved.
+and the organiser console's on a phone and at 1366 px. No page may scroll sideways.
+A screenshot of each is saved.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -282,6 +284,26 @@ def dashboard_bad_filter(v: Visit) -> int:
     return dashboard_signed_in(v, f"/dashboard/{event.slug}?since=yesterday")
 
 
+def console_page(to: Callable[[object], str]) -> Callable[[Visit], int]:
+    """An organiser signed in once, on a console page of an edition with stands, pins, scans."""
+
+    def reach(v: Visit) -> int:
+        event, plaza = v.make.plaza(stands=4)
+        batch = v.make.batch(event, size=12, label="Plaza day 1")
+        pin, lost = list(pins.iter_pin_codes(batch.id))[:2]
+        simulate(event.slug, students=20, seed=3)
+        pins.void_pin(lost, "lost at the desk")
+        v.sign_in("/dashboard/sign-in", v.make.token("organiser"))
+        return v.go(to(SimpleNamespace(event=event, stand=plaza[0], batch=batch, pin=pin)))
+
+    return reach
+
+
+def console_refused(v: Visit) -> int:
+    v.sign_in("/dashboard/sign-in", v.make.token("viewer"))
+    return v.go("/console/")
+
+
 def path(to: str) -> Callable[[Visit], int]:
     return lambda v: v.go(to)
 
@@ -291,7 +313,7 @@ class Row:
     name: str
     reach: Callable[[Visit], int]
     status: int
-    dashboard: bool = False  # checked at 1366 px too
+    laptop: bool = False  # checked at 1366 px too
     lang: str | None = None  # a page in one language whatever the reader's
 
 
@@ -325,18 +347,44 @@ PAGES = [
     Row("scanner-registered", scanner_registered, 200),
     Row("scanner-repeat", scanner_repeat, 200),
     Row("scanner-wrong-code", scanner_wrong_code, 200),
-    Row("dashboard-sign-in", path("/dashboard/sign-in"), 200, dashboard=True),
-    Row("dashboard-refused", refused_sign_in("/dashboard/sign-in"), 401, dashboard=True),
-    Row("dashboard-editions", dashboard_signed_in, 200, dashboard=True),
-    Row("dashboard-fair", dashboard_fair, 200, dashboard=True),
-    Row("dashboard-too-small", dashboard_too_small, 200, dashboard=True),
-    Row("dashboard-bad-filter", dashboard_bad_filter, 422, dashboard=True),
+    Row("dashboard-sign-in", path("/dashboard/sign-in"), 200, laptop=True),
+    Row("dashboard-refused", refused_sign_in("/dashboard/sign-in"), 401, laptop=True),
+    Row("dashboard-editions", dashboard_signed_in, 200, laptop=True),
+    Row("dashboard-fair", dashboard_fair, 200, laptop=True),
+    Row("dashboard-too-small", dashboard_too_small, 200, laptop=True),
+    Row("dashboard-bad-filter", dashboard_bad_filter, 422, laptop=True),
     Row(
         "dashboard-unknown",
         lambda v: dashboard_signed_in(v, "/dashboard/no-such-edition"),
         404,
-        dashboard=True,
+        laptop=True,
     ),
+    Row("console-editions", console_page(lambda f: "/console/"), 200, laptop=True),
+    Row("console-edition", console_page(lambda f: f"/console/{f.event.slug}"), 200, laptop=True),
+    Row("console-companies", console_page(lambda f: "/console/companies?q=a"), 200, laptop=True),
+    Row(
+        "console-company",
+        console_page(lambda f: f"/console/companies/{f.stand.company_id}"),
+        200,
+        laptop=True,
+    ),
+    Row("console-import", console_page(lambda f: f"/console/{f.event.slug}/import"), 200),
+    Row(
+        "console-stands",
+        console_page(lambda f: f"/console/{f.event.slug}/stands"),
+        200,
+        laptop=True,
+    ),
+    Row(
+        "console-batches",
+        console_page(lambda f: f"/console/{f.event.slug}/batches"),
+        200,
+        laptop=True,
+    ),
+    Row("console-pin", console_page(lambda f: f"/console/pins?code={f.pin}"), 200, laptop=True),
+    Row("console-tokens", console_page(lambda f: "/console/tokens"), 200, laptop=True),
+    Row("console-audit", console_page(lambda f: "/console/audit"), 200, laptop=True),
+    Row("console-refused", console_refused, 403),
 ]
 
 
@@ -388,13 +436,15 @@ def test_no_serious_accessibility_violation(
     assert status == row.status, f"{row.name} came with {status}, not {row.status}"
     expect(page.locator("html")).to_have_attribute("lang", row.lang or lang)
     found = {}
-    for size, viewport in [("390", PHONE), ("1366", LAPTOP)] if row.dashboard else [("390", PHONE)]:
+    for size, viewport in [("390", PHONE), ("1366", LAPTOP)] if row.laptop else [("390", PHONE)]:
         page.set_viewport_size(viewport)
         shot = screenshots / f"{row.name}-{lang}-{size}.png"
         # The phone's screen at its pixel density; the laptop's at one pixel a CSS pixel.
         page.screenshot(path=shot, full_page=True, scale="device" if size == "390" else "css")
         if violations := serious(page):
             found[size] = describe(violations)
+        if not page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"):
+            found[f"{size} (scrolls sideways)"] = "the page is wider than the screen"
     context.close()
     assert not found, "\n".join(f"at {size} px:\n{text}" for size, text in found.items())
 
