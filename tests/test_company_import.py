@@ -10,7 +10,9 @@ from sqlalchemy import func, select
 
 from backend.errors import InvalidInput
 from backend.models import AuditEntry, Company, Stand
+from backend.pages.console_refusals import import_reason
 from backend.services import company_import
+from backend.services.company_import import Reason
 from tests.test_console import post
 from tests.test_dashboard import sign_in
 
@@ -70,24 +72,25 @@ def test_a_changed_row_says_what_changes(make, db):
 @pytest.mark.parametrize(
     "row,reason",
     [
-        (["", "ja", "", "", ""], "name"),
-        (["X BV", "misschien", "", "", ""], "is_twente"),
-        (["X BV", "ja", "javascript:alert(1)", "", ""], "portal_url"),
-        (["X BV", "ja", "", "TP 1", ""], "stand"),
-        (["X BV", "ja", "", "TP-1", "Twente Plaza"], "zone"),
-        (["N" * 121, "ja", "", "", ""], "name"),
-        (["Company 001", "ja", "", "", ""], "name: Also on line 2"),
-        (["Other BV", "ja", "", "TP-01", ""], "stand: Also on line 2"),
+        (["", "ja", "", "", ""], Reason("name", "invalid")),
+        (["X BV", "misschien", "", "", ""], Reason("is_twente", "invalid")),
+        (["X BV", "ja", "javascript:alert(1)", "", ""], Reason("portal_url", "invalid")),
+        (["X BV", "ja", "", "TP 1", ""], Reason("stand", "invalid")),
+        (["X BV", "ja", "", "TP-1", "Twente Plaza"], Reason("zone", "invalid")),
+        (["X BV", "ja", "", "", "twente-plaza"], Reason("zone", "needs_stand")),
+        (["N" * 121, "ja", "", "", ""], Reason("name", "invalid")),
+        (["Company 001", "ja", "", "", ""], Reason("name", "duplicate", line=2)),
+        (["Other BV", "ja", "", "TP-01", ""], Reason("stand", "duplicate", line=2)),
     ],
 )
 def test_a_bad_row_is_refused_with_its_reason_and_nothing_is_applied(make, db, row, reason):
     event = make.event()
     rows = company_import.read_table("a.xlsx", xlsx([*companies(1), row]))
     preview = company_import.preview(event.slug, rows)
-    assert preview[1].status == "refused"
-    assert any(r.startswith(reason) for r in preview[1].reasons), preview[1].reasons
-    with pytest.raises(company_import.ImportRefused):
+    assert preview[1].status == "refused" and preview[1].reasons == [reason]
+    with pytest.raises(company_import.ImportRefused) as refused:
         company_import.apply_import(event.slug, rows)
+    assert refused.value.fields == {"3": [reason.code]}
     assert db.session.scalar(select(func.count()).select_from(Company)) == 0
 
 
@@ -95,7 +98,10 @@ def test_a_stand_label_held_by_another_company_is_refused(make, db):
     stand = make.stand(label="TP-07")
     rows = [{"name": "Newcomer", "is_twente": "ja", "portal_url": "", "stand": "TP-07", "zone": ""}]
     preview = company_import.preview(stand.event.slug, rows)
-    assert preview[0].status == "refused" and "TP-07 is the stand of" in preview[0].reasons[0]
+    assert preview[0].status == "refused"
+    assert preview[0].reasons == [
+        Reason("stand", "taken", stand="TP-07", company=stand.company.name)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -171,3 +177,67 @@ def test_a_huge_upload_is_refused_before_it_is_read(client, make):
     big = io.BytesIO(b"name\n" + b"x" * (2 * 1024 * 1024))
     response = post(client, page, {"file": (big, "big.csv")}, page)
     assert response.status_code == 413 and response.mimetype == "text/html"
+
+
+@pytest.mark.parametrize(
+    "lang,said",
+    [
+        (
+            "nl",
+            {
+                3: "Portal-URL: Een webadres dat begint met http:// of https://, zonder spaties.",
+                4: "Twents: Ja of nee.",
+                5: "Naam: Staat ook op regel 2.",
+                6: "Stand: TP-07 is de stand van Demcon.",
+                7: "Zone: Een zone hoort bij een standlabel.",
+            },
+        ),
+        (
+            "en",
+            {
+                3: "Portal URL: A web address starting with http:// or https://, without spaces.",
+                4: "Twente: Yes or no.",
+                5: "Name: Also on line 2.",
+                6: "Stand: TP-07 is the stand of Demcon.",
+                7: "Zone: A zone needs a stand label.",
+            },
+        ),
+    ],
+)
+def test_the_console_preview_says_each_refused_row_s_reason_in_the_reader_s_language(
+    client, make, lang, said
+):
+    stand = make.stand(label="TP-07", company=make.company(name="Demcon"))
+    sign_in(client, make.token("organiser"))
+    bad = [
+        ["Bad URL BV", "ja", "ftp://x", "", ""],
+        ["Maybe BV", "misschien", "", "", ""],
+        ["Company 001", "nee", "", "", ""],
+        ["Newcomer BV", "ja", "", "TP-07", ""],
+        ["Zoned BV", "ja", "", "", "twente-plaza"],
+    ]
+    page = f"/console/{stand.event.slug}/import?lang={lang}"
+    data = {"file": (io.BytesIO(xlsx([*companies(1), *bad])), "bedrijven.xlsx")}
+    preview = post(client, page, data, page)
+    html = html_module.unescape(preview.get_data(as_text=True))
+    assert preview.status_code == 200 and html.count('data-status="refused"') == 5
+    for line, reason in said.items():
+        row = html.split(f'data-line="{line}"')[1].split("</tr>")[0]
+        assert reason in row, row
+    other_language = {"nl": "Also on line", "en": "Staat ook op regel"}[lang]
+    assert other_language not in html
+
+
+def test_every_reason_the_import_gives_has_its_own_dutch_and_english_sentence():
+    reasons = [Reason(column, "invalid") for column in company_import.COLUMNS] + [
+        Reason("zone", "needs_stand"),
+        Reason("name", "duplicate", line=4),
+        Reason("stand", "duplicate", line=4),
+        Reason("stand", "taken", stand="TP-07", company="Demcon"),
+    ]
+    for reason in reasons:
+        dutch, english = import_reason(reason, "nl"), import_reason(reason, "en")
+        assert dutch != english and "{" not in dutch + english, (dutch, english)
+    assert import_reason(Reason("stand", "invalid"), "nl") == (
+        "Stand: 1 tot 20 tekens: letters, cijfers en streepjes, zoals TP-01."
+    )

@@ -70,6 +70,7 @@ def test_an_organiser_sets_up_an_edition_in_the_browser(
     summary = page.locator("[data-testid=import-summary]")
     expect(summary).to_have_text("37 new, 0 changed, 0 unchanged, 3 refused.")
     assert page.locator("tr[data-status=refused]").count() == 3
+    expect(page.locator("tr[data-line='41']")).to_contain_text("Twente: Yes or no.")
     page.screenshot(path=screenshots / "02-import-preview.png", full_page=True)
     page.fill("input[name=fix-39-portal_url]", "https://kapotte-link.example.nl")
     page.check("input[name=skip-40]")
@@ -145,6 +146,15 @@ def test_an_organiser_sets_up_an_edition_in_the_browser(
     small.goto(f"{live_server}/console/bdt-2027/stands")
     expect(small.locator("h1")).to_contain_text("Stands")
     small.screenshot(path=screenshots / "11-stands-phone-nl.png", full_page=True)
+    page.goto(f"{live_server}/console/bdt-2027/import")
+    page.set_input_files("#file", tmp_path / "bedrijven.xlsx")
+    page.click("main button[type=submit]")
+    expect(page.locator("[data-testid=import-summary]")).to_have_text(
+        "0 nieuw, 0 gewijzigd, 37 ongewijzigd, 3 geweigerd."
+    )
+    expect(page.locator("tr[data-line='41']")).to_contain_text("Twents: Ja of nee.")
+    expect(page.locator("tr[data-line='40']")).to_contain_text("Naam: 1 tot 120 tekens")
+    page.screenshot(path=screenshots / "12-import-preview-nl.png", full_page=True)
     for context in (laptop, tablet, phone):
         context.close()
 

@@ -85,7 +85,9 @@ def test_a_large_batch_is_prepared_in_the_background_and_served_when_ready(
         assert texts(png_image(archive.read(f"png/{row['code']}.png"))) == [row["url"]]
 
 
-def test_the_console_reads_status_and_file_without_http(app, client, auth, make, db, background):
+def test_print_status_gives_a_ready_file_and_starts_no_layout_by_being_asked(
+    app, client, auth, make, db, background
+):
     batch_id = mint(client, auth, make)
     base, layout = app.config["PUBLIC_BASE_URL"], SheetLayout()
     look = printing.edition_look(app.config)

@@ -16,7 +16,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 
 from backend.errors import DomainError, InvalidInput
 from backend.pages import signin
-from backend.pages.console_refusals import refusal
+from backend.pages.console_refusals import import_reason, refusal
 from backend.pages.console_strings import TEXT
 from backend.pages.i18n import current_language, translator
 from backend.services import company_import, events
@@ -194,6 +194,8 @@ def import_companies(slug):
 
 def _preview(event, rows: list[dict], status: int = 200):
     checked = company_import.preview(event.slug, rows)
+    lang = current_language()
+    reasons = {r.line: "; ".join(import_reason(x, lang) for x in r.reasons) for r in checked}
     counts = {
         s: sum(r.status == s for r in checked) for s in ("new", "changed", "unchanged", "refused")
     }
@@ -202,6 +204,7 @@ def _preview(event, rows: list[dict], status: int = 200):
         status,
         event=event,
         rows=checked,
+        reasons=reasons,
         counts=counts,
         payload=json.dumps([r.values for r in checked]),
     )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from backend.errors import DomainError
 from backend.pages.console_strings import TEXT
+from backend.services.company_import import Reason
 
 LANGUAGES = ("nl", "en")  # the order of each pair below
 
@@ -185,3 +186,27 @@ def refusal(error: DomainError, lang: str, endpoint: str | None) -> Refusal:
         else:
             fields.append((name, TEXT[lang][known[0]], known[1 + index]))
     return Refusal(message, detail, fields)
+
+
+# The import's refusals beyond a column's own rule (whose sentence is in FIELDS above).
+IMPORT_REASONS = {
+    "needs_stand": ("Een zone hoort bij een standlabel.", "A zone needs a stand label."),
+    "duplicate": ("Staat ook op regel {line}.", "Also on line {line}."),
+    "taken": ("{stand} is de stand van {company}.", "{stand} is the stand of {company}."),
+}
+# The import's "stand" column holds a stand's label: the stand form's rule for it.
+_IMPORT_RULES = {"stand": ("label", "console.event_stands")}
+# The column's heading in the preview, where it differs from the column's name.
+_IMPORT_HEADINGS = {"is_twente": "twente"}
+
+
+def import_reason(reason: Reason, lang: str) -> str:
+    """Why an import row is refused, in ``lang``: the column's heading, then the rule."""
+    index = LANGUAGES.index(lang)
+    if reason.rule == "invalid":
+        said = FIELDS[_IMPORT_RULES.get(reason.field, reason.field)][1 + index]
+    else:
+        said = IMPORT_REASONS[reason.rule][index].format(
+            line=reason.line, stand=reason.stand, company=reason.company
+        )
+    return f"{TEXT[lang][_IMPORT_HEADINGS.get(reason.field, reason.field)]}: {said}"

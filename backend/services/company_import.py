@@ -50,6 +50,28 @@ class ImportRefused(InvalidInput):
     code, message = "import_refused", "The file cannot be imported."
 
 
+@dataclass(frozen=True)
+class Reason:
+    """Why a row is refused, in no language: the column, the rule it breaks, what a sentence needs.
+
+    ``rule`` is ``invalid`` (the value breaks the column's rule, the one the forms and the
+    API apply), ``needs_stand`` (a zone without a stand label), ``duplicate`` (the same
+    name or label is also on ``line``) or ``taken`` (``stand`` is the stand of ``company``).
+    The console says it in the reader's language (``backend/pages/console_refusals.py``).
+    """
+
+    field: str
+    rule: str
+    line: int | None = None
+    stand: str | None = None
+    company: str | None = None
+
+    @property
+    def code(self) -> str:
+        """The stable code a client reads, e.g. ``portal_url.invalid``."""
+        return f"{self.field}.{self.rule}"
+
+
 @dataclass
 class Row:
     """One line of the file, as read and as checked."""
@@ -57,7 +79,7 @@ class Row:
     line: int
     values: dict
     status: str = ""  # new | changed | unchanged | refused
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Reason] = field(default_factory=list)
     changes: dict = field(default_factory=dict)
 
 
@@ -138,7 +160,7 @@ def _read_xlsx(data: bytes) -> list[list]:
         book.close()
 
 
-def _check(values: dict) -> tuple[dict, list[str]]:
+def _check(values: dict) -> tuple[dict, list[Reason]]:
     """The row's values as stored, and the reasons it is refused (empty if none)."""
     clean, reasons = {}, []
     checks = {
@@ -150,15 +172,15 @@ def _check(values: dict) -> tuple[dict, list[str]]:
     for column, check in checks.items():
         try:
             clean[column] = check(values.get(column, ""))
-        except InvalidInput as error:
-            reasons.append(f"{column}: {' '.join(next(iter(error.fields.values())))}")
+        except InvalidInput:
+            reasons.append(Reason(column, "invalid"))
     twente = str(values.get("is_twente", "")).strip().lower()
     if twente in YES or twente in NO:
         clean["is_twente"] = twente in YES
     else:
-        reasons.append("is_twente: Write yes or no.")
+        reasons.append(Reason("is_twente", "invalid"))
     if clean.get("zone") and not clean.get("stand"):
-        reasons.append("zone: A zone needs a stand label.")
+        reasons.append(Reason("zone", "needs_stand"))
     if clean.get("stand") and not clean.get("zone"):
         clean["zone"] = TWENTE_PLAZA
     return clean, reasons
@@ -177,17 +199,18 @@ def preview(event_slug: str, rows: list[dict]) -> list[Row]:
         clean, row.reasons = _check(values)
         key = (clean.get("name") or "").lower()
         if key and key in seen_names:
-            row.reasons.append(f"name: Also on line {seen_names[key]}.")
+            row.reasons.append(Reason("name", "duplicate", line=seen_names[key]))
         seen_names.setdefault(key, line)
         label = (clean.get("stand") or "").lower()
         if label and label in seen_labels:
-            row.reasons.append(f"stand: Also on line {seen_labels[label]}.")
+            row.reasons.append(Reason("stand", "duplicate", line=seen_labels[label]))
         if label:
             seen_labels.setdefault(label, line)
         company = companies.get(key)
         holder = by_label.get(label)
         if label and holder and (company is None or holder.company_id != company.id):
-            row.reasons.append(f"stand: {holder.label} is the stand of {holder.company.name}.")
+            taken = Reason("stand", "taken", stand=holder.label, company=holder.company.name)
+            row.reasons.append(taken)
         if row.reasons:
             row.status = "refused"
         elif company is None:
@@ -226,7 +249,7 @@ def apply_import(event_slug: str, rows: list[dict]) -> ImportResult:
     if refused:
         raise ImportRefused(
             "Fix or skip the refused rows first.",
-            fields={str(row.line): row.reasons for row in refused},
+            fields={str(row.line): [r.code for r in row.reasons] for row in refused},
         )
     event = get_event(event_slug)
     counts = {"new": 0, "changed": 0, "unchanged": 0}
