@@ -74,6 +74,10 @@ ABOUT_SCANS = W(
     "Human scans of active pins, repeats included.",
 )
 COMPANY = W("bedrijf", "company")
+SCAN_COUNT = Column("scans", "int", SCANS, ABOUT_SCANS)
+PINS_AMONG_SCANS = Column(
+    "pins", "int", PINS, W("Unieke pins onder die scans.", "Distinct pins among those scans.")
+)
 STAGE_COUNTS = tuple(
     Column(
         f"reached.{stage}",
@@ -183,13 +187,8 @@ TABLES: dict[str, Table] = {
                     "Start of the hour in the event's time zone.",
                 ),
             ),
-            Column("scans", "int", SCANS, ABOUT_SCANS),
-            Column(
-                "pins",
-                "int",
-                PINS,
-                W("Unieke pins onder die scans.", "Distinct pins among those scans."),
-            ),
+            SCAN_COUNT,
+            PINS_AMONG_SCANS,
         ),
         lambda f: f.breakdowns.hourly,
     ),
@@ -206,7 +205,7 @@ TABLES: dict[str, Table] = {
                     "Calendar day in the event's time zone.",
                 ),
             ),
-            Column("scans", "int", SCANS, ABOUT_SCANS),
+            SCAN_COUNT,
             Column(
                 "pins",
                 "int",
@@ -286,13 +285,8 @@ TABLES: dict[str, Table] = {
                     "Device class: mobile, tablet, desktop, other.",
                 ),
             ),
-            Column("scans", "int", SCANS, ABOUT_SCANS),
-            Column(
-                "pins",
-                "int",
-                PINS,
-                W("Unieke pins onder die scans.", "Distinct pins among those scans."),
-            ),
+            SCAN_COUNT,
+            PINS_AMONG_SCANS,
         ),
         lambda f: f.breakdowns.devices,
     ),
