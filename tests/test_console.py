@@ -195,8 +195,16 @@ def test_stands_are_assigned_and_listed_in_plaza_order(organiser, make, db):
             organiser, f"/console/{event.slug}/stands", {"company_id": company.id, "label": label}
         )
         assert response.status_code == 303
+    c = make.company(name="Gamma")
+    lounge = {"company_id": c.id, "label": "CL-1", "zone": "career-lounge"}
+    assert post(organiser, f"/console/{event.slug}/stands", lounge).status_code == 303
     html = organiser.get(f"/console/{event.slug}/stands").get_data(as_text=True)
     assert html.index("TP-01") < html.index("TP-02")
+    # Zones read by their names, in the reader's language; the slug only in the form's list.
+    assert '<td data-zone="career-lounge">Carrièrelounge</td>' in html
+    assert '<td data-zone="twente-plaza">Twente Plaza</td>' in html
+    english = organiser.get(f"/console/{event.slug}/stands?lang=en").get_data(as_text=True)
+    assert '<td data-zone="career-lounge">Career lounge</td>' in english
     stand = db.session.scalar(select(Stand).where(Stand.label == "TP-01"))
     poster = organiser.get(f"/console/stands/{stand.id}/poster.pdf")
     assert poster.status_code == 200 and poster.data.startswith(b"%PDF")
