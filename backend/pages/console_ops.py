@@ -19,7 +19,6 @@ from backend.services import audit, console, events, pins, print_jobs, printing,
 from backend.services.stand_scanner import SCANNER_ROLES
 from qr import RenderOptions, SheetLayout, cards, codes, render
 
-_base_url = downloads.base_url
 REFRESH_SECONDS = 3  # how often the page of a file being prepared reloads itself
 
 
@@ -59,7 +58,7 @@ def posters(slug):
 
 
 def _posters(chosen, filename: str):
-    url, branding = _base_url(), downloads.look().branding
+    url, branding = downloads.base_url(), downloads.look().branding
     write = lambda out: printing.print_posters(chosen, url, out, branding)  # noqa: E731
     return downloads.send_written(write, "application/pdf", filename)
 
@@ -124,7 +123,7 @@ def bundle(batch_id):
 
 @bp.get("/batches/<id:batch_id>/manifest.csv")
 def manifest(batch_id):
-    write = lambda out: printing.print_manifest(batch_id, _base_url(), out)  # noqa: E731
+    write = lambda out: printing.print_manifest(batch_id, downloads.base_url(), out)  # noqa: E731
     return downloads.send_written(write, "text/csv", f"batch-{batch_id}-manifest.csv", binary=False)
 
 
@@ -202,11 +201,11 @@ def token_list():
         if row.role in SCANNER_ROLES:
             # The stand scanner reads the token from the fragment (which browsers never send
             # to a server) and signs the tablet in: scan the card, nothing to type.
-            card_url = cards.sign_in_url(_base_url(), secret)
+            card_url = cards.sign_in_url(downloads.base_url(), secret)
             sign_in_url = card_url.split("#", 1)[0]
         else:
             # A viewer signs in at /staff (or the dashboard) by pasting the token.
-            sign_in_url = f"{_base_url()}/staff"
+            sign_in_url = f"{downloads.base_url()}/staff"
             card_url = f"{sign_in_url}#token={secret}"
         png, _ = render(card_url, RenderOptions(format="png", size_px=320))
         return page(
