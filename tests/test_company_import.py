@@ -76,7 +76,7 @@ def test_a_changed_row_says_what_changes(make, db):
         (["X BV", "misschien", "", "", ""], Reason("is_twente", "invalid")),
         (["X BV", "ja", "javascript:alert(1)", "", ""], Reason("portal_url", "invalid")),
         (["X BV", "ja", "", "TP 1", ""], Reason("stand", "invalid")),
-        (["X BV", "ja", "", "TP-1", "Twente Plaza"], Reason("zone", "invalid")),
+        (["X BV", "ja", "", "TP-1", "Hoofdhal"], Reason("zone", "invalid")),
         (["X BV", "ja", "", "", "twente-plaza"], Reason("zone", "needs_stand")),
         (["N" * 121, "ja", "", "", ""], Reason("name", "invalid")),
         (["Company 001", "ja", "", "", ""], Reason("name", "duplicate", line=2)),
@@ -92,6 +92,66 @@ def test_a_bad_row_is_refused_with_its_reason_and_nothing_is_applied(make, db, r
         company_import.apply_import(event.slug, rows)
     assert refused.value.fields == {"3": [reason.code]}
     assert db.session.scalar(select(func.count()).select_from(Company)) == 0
+
+
+@pytest.mark.parametrize(
+    "cell,stored",
+    [
+        ("Twente Plaza", "twente-plaza"),
+        ("twente-plaza", "twente-plaza"),
+        ("Grote zaal", "main-hall"),
+        (" grote  ZAAL ", "main-hall"),
+        ("Main hall", "main-hall"),
+        ("Carrièrelounge", "career-lounge"),
+        ("", "twente-plaza"),
+        ("food-court", "food-court"),
+    ],
+)
+def test_a_zone_cell_is_taken_by_the_name_the_console_shows(make, db, cell, stored):
+    event = make.event()
+    rows = company_import.read_table("a.xlsx", xlsx([["Zoned BV", "ja", "", "G-01", cell]]))
+    assert company_import.preview(event.slug, rows)[0].status == "new"
+    company_import.apply_import(event.slug, rows)
+    assert db.session.scalar(select(Stand.zone)) == stored
+
+
+@pytest.mark.parametrize("cell", ["Hoofdhal", "Food Court", "twente_plaza", "Grote-zaal"])
+def test_a_refused_zone_keeps_the_file_s_text_and_nothing_lands_on_the_plaza(make, db, cell):
+    event = make.event()
+    rows = company_import.read_table(
+        "a.xlsx",
+        xlsx([["Good BV", "ja", "", "TP-01", "Twente Plaza"], ["Hall BV", "ja", "", "H-01", cell]]),
+    )
+    refused = company_import.preview(event.slug, rows)[1]
+    assert refused.status == "refused" and refused.reasons == [Reason("zone", "invalid")]
+    assert refused.values["zone"] == cell
+    with pytest.raises(company_import.ImportRefused):
+        company_import.apply_import(event.slug, rows)
+    assert db.session.scalar(select(func.count()).select_from(Stand)) == 0
+
+
+def test_the_console_s_correction_box_holds_the_refused_zone_as_the_file_said_it(client, make, db):
+    event = make.event()
+    sign_in(client, make.token("organiser"))
+    data = xlsx(
+        [["Plaza BV", "ja", "", "TP-01", "Twente Plaza"], ["Hall BV", "ja", "", "H-01", "Hoofdhal"]]
+    )
+    page = f"/console/{event.slug}/import?lang=en"
+    preview = post(client, page, {"file": (io.BytesIO(data), "bedrijven.xlsx")}, page)
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and html.count('data-status="refused"') == 1
+    assert 'name="fix-3-zone" value="Hoofdhal"' in html
+    assert "twente-plaza" not in html.split('data-line="3"')[1].split("</tr>")[0]
+    rows = html_module.unescape(html.split('name="rows" value="')[1].split('"')[0])
+    applied = post(
+        client,
+        f"/console/{event.slug}/import/apply",
+        {"rows": rows, "fix-3-zone": "Grote zaal"},
+        page,
+    )
+    assert applied.status_code == 200
+    zones = dict(db.session.execute(select(Stand.label, Stand.zone)).all())
+    assert zones == {"TP-01": "twente-plaza", "H-01": "main-hall"}
 
 
 def test_a_stand_label_held_by_another_company_is_refused(make, db):

@@ -7,10 +7,14 @@ the same answer from every door that takes it: the one in CASES.
 """
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from backend.models import AuditEntry
-from backend.services import company_import
+from backend.errors import InvalidInput
+from backend.models import AuditEntry, Stand
+from backend.models.zones import ZONE_NAMES
+from backend.services import company_import, rules
 from tests.test_console import post
 from tests.test_dashboard import sign_in
 
@@ -25,7 +29,13 @@ CASES = [
     ("stand", "-TP", False),
     ("stand", "T" * 21, False),
     ("zone", "main-hall", True),
-    ("zone", "Twente Plaza", False),
+    ("zone", "Twente Plaza", True),
+    ("zone", "Grote zaal", True),
+    ("zone", "Main hall", True),
+    ("zone", "food-court", True),
+    ("zone", "Hoofdhal", False),
+    ("zone", "Food Court", False),
+    ("zone", "twente_plaza", False),
     ("portal_url", "https://www.twente.com/x", True),
     ("portal_url", "javascript:alert(1)", False),
     ("portal_url", "ftp://files.example.nl", False),
@@ -146,3 +156,43 @@ def test_every_door_gives_the_same_answer(doors, db, door, field, value, accepte
 def test_every_value_goes_through_at_least_two_doors():
     for field, _, _ in CASES:
         assert sum(field in fields for fields in DOOR_FIELDS.values()) >= 2, field
+
+
+# Every way the console writes a known zone, and the slug it stands for.
+WRITTEN_ZONES = [(w, slug) for slug, names in ZONE_NAMES.items() for w in (slug, *names.values())]
+
+
+@st.composite
+def as_typed(draw):
+    """A known zone's slug or display name as someone might type it: any case, any spacing."""
+    written, slug = draw(st.sampled_from(WRITTEN_ZONES))
+    cased = "".join(c.upper() if draw(st.booleans()) else c.lower() for c in written)
+    space = st.sampled_from([" ", "  ", "\t", "\u00a0"])
+    typed = draw(space).join(cased.split(" "))
+    return draw(st.sampled_from(["", " ", "\t"])) + typed + draw(st.sampled_from(["", "  "])), slug
+
+
+@given(as_typed())
+def test_a_known_zone_is_its_slug_however_it_is_typed(case):
+    typed, slug = case
+    assert rules.zone(typed) == slug
+
+
+@given(st.text(max_size=50))
+def test_any_other_zone_is_refused_or_a_slug_as_typed(text):
+    try:
+        stored = rules.zone(text)
+    except InvalidInput as refused:
+        assert list(refused.fields) == ["zone"]
+        return
+    assert stored in ZONE_NAMES or stored == text.strip()
+
+
+ZONE_DOORS = ["api", "console", "import"]
+
+
+@pytest.mark.parametrize("door", ZONE_DOORS)
+@pytest.mark.parametrize("written,slug", WRITTEN_ZONES + [(" grote  ZAAL ", "main-hall")])
+def test_every_door_stores_a_zone_by_its_slug(doors, db, door, written, slug):
+    assert _accepted(door, doors[door]("zone", written))
+    assert db.session.scalars(select(Stand.zone)).all() == [slug]

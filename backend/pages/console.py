@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from backend.errors import DomainError, InvalidInput
+from backend.models.zones import zone_name
 from backend.pages import signin
 from backend.pages.console_refusals import import_reason, refusal
 from backend.pages.console_strings import TEXT
@@ -36,6 +37,7 @@ def page(template: str, status: int = 200, **context):
         t=translator(lang, TEXT),
         switch_url=f"{request.script_root}{request.path}?{urlencode(query)}",
         switch_lang=other,
+        zone_name=zone_name,
         **context,
     ), status
 

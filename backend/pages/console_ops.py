@@ -13,7 +13,7 @@ from flask import redirect, request, url_for
 from backend import downloads
 from backend.errors import InvalidInput
 from backend.models.types import ROLES, TWENTE_PLAZA
-from backend.models.zones import ZONE_NAMES, zone_name
+from backend.models.zones import ZONE_NAMES
 from backend.pages.console import bp, form_int, form_text, page, page_number, search_text
 from backend.services import audit, console, events, pins, print_jobs, printing, stands, tokens
 from backend.services.stand_scanner import SCANNER_ROLES
@@ -41,7 +41,6 @@ def event_stands(slug):
         plaza=[s for s in ordered if s.zone == TWENTE_PLAZA],
         others=[s for s in ordered if s.zone != TWENTE_PLAZA],
         companies=events.list_companies(1, 1000).items,
-        zone_name=zone_name,
         zone_names=ZONE_NAMES,
     )
 

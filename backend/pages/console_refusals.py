@@ -113,8 +113,10 @@ FIELDS = {
     ),
     "zone": (
         "zone",
-        "1 tot 40 tekens: kleine letters, cijfers en enkele streepjes, zoals twente-plaza.",
-        "1 to 40 characters: lower-case letters, digits and single hyphens, like twente-plaza.",
+        "De naam of korte naam van een zone (zoals Twente Plaza, Grote zaal of main-hall), "
+        "of een nieuwe zone in kleine letters, cijfers en enkele streepjes.",
+        "A zone's name or short name (like Twente Plaza, Main hall or main-hall), "
+        "or a new zone in lower-case letters, digits and single hyphens.",
     ),
     "size": ("size", "Een heel getal van 1 tot 50000.", "A whole number from 1 to 50000."),
     "diameter_mm": (

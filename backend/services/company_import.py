@@ -179,9 +179,10 @@ def _check(values: dict) -> tuple[dict, list[Reason]]:
         clean["is_twente"] = twente in YES
     else:
         reasons.append(Reason("is_twente", "invalid"))
-    if clean.get("zone") and not clean.get("stand"):
+    if clean.get("zone") and not values.get("stand"):
         reasons.append(Reason("zone", "needs_stand"))
-    if clean.get("stand") and not clean.get("zone"):
+    # Only an empty zone cell means the Plaza; a refused one is never replaced by a guess.
+    if clean.get("stand") and "zone" in clean and clean["zone"] is None:
         clean["zone"] = TWENTE_PLAZA
     return clean, reasons
 
@@ -218,7 +219,10 @@ def preview(event_slug: str, rows: list[dict]) -> list[Row]:
         else:
             row.changes = _differences(company, by_company.get(company.id), clean)
             row.status = "changed" if row.changes else "unchanged"
-        row.values = {**row.values, **{k: v for k, v in clean.items() if k != "is_twente"}}
+        if row.status != "refused":
+            # What will be stored (a zone by its slug); a refused row stays as the file said
+            # it, so its correction boxes hold the organiser's own text.
+            row.values = {**row.values, **{k: v for k, v in clean.items() if k != "is_twente"}}
         result.append(row)
     return result
 

@@ -6,12 +6,14 @@ Each check returns the value as stored or raises ``InvalidInput`` for its field.
 """
 
 import re
+import unicodedata
 from datetime import date
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from backend.errors import InvalidInput
 from backend.models.types import SLUG_PATTERN
+from backend.models.zones import ZONE_NAMES
 from backend.services.validation import free_text
 from exports.tables import LANGUAGES
 
@@ -50,9 +52,38 @@ def channel(value, field: str = "channel") -> str:
     return _slug_like(value, field, 1, 40)
 
 
+def _folded(text: str) -> str:
+    """Text as a person means it: composed accents, single spaces, no case."""
+    return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
+
+
+# Every way a known zone is written: its slug, its Dutch and its English name.
+_KNOWN_ZONES = {
+    _folded(written): slug
+    for slug, names in ZONE_NAMES.items()
+    for written in (slug, *names.values())
+}
+ZONE_MESSAGE = (
+    "Give a zone's name or slug (e.g. Twente Plaza, Grote zaal, main-hall), or a new zone "
+    "in lower-case letters, digits and single hyphens."
+)
+
+
 def zone(value, field: str = "zone") -> str:
-    """A stand's zone, e.g. ``twente-plaza``."""
-    return _slug_like(value, field, 1, 40)
+    """A stand's zone, returned as its slug (``twente-plaza``).
+
+    A known zone is taken by its slug or by its Dutch or English name, in any case
+    and spacing ("Grote zaal", " twente PLAZA"), as the console shows it; any other
+    value must be a new zone's slug. Nothing is guessed: "Hoofdhal" is refused.
+    """
+    value = _text(value, field, 1, 80)
+    known = _KNOWN_ZONES.get(_folded(value))
+    if known is not None:
+        return known
+    value = value.strip()
+    if not 1 <= len(value) <= 40 or not re.fullmatch(SLUG_PATTERN, value):
+        _refuse(field, ZONE_MESSAGE)
+    return value
 
 
 def stand_label(value, field: str = "label") -> str:
