@@ -91,6 +91,21 @@ class Conflict(DomainError):
     code, status, message = "conflict", 409, "That conflicts with what is stored."
 
 
+class StandRetired(DomainError):
+    code, status, message = (
+        "stand_retired",
+        409,
+        "This stand has been retired: its visits are kept, new visits are not registered.",
+    )
+
+
+class StandInUse(Conflict):
+    code, message = (
+        "stand_in_use",
+        "This stand has visits or sign-in tokens, so it cannot be removed; retire it instead.",
+    )
+
+
 class InvalidInput(DomainError):
     code, status, message = "invalid_input", 422, "Some fields are not valid."
 

@@ -219,6 +219,10 @@ class StandOut(Schema):
     label = fields.String()
     zone = fields.String()
     code = fields.String(metadata={"description": "Poster code; not shown to viewers"})
+    retired_at = fields.DateTime(
+        allow_none=True,
+        metadata={"description": "Set once the stand is retired: visits kept, new ones refused"},
+    )
 
 
 class PublicStandOut(StandOut):

@@ -65,5 +65,35 @@ class StandItem(MethodView):
     @blp.response(200, StandOut)
     @blp.doc(**BEARER_DOC)
     def patch(self, data, stand_id):
-        """Change a stand's label, zone or company."""
+        """Move a stand: its label, zone or company; its poster code and visits stay with it."""
         return stands.update_stand(stand_id, **data)
+
+    @require_role(ORGANISER)
+    @blp.response(204)
+    @blp.alt_response(409, description="The stand has visits or tokens: retire it instead")
+    @blp.doc(**BEARER_DOC)
+    def delete(self, stand_id):
+        """Remove a stand that never had a visit or a token."""
+        stands.delete_stand(stand_id)
+
+
+@blp.route("/stands/<id:stand_id>/retire")
+class StandRetire(MethodView):
+    @require_role(ORGANISER)
+    @blp.response(200, StandOut)
+    @blp.alt_response(409, description="Retired already")
+    @blp.doc(**BEARER_DOC)
+    def post(self, stand_id):
+        """Retire a stand: its visits stay in the figures; new visits there are refused (409)."""
+        return stands.retire_stand(stand_id)
+
+
+@blp.route("/stands/<id:stand_id>/reinstate")
+class StandReinstate(MethodView):
+    @require_role(ORGANISER)
+    @blp.response(200, StandOut)
+    @blp.alt_response(409, description="Not retired")
+    @blp.doc(**BEARER_DOC)
+    def post(self, stand_id):
+        """Bring a retired stand back: visits are registered there again."""
+        return stands.reinstate_stand(stand_id)

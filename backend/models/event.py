@@ -63,6 +63,13 @@ class Stand(db.Model):
     zone: Mapped[str] = mapped_column(String(40))
     code: Mapped[str] = mapped_column(String(24), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # A stand that left the fair after it had visits: they stay in the figures, and no new
+    # visit is stamped or scanned there (``docs/product.md``, "Stands"). Its label and company stay held.
+    retired_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     event: Mapped[Event] = relationship(back_populates="stands")
     company: Mapped[Company] = relationship(lazy="joined")
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None

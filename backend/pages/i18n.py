@@ -47,6 +47,9 @@ TEXT = {
         "void_title": "Deze pin is niet meer geldig",
         "void_body": "Deze pin is ingetrokken (verloren of misdrukt). Vraag bij de "
         "informatiebalie een nieuwe, of kijk verder op Twente.com.",
+        "retired_title": "Deze stand doet niet meer mee",
+        "retired_body": "Bij deze stand worden geen bezoeken meer gestempeld. Kijk gerust verder "
+        "bij de andere stands of op Twente.com.",
         "stamp_title": "Stempel voor {company}",
         "stamp_new": "Gestempeld! Je bezoek aan stand {label} is geregistreerd.",
         "stamp_again": "Deze stand had je al gestempeld; dat telt één keer.",
@@ -103,6 +106,9 @@ TEXT = {
         "void_title": "This pin is no longer valid",
         "void_body": "This pin was withdrawn (lost or misprinted). Ask the information desk "
         "for a new one, or have a look at Twente.com.",
+        "retired_title": "This stand has left the fair",
+        "retired_body": "Visits are no longer stamped at this stand. Do carry on at the other "
+        "stands or on Twente.com.",
         "stamp_title": "Stamp for {company}",
         "stamp_new": "Stamped! Your visit to stand {label} is registered.",
         "stamp_again": "You had stamped this stand already; it counts once.",

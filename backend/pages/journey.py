@@ -21,6 +21,7 @@ from backend.errors import (
     PinOfOtherEvent,
     PinVoid,
     StandCodeNotFound,
+    StandRetired,
 )
 from backend.models.types import utcnow
 from backend.pages.i18n import Q1_OPTIONS, current_language, translator
@@ -200,6 +201,8 @@ def _friendly(error: DomainError):
         return _unknown_code_page(refused=count_unknown_code())
     if isinstance(error, PinVoid):
         return _page("notice.html", 410, kind="void", portal_url=_portal_fallback())
+    if isinstance(error, StandRetired):
+        return _page("notice.html", 409, kind="retired", portal_url=_portal_fallback())
     back = None
     if request.endpoint in SURVEY_ENDPOINTS:
         back = url_for("journey.landing", code=request.view_args["code"])

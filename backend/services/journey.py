@@ -31,7 +31,11 @@ def plaza_stands(event: Event) -> list[Stand]:
     return list(
         db.session.scalars(
             select(Stand)
-            .where(Stand.event_id == event.id, Stand.zone == TWENTE_PLAZA)
+            .where(
+                Stand.event_id == event.id,
+                Stand.zone == TWENTE_PLAZA,
+                Stand.retired_at.is_(None),  # a retired stand left the fair
+            )
             .order_by(Stand.label)
         )
     )

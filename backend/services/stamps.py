@@ -20,6 +20,7 @@ from backend.errors import (
     PinOfOtherEvent,
     PinVoid,
     StandCodeNotFound,
+    StandRetired,
 )
 from backend.extensions import db
 from backend.models import Pin, Stand, StandVisit
@@ -50,7 +51,11 @@ class StampResult:
     created: bool
 
 
-def _check(pin: Pin, stand: Stand) -> None:
+def _check(pin: Pin, stand: Stand, visited_at: datetime | None) -> None:
+    # A retired stand takes no new visit; an offline scan made before it was retired
+    # still counts when the tablet sends it later.
+    if stand.retired_at is not None and (visited_at is None or visited_at >= stand.retired_at):
+        raise StandRetired()
     if pin.status == "void":
         raise PinVoid()
     if pin.batch.event_id != stand.event_id:
@@ -70,8 +75,8 @@ def _existing(pin_id: int, stand_id: int, is_test: bool) -> StandVisit | None:
 def stamp(
     pin: Pin, stand: Stand, method: str, is_test: bool, now: datetime, **extra
 ) -> StampResult:
-    """Register one visit; an existing one is returned unchanged."""
-    _check(pin, stand)
+    """Register one visit; an existing one is returned unchanged; a retired stand refuses."""
+    _check(pin, stand, extra.get("visited_at"))
     nonce = extra.get("nonce")
     if nonce is not None:
         earlier = db.session.scalar(

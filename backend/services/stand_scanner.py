@@ -74,10 +74,11 @@ def issue_sign_in_card(stand_id: int, label: str, base_url: str, out: BinaryIO) 
 
 
 def scannable_stands(limit: int = 500) -> list[Stand]:
-    """The stands an organiser may pick at /scan: newest edition first, then by label."""
+    """The stands an organiser may pick at /scan (not retired): newest edition first, by label."""
     statement = (
         select(Stand)
         .join(Stand.event)
+        .where(Stand.retired_at.is_(None))
         .options(contains_eager(Stand.event), joinedload(Stand.company))
         .order_by(Event.starts_on.desc(), Event.id, Stand.label)
         .limit(limit)

@@ -1,10 +1,18 @@
-"""Use cases for stands."""
+"""Use cases for stands: place, move (label, zone, company), remove or retire, reinstate.
 
-from sqlalchemy import select
+A stand with visits is never deleted: its visits are figures. It is retired
+instead (``retired_at``): it keeps its visits, label and company, and refuses
+new visits (``stamps.stamp``). See ``docs/product.md``, "Words".
+"""
 
-from backend.errors import StandNotFound
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from backend.errors import Conflict, StandInUse, StandNotFound
 from backend.extensions import db
-from backend.models import Stand
+from backend.models import ApiToken, Stand, StandVisit
+from backend.models.types import utcnow
 from backend.services import audit, rules
 from backend.services.commit import commit_or_conflict
 from backend.services.events import get_company, get_event
@@ -49,18 +57,73 @@ def create_stand(event_slug: str, company_id: int, label: str, zone: str) -> Sta
 
 
 def update_stand(stand_id: int, **changes) -> Stand:
+    """Move a stand: a new label, zone or company; its poster code and visits stay with it."""
     check_text(**changes)
     stand = get_stand(stand_id)
     changes = _clean(changes)
     if "company_id" in changes:
         get_company(changes["company_id"])
     before = audit.snapshot(stand, STAND_FIELDS)
-    for name, value in changes.items():
-        setattr(stand, name, value)
-    old, new = audit.changes(before, audit.snapshot(stand, STAND_FIELDS))
-    if new:
-        audit.record("stand.update", _target(stand), old, new)
+    # No autoflush while the stand holds new values: a label another stand holds must
+    # reach the commit (a 409), not a lazy load's flush (a 500).
+    with db.session.no_autoflush:
+        target = _target(stand)
+        for name, value in changes.items():
+            setattr(stand, name, value)
+        old, new = audit.changes(before, audit.snapshot(stand, STAND_FIELDS))
+        if new:
+            audit.record("stand.update", target, old, new)
     commit_or_conflict("That event already has a stand with this label or company.")
+    return stand
+
+
+def visit_count(stand: Stand) -> int:
+    """Visits registered at the stand, tests included: each one keeps the stand from deletion."""
+    return db.session.scalar(
+        select(func.count()).select_from(StandVisit).where(StandVisit.stand_id == stand.id)
+    )
+
+
+def _token_count(stand: Stand) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(ApiToken).where(ApiToken.stand_id == stand.id)
+    )
+
+
+def _described(stand: Stand) -> dict:
+    return {"company": stand.company.name, "label": stand.label, "zone": stand.zone}
+
+
+def delete_stand(stand_id: int) -> None:
+    """Remove a stand that has no visits and no tokens; one that has is retired instead."""
+    stand = get_stand(stand_id)
+    if visit_count(stand) or _token_count(stand):
+        raise StandInUse()
+    audit.record("stand.delete", _target(stand), _described(stand), None)
+    db.session.delete(stand)
+    # A visit registered meanwhile makes the database refuse the delete: a 409, nothing lost.
+    commit_or_conflict(StandInUse.message)
+
+
+def retire_stand(stand_id: int, now: datetime | None = None) -> Stand:
+    """Take a stand out of the fair: its visits stay counted, new visits are refused."""
+    stand = get_stand(stand_id)
+    if stand.retired_at is not None:
+        raise Conflict("This stand is retired already.")
+    stand.retired_at = now or utcnow()
+    audit.record("stand.retire", _target(stand), _described(stand), {"retired": True})
+    commit_or_conflict("This stand changed meanwhile; try again.")
+    return stand
+
+
+def reinstate_stand(stand_id: int) -> Stand:
+    """Bring a retired stand back: visits are registered there again."""
+    stand = get_stand(stand_id)
+    if stand.retired_at is None:
+        raise Conflict("This stand is not retired.")
+    stand.retired_at = None
+    audit.record("stand.reinstate", _target(stand), {"retired": True}, _described(stand))
+    commit_or_conflict("This stand changed meanwhile; try again.")
     return stand
 
 

@@ -1,0 +1,25 @@
+"""A stand can be retired: it keeps its visits and leaves the fair
+
+Revision ID: 0014
+Revises: 0012
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0014'
+down_revision = '0012'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('stands', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('retired_at', sa.DateTime(timezone=True), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table('stands', schema=None) as batch_op:
+        batch_op.drop_column('retired_at')
