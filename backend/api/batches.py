@@ -204,7 +204,10 @@ class EventPosters(MethodView):
     @blp.doc(**BEARER_DOC)
     def get(self, slug):
         """Posters for every stand of the edition, by label."""
-        stands, branding = printing.event_stands(get_event(slug)), downloads.look().branding
+        stands, branding = (
+            printing.event_stands(get_event(slug), retired=False),
+            downloads.look().branding,
+        )
         return downloads.send_written(
             lambda out: printing.print_posters(stands, _base_url(), out, branding),
             "application/pdf",

@@ -9,15 +9,24 @@ here; stands, batches, pins, tokens and the audit log in ``console_ops.py``.
 
 import json
 import re
+from collections.abc import Callable
 from datetime import date
 from urllib.parse import urlencode
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    flash,
+    get_flashed_messages,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from backend.errors import DomainError, InvalidInput
 from backend.models.zones import zone_name
 from backend.pages import signin
-from backend.pages.console_refusals import import_reason, refusal
+from backend.pages.console_refusals import Refusal, import_reason, refusal
 from backend.pages.console_strings import TEXT
 from backend.pages.i18n import current_language, translator
 from backend.services import company_import, events
@@ -27,19 +36,57 @@ bp = Blueprint("console", __name__, url_prefix="/console")
 
 
 def page(template: str, status: int = 200, **context):
-    """Render a console page in the reader's language."""
+    """Render a console page in the reader's language, with the confirmations waiting for it."""
     lang = current_language()
     other = "en" if lang == "nl" else "nl"
     query = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"] + [("lang", other)]
+    t = translator(lang, TEXT)
     return render_template(
         template,
         lang=lang,
-        t=translator(lang, TEXT),
+        t=t,
         switch_url=f"{request.script_root}{request.path}?{urlencode(query)}",
         switch_lang=other,
         zone_name=zone_name,
+        notices=[_notice(t, said) for said in get_flashed_messages()],
         **context,
     ), status
+
+
+def confirm(key: str, **values) -> None:
+    """A short confirmation for the page a change redirects to, said in the reader's language there.
+
+    Kept in the (signed) session as a key of ``console_strings`` and its values, so the words
+    are chosen when the page is read, in the language it is read in.
+    """
+    flash({"key": key, "values": values})
+
+
+def _notice(t, said) -> str:
+    if isinstance(said, dict) and said.get("key") in TEXT["en"]:
+        return t(said["key"], **said.get("values", {}))
+    return ""
+
+
+# A form the use case refused is shown again on its own page, as typed, the reason beside
+# each field: endpoint -> render(said=refusal, status=...). Other refusals get console_problem.html.
+_FORM_PAGES: dict[str, Callable[..., tuple]] = {}
+
+
+def shows_refused_form(*endpoints: str):
+    """Register how the page of these endpoints' form is rendered again after a refusal."""
+
+    def register(render):
+        for endpoint in endpoints:
+            _FORM_PAGES[endpoint] = render
+        return render
+
+    return register
+
+
+def typed() -> dict:
+    """The posted form, trimmed, to show again as typed (the CSRF token aside)."""
+    return {k: v.strip() for k, v in request.form.items() if k != "csrf_token"}
 
 
 @bp.before_request
@@ -63,8 +110,18 @@ def _private(response):
 
 @bp.errorhandler(DomainError)
 def _problem(error: DomainError):
-    """A refused form: the use case's refusal in the reader's language, with its 4xx status."""
+    """A refused form: its page again, as typed, with the refusal in the reader's language.
+
+    The status is the use case's (422 for a value, 409 for a conflict). What has no form
+    to show again (a missing edition, a link) gets a page of its own with that status.
+    """
     said = refusal(error, current_language(), request.endpoint)
+    form_page = _FORM_PAGES.get(request.endpoint)
+    if form_page is not None and request.method == "POST":
+        try:
+            return form_page(said=said, status=error.status)
+        except DomainError:
+            pass  # the form's own page is gone (an edition or stand that no longer exists)
     return page("console_problem.html", error.status, refusal=said)
 
 
@@ -114,7 +171,19 @@ def form_int(name: str, low: int = 1, high: int = 2**31 - 1) -> int:
 @bp.get("/")
 def index():
     """The editions, newest first, and a form for a new one."""
-    return page("console_index.html", events=events.list_events(1, 200).items)
+    return _index()
+
+
+@shows_refused_form("console.create_event")
+def _index(said: Refusal | None = None, status: int = 200):
+    form = typed() if said else None
+    return page(
+        "console_index.html",
+        status,
+        events=events.list_events(1, 200).items,
+        refusal=said,
+        typed=form,
+    )
 
 
 def _event_form() -> dict:
@@ -130,6 +199,7 @@ def _event_form() -> dict:
 @bp.post("/events")
 def create_event():
     event = events.create_event(slug=form_text("slug"), **_event_form())
+    confirm("made_edition", name=event.name)
     return redirect(url_for(".event", slug=event.slug), 303)
 
 
@@ -138,8 +208,17 @@ def event(slug):
     """One edition: its settings (editable) and the way to its stands, batches and dashboard."""
     if request.method == "POST":
         events.update_event(slug, **_event_form())
-        return redirect(url_for(".event", slug=slug, saved=1), 303)
-    return page("console_event.html", event=events.get_event(slug), saved="saved" in request.args)
+        confirm("saved")
+        return redirect(url_for(".event", slug=slug), 303)
+    return _event_page()
+
+
+@shows_refused_form("console.event")
+def _event_page(said: Refusal | None = None, status: int = 200):
+    found = events.get_event(request.view_args["slug"])
+    return page(
+        "console_event.html", status, event=found, refusal=said, typed=typed() if said else None
+    )
 
 
 # Companies ------------------------------------------------------------------------------
@@ -148,10 +227,21 @@ def event(slug):
 @bp.get("/companies")
 def companies():
     """Companies by name, with a search box."""
+    return _companies_page()
+
+
+@shows_refused_form("console.create_company")
+def _companies_page(said: Refusal | None = None, status: int = 200):
     query = search_text("q")
     found = events.list_companies(page_number(), 50, search=query or None)
     return page(
-        "console_companies.html", found=found, q=query, events=events.list_events(1, 200).items
+        "console_companies.html",
+        status,
+        found=found,
+        q=query,
+        events=events.list_events(1, 200).items,
+        refusal=said,
+        typed=typed() if said else None,
     )
 
 
@@ -166,16 +256,24 @@ def _company_form() -> dict:
 @bp.post("/companies")
 def create_company():
     company = events.create_company(**_company_form())
-    return redirect(url_for(".company", company_id=company.id, saved=1), 303)
+    confirm("made_company", name=company.name)
+    return redirect(url_for(".company", company_id=company.id), 303)
 
 
 @bp.route("/companies/<id:company_id>", methods=["GET", "POST"])
 def company(company_id):
     if request.method == "POST":
         events.update_company(company_id, **_company_form())
-        return redirect(url_for(".company", company_id=company_id, saved=1), 303)
-    found = events.get_company(company_id)
-    return page("console_company.html", company=found, saved="saved" in request.args)
+        confirm("saved")
+        return redirect(url_for(".company", company_id=company_id), 303)
+    return _company_page()
+
+
+@shows_refused_form("console.company")
+def _company_page(said: Refusal | None = None, status: int = 200):
+    found = events.get_company(request.view_args["company_id"])
+    form = typed() if said else None
+    return page("console_company.html", status, company=found, refusal=said, typed=form)
 
 
 # Import ---------------------------------------------------------------------------------
@@ -184,14 +282,20 @@ def company(company_id):
 @bp.route("/<slug>/import", methods=["GET", "POST"])
 def import_companies(slug):
     """Upload a file: a preview of every row (new, changed, unchanged, refused), nothing applied."""
-    event = events.get_event(slug)
     if request.method == "GET":
-        return page("console_import.html", event=event, rows=None)
+        return _upload_page()
+    event = events.get_event(slug)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise InvalidInput(fields={"file": ["Choose a .csv or .xlsx file."]})
     rows = company_import.read_table(upload.filename, upload.read())
     return _preview(event, rows)
+
+
+@shows_refused_form("console.import_companies")
+def _upload_page(said: Refusal | None = None, status: int = 200):
+    event = events.get_event(request.view_args["slug"])
+    return page("console_import.html", status, event=event, rows=None, refusal=said)
 
 
 def _preview(event, rows: list[dict], status: int = 200):

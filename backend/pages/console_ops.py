@@ -14,7 +14,18 @@ from backend import downloads
 from backend.errors import InvalidInput
 from backend.models.types import ROLES, TWENTE_PLAZA
 from backend.models.zones import ZONE_NAMES
-from backend.pages.console import bp, form_int, form_text, page, page_number, search_text
+from backend.pages.console import (
+    bp,
+    confirm,
+    form_int,
+    form_text,
+    page,
+    page_number,
+    search_text,
+    shows_refused_form,
+    typed,
+)
+from backend.pages.console_refusals import Refusal
 from backend.services import audit, console, events, pins, print_jobs, printing, stands, tokens
 from backend.services.stand_scanner import SCANNER_ROLES
 from qr import RenderOptions, SheetLayout, cards, codes, render
@@ -25,24 +36,91 @@ REFRESH_SECONDS = 3  # how often the page of a file being prepared reloads itsel
 # Stands ---------------------------------------------------------------------------------
 
 
+def _zone_form() -> str:
+    return form_text("zone") or TWENTE_PLAZA
+
+
 @bp.route("/<slug>/stands", methods=["GET", "POST"])
 def event_stands(slug):
     """Assign a company a stand; the Plaza's stands in printed order, then the others."""
-    event = events.get_event(slug)
     if request.method == "POST":
-        stands.create_stand(
-            slug, form_int("company_id"), form_text("label"), form_text("zone") or TWENTE_PLAZA
-        )
+        made = stands.create_stand(slug, form_int("company_id"), form_text("label"), _zone_form())
+        confirm("made_stand", label=made.label, company=made.company.name)
         return redirect(url_for(".event_stands", slug=slug), 303)
+    return _stands_page()
+
+
+@shows_refused_form("console.event_stands")
+def _stands_page(said: Refusal | None = None, status: int = 200):
+    slug = request.view_args["slug"]
+    event = events.get_event(slug)
     ordered = printing.event_stands(event)
+    live = [s for s in ordered if not s.is_retired]
     return page(
         "console_stands.html",
+        status,
         event=event,
-        plaza=[s for s in ordered if s.zone == TWENTE_PLAZA],
-        others=[s for s in ordered if s.zone != TWENTE_PLAZA],
-        companies=events.list_companies(1, 1000).items,
+        plaza=[s for s in live if s.zone == TWENTE_PLAZA],
+        others=[s for s in live if s.zone != TWENTE_PLAZA],
+        retired=[s for s in ordered if s.is_retired],
+        companies=console.free_companies(slug),
         zone_names=ZONE_NAMES,
+        refusal=said,
+        typed=typed() if said else None,
     )
+
+
+@bp.route("/stands/<id:stand_id>", methods=["GET", "POST"])
+def stand(stand_id):
+    """One stand: move it (label, zone, company), or remove it; with visits, retire it."""
+    if request.method == "POST":
+        changes = {"company_id": form_int("company_id"), "label": form_text("label")}
+        moved = stands.update_stand(stand_id, zone=_zone_form(), **changes)
+        confirm("saved_stand", label=moved.label, company=moved.company.name)
+        return redirect(url_for(".event_stands", slug=moved.event.slug), 303)
+    return _stand_page()
+
+
+@shows_refused_form(
+    "console.stand", "console.delete_stand", "console.retire_stand", "console.reinstate_stand"
+)
+def _stand_page(said: Refusal | None = None, status: int = 200):
+    found = stands.get_stand(request.view_args["stand_id"])
+    return page(
+        "console_stand.html",
+        status,
+        event=found.event,
+        stand=found,
+        visits=stands.visit_count(found),
+        companies=console.free_companies(found.event.slug, keep=found.company_id),
+        zone_names=ZONE_NAMES,
+        refusal=said,
+        typed=typed() if said and request.endpoint == "console.stand" else None,
+    )
+
+
+@bp.post("/stands/<id:stand_id>/delete")
+def delete_stand(stand_id):
+    found = stands.get_stand(stand_id)
+    slug, label, company = found.event.slug, found.label, found.company.name
+    stands.delete_stand(stand_id)
+    confirm("deleted_stand", label=label, company=company)
+    return redirect(url_for(".event_stands", slug=slug), 303)
+
+
+@bp.post("/stands/<id:stand_id>/retire")
+def retire_stand(stand_id):
+    retired = stands.retire_stand(stand_id)
+    visits = stands.visit_count(retired)
+    confirm("retired_stand", label=retired.label, company=retired.company.name, visits=visits)
+    return redirect(url_for(".event_stands", slug=retired.event.slug), 303)
+
+
+@bp.post("/stands/<id:stand_id>/reinstate")
+def reinstate_stand(stand_id):
+    back = stands.reinstate_stand(stand_id)
+    confirm("reinstated_stand", label=back.label, company=back.company.name)
+    return redirect(url_for(".event_stands", slug=back.event.slug), 303)
 
 
 @bp.get("/stands/<id:stand_id>/poster.pdf")
@@ -53,7 +131,8 @@ def poster(stand_id):
 
 @bp.get("/<slug>/posters.pdf")
 def posters(slug):
-    return _posters(printing.event_stands(events.get_event(slug)), f"{slug}-posters.pdf")
+    live = printing.event_stands(events.get_event(slug), retired=False)
+    return _posters(live, f"{slug}-posters.pdf")
 
 
 def _posters(chosen, filename: str):
@@ -80,12 +159,22 @@ def batches(slug):
         )
         if downloads.in_background(made.id):  # a large batch's sheets start at once
             downloads.prepare(made.id, layout)
-        return redirect(url_for(".batches", slug=slug, made=made.id, d=diameter), 303)
+        confirm("made_batch", size=made.size, label=made.label, channel=made.channel)
+        return redirect(url_for(".batches", slug=slug, d=diameter), 303)
+    return _batches_page(event)
+
+
+@shows_refused_form("console.batches")
+def _batches_page(event=None, said: Refusal | None = None, status: int = 200):
+    event = event or events.get_event(request.view_args["slug"])
     return page(
         "console_batches.html",
+        status,
         event=event,
-        rows=console.batch_rows(slug),
+        rows=console.batch_rows(event.slug),
         diameter=request.args.get("d", "25")[:8],
+        refusal=said,
+        typed=typed() if said else None,
     )
 
 
@@ -174,12 +263,14 @@ def find_pin():
 @bp.post("/pins/<code>/void")
 def void_pin(code):
     pin = pins.void_pin(code, form_text("reason") or None)
+    confirm("voided_pin", code=codes.display(pin.code))
     return redirect(url_for(".find_pin", code=pin.code), 303)
 
 
 @bp.post("/pins/<code>/unvoid")
 def unvoid_pin(code):
     pin = pins.unvoid_pin(code)
+    confirm("unvoided_pin", code=codes.display(pin.code))
     return redirect(url_for(".find_pin", code=pin.code), 303)
 
 

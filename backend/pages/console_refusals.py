@@ -28,6 +28,27 @@ REFUSALS = {
         "Deze editie heeft al een stand met dit label of voor dit bedrijf.",
         "That edition already has a stand with this label or for this company.",
     ),
+    ("conflict", "console.stand"): (
+        "Deze editie heeft al een stand met dit label of voor dit bedrijf.",
+        "That edition already has a stand with this label or for this company.",
+    ),
+    ("conflict", "console.retire_stand"): (
+        "Deze stand doet al niet meer mee.",
+        "That stand is retired already.",
+    ),
+    ("conflict", "console.reinstate_stand"): (
+        "Deze stand doet al mee.",
+        "That stand is not retired.",
+    ),
+    "stand_in_use": (
+        "Deze stand heeft bezoeken of inlogkaarten en kan niet worden verwijderd; "
+        "neem hem uit de beurs.",
+        "This stand has visits or sign-in cards and cannot be removed; retire it instead.",
+    ),
+    "stand_retired": (
+        "Deze stand doet niet meer mee: nieuwe bezoeken worden niet geregistreerd.",
+        "This stand is retired: new visits are not registered.",
+    ),
     ("conflict", "console.batches"): (
         "Deze editie heeft al een batch met dit label.",
         "That edition already has a batch with this label.",
@@ -106,6 +127,11 @@ FIELDS = {
         "1 tot 20 tekens: letters, cijfers en streepjes, zoals TP-01.",
         "1 to 20 characters: letters, digits and hyphens, like TP-01.",
     ),
+    ("label", "console.stand"): (
+        "label",
+        "1 tot 20 tekens: letters, cijfers en streepjes, zoals TP-01.",
+        "1 to 20 characters: letters, digits and hyphens, like TP-01.",
+    ),
     "channel": (
         "channel",
         "1 tot 40 tekens: kleine letters, cijfers en enkele streepjes, zoals ut-desk.",
@@ -163,6 +189,10 @@ class Refusal:
     message: str
     detail: str | None
     fields: list[tuple[str, str, str]]  # (field, label, what it must be)
+
+    def about(self, field: str) -> str | None:
+        """What ``field`` must be, to show beside it; None if it was not refused."""
+        return next((text for name, _, text in self.fields if name == field), None)
 
 
 def refusal(error: DomainError, lang: str, endpoint: str | None) -> Refusal:

@@ -140,6 +140,64 @@ _KEYS = {
     "before": ("Voor", "Before"),
     "after": ("Na", "After"),
     "filter": ("Filteren", "Filter"),
+    "made_edition": ("Editie {name} aangemaakt.", "Edition {name} created."),
+    "made_company": ("Bedrijf {name} aangemaakt.", "Company {name} created."),
+    "made_stand": (
+        "Stand {label} toegewezen aan {company}.",
+        "Stand {label} assigned to {company}.",
+    ),
+    "saved_stand": (
+        "Stand {label} van {company} opgeslagen.",
+        "Stand {label} of {company} saved.",
+    ),
+    "deleted_stand": (
+        "Stand {label} van {company} verwijderd.",
+        "Stand {label} of {company} removed.",
+    ),
+    "retired_stand": (
+        "Stand {label} van {company} doet niet meer mee; de {visits} bezoeken blijven meetellen.",
+        "Stand {label} of {company} is retired; its {visits} visits stay in the figures.",
+    ),
+    "reinstated_stand": (
+        "Stand {label} van {company} doet weer mee.",
+        "Stand {label} of {company} is back in the fair.",
+    ),
+    "made_batch": (
+        "{size} pins gemaakt in batch {label} (kanaal {channel}). De bestanden staan hieronder.",
+        "{size} pins made in batch {label} (channel {channel}). The files are below.",
+    ),
+    "voided_pin": ("Pin {code} is ongeldig gemaakt.", "Pin {code} is void."),
+    "unvoided_pin": ("Pin {code} is weer geldig.", "Pin {code} is valid again."),
+    "edit_stand": ("Stand wijzigen", "Change the stand"),
+    "stand_move_note": (
+        "Verplaatsen: kies een ander label, een andere zone of een ander bedrijf. De postercode "
+        "en de bezoeken blijven bij de stand. Een label of bedrijf kan maar één stand hebben; "
+        "ruil twee stands via een vrij label.",
+        "To move: choose another label, zone or company. The poster code and the visits stay "
+        "with the stand. A label or company has one stand only; swap two stands through a "
+        "free label.",
+    ),
+    "visits": ("Bezoeken", "Visits"),
+    "remove_stand": ("Stand verwijderen", "Remove the stand"),
+    "remove_note": (
+        "Deze stand heeft nog geen bezoeken en kan worden verwijderd.",
+        "This stand has no visits yet and can be removed.",
+    ),
+    "retire_stand": ("Stand uit de beurs nemen", "Retire the stand"),
+    "retire_note": (
+        "Deze stand heeft {visits} bezoeken. Die blijven in de cijfers; de stand verdwijnt van "
+        "de landingspagina, de stempelkaart, de posters en de scanner, en nieuwe bezoeken "
+        "worden geweigerd.",
+        "This stand has {visits} visits. They stay in the figures; the stand leaves the "
+        "landing page, the stamp card, the posters and the scanner, and new visits are refused.",
+    ),
+    "retired": ("Uit de beurs genomen", "Retired"),
+    "retired_since": ("Uit de beurs genomen op {when} UTC.", "Retired on {when} UTC."),
+    "reinstate_stand": ("Weer laten meedoen", "Bring it back"),
+    "no_free_company": (
+        "Alle bedrijven hebben al een stand in deze editie.",
+        "Every company already has a stand in this edition.",
+    ),
     "problem": ("Dat ging niet", "That did not work"),
     "back": ("Terug", "Back"),
     "not_found": ("Niet gevonden", "Not found"),

@@ -1,4 +1,4 @@
-"""Read models the organiser console shows: batch counts with scans, a pin's history."""
+"""Read models the organiser console shows: batch counts with scans, a pin's history, stands."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -8,6 +8,7 @@ from sqlalchemy import distinct, func, select
 from backend.extensions import db
 from backend.models import (
     Batch,
+    Company,
     LandingVisit,
     Pin,
     PortalClick,
@@ -16,6 +17,7 @@ from backend.models import (
     StandVisit,
     SurveyResponse,
 )
+from backend.services.events import get_event
 from backend.services.pins import batch_counts, find_pin, list_batches
 from backend.services.stamps import pin_code_from
 
@@ -87,3 +89,16 @@ def pin_history(raw_code: str) -> tuple[Pin, list[Happening]]:
     ):
         found.append(Happening(at, "survey", named + (" · test" if test else "")))
     return pin, sorted(found, key=lambda h: h.at)
+
+
+def free_companies(event_slug: str, keep: int | None = None, limit: int = 1000) -> list[Company]:
+    """Companies that may get a stand in the edition: those without one there, and ``keep``.
+
+    A retired stand still holds its company, so that company is not offered twice either.
+    """
+    event = get_event(event_slug)
+    placed = select(Stand.company_id).where(Stand.event_id == event.id)
+    if keep is not None:
+        placed = placed.where(Stand.company_id != keep)
+    statement = select(Company).where(Company.id.not_in(placed)).order_by(Company.name, Company.id)
+    return list(db.session.scalars(statement.limit(limit)))

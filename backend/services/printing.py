@@ -185,5 +185,7 @@ def print_posters(
     return render_posters(posters, out, branding=branding)
 
 
-def event_stands(event: Event) -> list[Stand]:
-    return sorted(event.stands, key=lambda stand: stand.label)
+def event_stands(event: Event, retired: bool = True) -> list[Stand]:
+    """An edition's stands by label; ``retired=False`` leaves out those that left the fair."""
+    chosen = event.stands if retired else [s for s in event.stands if not s.is_retired]
+    return sorted(chosen, key=lambda stand: stand.label)
