@@ -376,6 +376,12 @@ PAGES = [
         laptop=True,
     ),
     Row(
+        "console-stand",
+        console_page(lambda f: f"/console/stands/{f.stand.id}"),
+        200,
+        laptop=True,
+    ),
+    Row(
         "console-batches",
         console_page(lambda f: f"/console/{f.event.slug}/batches"),
         200,

@@ -92,6 +92,12 @@ def test_a_taken_label_comes_back_as_typed_with_the_reason_and_changes_nothing(
     html = refused.get_data(as_text=True)
     assert refused.status_code == 409 and 'data-testid="problem"' in html and said in html
     assert value_of(html, "label") == "TP-02" and value_of(html, "zone") == "Grote zaal"
+    beside = html.split('id="label-problem" data-problem="label">')[1].split("</span>")[0]
+    assert beside == (
+        "Een andere stand in deze editie heeft dit label al."
+        if lang == "nl"
+        else "Another stand in this edition has this label."
+    )
     db.session.expire_all()
     assert db.session.get(Stand, a.id).label == "TP-01"
 

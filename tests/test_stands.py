@@ -62,8 +62,13 @@ def test_a_stand_is_given_to_another_company(fair, make, db):
 def test_a_label_or_company_another_stand_holds_is_a_conflict_and_nothing_changes(fair, db, change):
     _, first, second = fair
     value = {"label": "TP-02"} if change == "label" else {"company_id": second.company_id}
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as refused:
         stands.update_stand(first.id, **value)
+    assert refused.value.fields == (
+        {"label": [f"TP-02 is the stand of {second.company.name}."]}
+        if change == "label"
+        else {"company_id": [f"{second.company.name} has stand TP-02 already."]}
+    )
     db.session.expire_all()
     assert db.session.get(Stand, first.id).label == "TP-01"
     assert db.session.get(Stand, first.id).company_id == first.company_id

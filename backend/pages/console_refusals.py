@@ -86,7 +86,8 @@ REFUSALS = {
 }
 
 # What a refused field must be: (label key in _KEYS, Dutch, English); (field, endpoint)
-# where one name means different things on different pages.
+# where one name means different things on different pages; (field, code) where the
+# field is refused for another reason than its rule (a label another stand holds).
 FIELDS = {
     "slug": (
         "slug",
@@ -131,6 +132,16 @@ FIELDS = {
         "label",
         "1 tot 20 tekens: letters, cijfers en streepjes, zoals TP-01.",
         "1 to 20 characters: letters, digits and hyphens, like TP-01.",
+    ),
+    ("label", "conflict"): (
+        "label",
+        "Een andere stand in deze editie heeft dit label al.",
+        "Another stand in this edition has this label.",
+    ),
+    ("company_id", "conflict"): (
+        "company",
+        "Dit bedrijf heeft al een stand in deze editie.",
+        "This company already has a stand in this edition.",
     ),
     "channel": (
         "channel",
@@ -211,7 +222,7 @@ def refusal(error: DomainError, lang: str, endpoint: str | None) -> Refusal:
         detail = error.message if precise is None and specific else None
     fields = []
     for name, messages in error.fields.items():
-        known = FIELDS.get((name, endpoint)) or FIELDS.get(name)
+        known = FIELDS.get((name, error.code)) or FIELDS.get((name, endpoint)) or FIELDS.get(name)
         if known is None:
             text = messages if isinstance(messages, str) else " ".join(map(str, messages))
             fields.append((name, name, text))

@@ -7,7 +7,7 @@ new visits (``stamps.stamp``). See ``docs/product.md``, "Words".
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from backend.errors import Conflict, StandInUse, StandNotFound
 from backend.extensions import db
@@ -43,16 +43,40 @@ def _target(stand: Stand) -> str:
     return f"stand {stand.event.slug} {stand.label}"
 
 
+TAKEN = "That event already has a stand with this label or company."
+
+
+def _refuse_taken(event_id: int, label: str, company_id: int, stand_id: int | None = None):
+    """Say which field another stand of the edition holds (retired ones too), before writing.
+
+    The unique constraints still decide a race (``commit_or_conflict``); this names the field.
+    """
+    fields = {}
+    others = select(Stand).where(
+        Stand.event_id == event_id, or_(Stand.label == label, Stand.company_id == company_id)
+    )
+    for other in db.session.scalars(others):
+        if other.id == stand_id:
+            continue
+        if other.label == label:
+            fields["label"] = [f"{label} is the stand of {other.company.name}."]
+        if other.company_id == company_id:
+            fields["company_id"] = [f"{other.company.name} has stand {other.label} already."]
+    if fields:
+        raise Conflict(TAKEN, fields=fields)
+
+
 def create_stand(event_slug: str, company_id: int, label: str, zone: str) -> Stand:
     """Place a company at an event; the stand gets its own unguessable poster code."""
     fields = _clean({"label": label, "zone": zone})
     event = get_event(event_slug)
     company = get_company(company_id)
+    _refuse_taken(event.id, fields["label"], company.id)
     stand = Stand(event=event, company=company, code=mint_stand_code(), **fields)
     db.session.add(stand)
     after = {"company": company.name, "label": stand.label, "zone": stand.zone}
     audit.record("stand.create", _target(stand), None, after)
-    commit_or_conflict("That event already has a stand with this label or company.")
+    commit_or_conflict(TAKEN)
     return stand
 
 
@@ -63,6 +87,11 @@ def update_stand(stand_id: int, **changes) -> Stand:
     changes = _clean(changes)
     if "company_id" in changes:
         get_company(changes["company_id"])
+    label, company_id = (
+        changes.get("label", stand.label),
+        changes.get("company_id", stand.company_id),
+    )
+    _refuse_taken(stand.event_id, label, company_id, stand.id)
     before = audit.snapshot(stand, STAND_FIELDS)
     # No autoflush while the stand holds new values: a label another stand holds must
     # reach the commit (a 409), not a lazy load's flush (a 500).
@@ -73,7 +102,7 @@ def update_stand(stand_id: int, **changes) -> Stand:
         old, new = audit.changes(before, audit.snapshot(stand, STAND_FIELDS))
         if new:
             audit.record("stand.update", target, old, new)
-    commit_or_conflict("That event already has a stand with this label or company.")
+    commit_or_conflict(TAKEN)
     return stand
 
 
