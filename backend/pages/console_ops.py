@@ -254,9 +254,22 @@ def find_pin():
     raw = search_text("code", 300)
     if not raw:
         return page("console_pins.html", pin=None, code="")
+    return _pin_page(raw)
+
+
+@shows_refused_form("console.void_pin", "console.unvoid_pin")
+def _pin_page(raw: str | None = None, said: Refusal | None = None, status: int = 200):
+    raw = raw or request.view_args["code"]
     pin, history = console.pin_history(raw)
     return page(
-        "console_pins.html", pin=pin, history=history, code=raw, display=codes.display(pin.code)
+        "console_pins.html",
+        status,
+        pin=pin,
+        history=history,
+        code=raw,
+        display=codes.display(pin.code),
+        refusal=said,
+        typed=typed() if said else None,
     )
 
 

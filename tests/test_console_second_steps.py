@@ -1,4 +1,4 @@
-"""The console's second steps: a stand moved, removed or retired; a refused form comes back as typed.
+"""The console's second steps: stands moved, removed or retired; refused forms come back as typed.
 
 Every change ends on a page that says what happened, in the reader's language;
 every refusal shows the form again with what was typed and the reason beside the field.
@@ -264,3 +264,31 @@ def test_only_organisers_change_stands(client, make, db, path, role, expected):
     assert client.post(path.format(id=stand.id), data=data).status_code == expected
     db.session.expire_all()
     assert db.session.get(Stand, stand.id).label == stand.label
+
+
+@pytest.mark.parametrize(
+    "lang,voided,again",
+    [
+        ("nl", "Pin {code} is ongeldig gemaakt.", "Deze pin is al ongeldig."),
+        ("en", "Pin {code} is void.", "That pin is void already."),
+    ],
+)
+def test_a_pin_s_void_form_keeps_its_reason_and_says_what_happened(
+    organiser, make, db, lang, voided, again
+):
+    from qr import codes
+
+    code = make.pin_codes(size=1)[0]
+    page = f"/console/pins?code={code}&lang={lang}"
+    too_long = "verloren " * 30
+    refused = post(organiser, f"/console/pins/{code}/void?lang={lang}", {"reason": too_long}, page)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'data-problem="reason"' in html
+    assert value_of(html, "reason") == too_long.strip()
+    done = post(organiser, f"/console/pins/{code}/void?lang={lang}", {"reason": "lost"}, page)
+    assert done.status_code == 303
+    landed = organiser.get(done.headers["Location"] + f"&lang={lang}")
+    assert notices(landed) == [voided.format(code=codes.display(code))]
+    twice = post(organiser, f"/console/pins/{code}/void?lang={lang}", {"reason": "x"}, page)
+    assert twice.status_code == 409 and again in twice.get_data(as_text=True)
+    assert 'data-testid="pin"' in twice.get_data(as_text=True)  # on the pin's own page
