@@ -158,15 +158,20 @@ def test_a_retired_stand_is_reinstated_and_takes_visits_again(fair, make, db):
     assert _stand_actions()[-2:] == ["stand.retire", "stand.reinstate"]
 
 
-def test_a_retired_stand_s_poster_tells_the_student_in_their_language(fair, make, phone):
+def test_a_retired_stand_s_poster_tells_the_student_in_their_language(fair, make, phone, db):
     event, stand, _ = fair
     code = make.pin_codes(event, size=1)[0]
     stands.retire_stand(stand.id)
     for lang, said in (("nl", "Deze stand doet niet meer mee"), ("en", "left the fair")):
+        # Without a pin in the cookie: told at once, not after typing the pin's code.
         form = phone.get(f"/s/{stand.code}?lang={lang}")
-        token = form.get_data(as_text=True).split('name="csrf_token" value="')[1].split('"')[0]
-        answer = phone.post(f"/s/{stand.code}?lang={lang}", data={"pin": code, "csrf_token": token})
+        assert form.status_code == 409 and said in form.get_data(as_text=True)
+        assert 'name="pin"' not in form.get_data(as_text=True)
+        phone.set_cookie("speld_pin", code)
+        answer = phone.get(f"/s/{stand.code}?lang={lang}")
         assert answer.status_code == 409 and said in answer.get_data(as_text=True)
+        phone.delete_cookie("speld_pin")
+    assert db.session.scalar(select(func.count()).select_from(StandVisit)) == 0
 
 
 def test_the_api_moves_removes_retires_and_reinstates(client, auth, make, db):

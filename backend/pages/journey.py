@@ -160,7 +160,7 @@ def follow_up(code):
 
 def _stamp_form(stand_code: str, problem: str | None = None, status_code: int = 200):
     """The poster's form to type a pin code; an unknown stand code is the friendly 404."""
-    stand = stamps.find_stand_by_code(stand_code)
+    stand = stamps.poster_stand(stand_code)
     return _page("stamp_form.html", status_code, stand=stand, problem=problem)
 
 

@@ -45,6 +45,14 @@ def find_stand_by_code(raw_code: str) -> Stand:
     return stand
 
 
+def poster_stand(raw_code: str) -> Stand:
+    """The stand whose poster the student scanned, to stamp at; a retired one says so at once."""
+    stand = find_stand_by_code(raw_code)
+    if stand.retired_at is not None:
+        raise StandRetired()
+    return stand
+
+
 @dataclass(frozen=True)
 class StampResult:
     visit: StandVisit
