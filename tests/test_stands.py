@@ -213,3 +213,21 @@ def test_retiring_keeps_the_stand_in_the_funnel_s_figures(fair, make, db):
     assert [
         (row.label, row.registrations) for row in after.breakdowns.stands if row.registrations
     ] == [("TP-01", 1)]
+
+
+@pytest.mark.parametrize("written", ["twente-plaza", "Twente Plaza", " twente PLAZA "])
+def test_the_api_filters_stands_by_a_zone_s_slug_or_name(client, auth, make, written):
+    event, plaza = make.plaza(stands=2)
+    answer = client.get(
+        f"/api/v1/events/{event.slug}/stands",
+        query_string={"zone": written},
+        headers=auth("viewer"),
+    )
+    assert answer.status_code == 200
+    assert [s["id"] for s in answer.json["items"]] == [s.id for s in plaza]
+    unknown = client.get(
+        f"/api/v1/events/{event.slug}/stands",
+        query_string={"zone": "Hoofdhal"},
+        headers=auth("viewer"),
+    )
+    assert unknown.status_code == 422 and list(unknown.json["error"]["fields"]) == ["zone"]

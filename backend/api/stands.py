@@ -37,7 +37,7 @@ class EventStands(MethodView):
     @blp.response(200, page_of(StandOut))
     @blp.doc(**BEARER_DOC)
     def get(self, args, slug):
-        """List an edition's stands by label; ``zone`` filters (e.g. ``twente-plaza``)."""
+        """List an edition's stands by label; ``zone`` filters (``twente-plaza`` or ``Twente Plaza``)."""
         page = stands.list_stands(slug, **args)
         return jsonify(page_of(stand_projection(g.token.role))().dump(page))
 

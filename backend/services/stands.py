@@ -159,6 +159,6 @@ def reinstate_stand(stand_id: int) -> Stand:
 def list_stands(event_slug: str, page: int, per_page: int, zone: str | None = None) -> Page:
     event = get_event(event_slug)
     statement = select(Stand).where(Stand.event_id == event.id).order_by(Stand.label, Stand.id)
-    if zone is not None:
-        statement = statement.where(Stand.zone == zone)
+    if zone is not None:  # by slug or name, as the forms take it
+        statement = statement.where(Stand.zone == rules.zone(zone))
     return paginate(statement, page, per_page)
