@@ -127,10 +127,10 @@ REFUSED_FORMS = {
     ),
     "bad channel": (
         "/console/bdt-2027/batches",
-        {"label": "Day 1", "channel": "UT Desk", "size": "5"},
+        {"label": "Day 1", "channel": "UT Desk!", "size": "5"},
         422,
-        "<strong>Kanaal</strong>: 1 tot 40 tekens: kleine letters, cijfers en enkele streepjes",
-        "<strong>Channel</strong>: 1 to 40 characters: lower-case letters, digits and single",
+        "<strong>Kanaal</strong>: 1 tot 40 tekens: letters, cijfers, spaties en streepjes",
+        "<strong>Channel</strong>: 1 to 40 characters: letters, digits, spaces and hyphens",
     ),
 }
 

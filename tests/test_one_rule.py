@@ -17,8 +17,9 @@ from tests.test_dashboard import sign_in
 CASES = [
     # field, value, accepted
     ("channel", "ut-desk", True),
-    ("channel", "UT Desk", False),
-    ("channel", "ut--desk", False),
+    ("channel", "UT Desk", True),  # stored as its code, ut-desk
+    ("channel", "ut--desk", True),
+    ("channel", "UT Desk!", False),
     ("channel", "x" * 41, False),
     ("stand", "TP-01", True),
     ("stand", "TP 01", False),
@@ -30,6 +31,8 @@ CASES = [
     ("portal_url", "javascript:alert(1)", False),
     ("portal_url", "ftp://files.example.nl", False),
     ("portal_url", "https://", False),
+    ("portal_url", "www.twente.com", True),  # stored as https://www.twente.com
+    ("portal_url", "twente.com:evil", False),
     ("name", "Demcon Multiphysics", True),
     ("name", "Bell\x07 BV", False),
     ("name", "N" * 121, False),
