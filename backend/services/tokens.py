@@ -101,15 +101,16 @@ def _touch(row: ApiToken, now: datetime) -> None:
     db.session.commit()
 
 
-def authenticate(token: str | None) -> ApiToken:
-    """The live token row for ``token``, or ``Unauthorized``."""
+def authenticate(token: str | None, touch: bool = True) -> ApiToken:
+    """The live token row for ``token``, or ``Unauthorized``; ``touch`` notes its use."""
     if not isinstance(token, str) or not token or len(token) > 200:
         raise Unauthorized()
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
     now = utcnow()
     if row is None or not row.is_live(now):
         raise Unauthorized()
-    _touch(row, now)
+    if touch:
+        _touch(row, now)
     return row
 
 
