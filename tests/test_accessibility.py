@@ -360,9 +360,9 @@ PAGES = [
     Row("front-page", path("/"), 200, lang="nl"),  # Dutch, with English beside
     Row("not-found", path("/no/such/page"), 404, lang="nl"),  # Dutch, with English beside
     Row("database-down", database_down, 503),
-    Row("staff-sign-in", path("/staff"), 200, lang="en"),
-    Row("staff-refused", refused_sign_in("/staff"), 401, lang="en"),
-    Row("staff-signed-in", staff_signed_in, 200, lang="en"),
+    Row("staff-sign-in", path("/staff"), 200),
+    Row("staff-refused", refused_sign_in("/staff"), 401),
+    Row("staff-signed-in", staff_signed_in, 200),
     Row("scanner-sign-in", path("/scan"), 200),
     Row("scanner-refused", refused_sign_in("/scan"), 401),
     Row("scanner-pick-stand", scanner_pick_stand, 200),
