@@ -252,7 +252,7 @@ def batch_create(event_slug, size, label, channel, out_dir, preset, diameter_mm,
     except RenderOptionError as error:
         hint = f"--{error.field.replace('_', '-')}"
         raise click.BadParameter(error.message, param_hint=hint) from error
-    click.echo(f"Minted batch #{made.id}: {size} pins for {event_slug} ({channel}).")
+    click.echo(f"Minted batch #{made.id}: {size} pins for {event_slug} ({made.channel}).")
     branding = printing.edition_look(current_app.config).branding
     with click.progressbar(length=size, label="Printing") as bar:
         info = printing.print_set(

@@ -6,7 +6,11 @@ whether the value was accepted; a door is tried only with the fields it has
 the same answer from every door that takes it: the one in CASES.
 """
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from backend.models import AuditEntry
@@ -149,3 +153,34 @@ def test_every_door_gives_the_same_answer(doors, db, door, field, value, accepte
 def test_every_value_goes_through_at_least_two_doors():
     for field, _, _ in CASES:
         assert sum(field in fields for fields in DOOR_FIELDS.values()) >= 2, field
+
+
+@given(st.text(alphabet=st.sampled_from("aBz09 _-\t"), min_size=1, max_size=30))
+def test_a_typed_channel_becomes_one_code_whatever_its_case_and_spacing(typed):
+    from backend.errors import InvalidInput
+    from backend.models.types import SLUG_PATTERN
+    from backend.services import rules
+
+    try:
+        code = rules.channel(typed)
+    except InvalidInput:
+        assert not any(c.isalnum() for c in typed)  # nothing but separators: nothing to keep
+        return
+    assert re.fullmatch(SLUG_PATTERN, code)
+    assert rules.channel(code) == code  # a code is its own code
+    assert rules.channel(typed.upper().replace(" ", "_")) == code
+
+
+def test_ut_balie_is_stored_as_ut_balie_through_the_console_and_the_cli(
+    client, runner, make, db, tmp_path
+):
+    from backend.models import Batch
+
+    event = make.event()
+    sign_in(client, make.token("organiser"))
+    form = {"label": "Balie 1", "channel": "UT Balie", "size": "1"}
+    assert post(client, f"/console/{event.slug}/batches", form).status_code == 303
+    args = ["speld", "batch", "create", "--event", event.slug, "--size", "1", "--label", "Balie 2"]
+    done = runner.invoke(args=[*args, "--channel", " Ut_Balie ", "--out", str(tmp_path)])
+    assert done.exit_code == 0 and "(ut-balie)" in done.output, done.output
+    assert set(db.session.scalars(select(Batch.channel))) == {"ut-balie"}
