@@ -147,15 +147,26 @@ def token_card(role, stand_id, event_slug, label, out_file, expires):
     The token is kept only if the card was written: a failed write leaves no token.
     """
     expires_at = expires.replace(tzinfo=UTC) if expires else None
-    row = sign_in_cards.issue_card(
-        role,
-        label,
-        current_app.config["PUBLIC_BASE_URL"],
-        functools.partial(_write_new, out_file),
-        stand_id=stand_id,
-        event_slug=event_slug,
-        expires_at=expires_at,
-    )
+    written = []
+
+    def deliver(data: bytes) -> None:
+        _write_new(out_file, data)
+        written.append(out_file)
+
+    try:
+        row = sign_in_cards.issue_card(
+            role,
+            label,
+            current_app.config["PUBLIC_BASE_URL"],
+            deliver,
+            stand_id=stand_id,
+            event_slug=event_slug,
+            expires_at=expires_at,
+        )
+    except BaseException:
+        for path in written:  # the token was not kept (its commit failed): nor is its card
+            path.unlink(missing_ok=True)
+        raise
     click.echo(f"Token #{row.id} ({_who(row)}, {row.label}): sign-in card in {out_file}")
     click.echo("The card is the only copy of the token: keep it safe, or revoke the token.")
 

@@ -45,7 +45,6 @@ KINDS = {
         "Open this address (or scan the code) and sign in with the token below",
     ),
 }
-INSTRUCTION_NL, INSTRUCTION_EN = KINDS["stand"][1:]
 KEEP_SAFE = {
     "stand": "Bewaar veilig · Keep safe: this card signs in as this stand. Lost? Have it revoked.",
     "viewer": "Bewaar veilig · Keep safe: this token opens the dashboard. Lost? Have it revoked.",

@@ -331,9 +331,15 @@ def test_a_token_is_made_shown_once_and_revoked(organiser, make, db):
     assert "Tablet" in listing and "spd_" not in listing
     assert f"{stand.event.slug} {stand.label} · {stand.company.name}" in listing
     row = db.session.scalar(select(ApiToken).where(ApiToken.label == "Tablet"))
-    assert post(organiser, f"/console/tokens/{row.id}/revoke", {}).status_code == 303
+    revoked = post(organiser, f"/console/tokens/{row.id}/revoke", {})
+    assert revoked.status_code == 303
+    said = organiser.get(revoked.headers["Location"]).get_data(as_text=True)
+    assert f"Token #{row.id} is ingetrokken." in said
     db.session.expire_all()
     assert row.revoked_at is not None
+    assert "is ingetrokken" not in organiser.get("/console/tokens?revoked=x1").get_data(
+        as_text=True
+    )
 
 
 def _secret(response) -> str:

@@ -28,6 +28,7 @@ from backend.services import (
     stands,
     tokens,
 )
+from backend.services.validation import parse_id
 from qr import RenderOptions, SheetLayout, codes, render
 
 DEFAULT_ZONE = "Europe/Amsterdam"  # before any edition exists
@@ -256,7 +257,7 @@ def token_list():
         stand_name=tokens.stand_name,
         local=_local(zone),
         zone=zone.key,
-        revoked=request.args.get("revoked", "")[:12],
+        revoked=parse_id(request.args.get("revoked")),
     )
 
 
