@@ -292,3 +292,25 @@ def test_a_pin_s_void_form_keeps_its_reason_and_says_what_happened(
     twice = post(organiser, f"/console/pins/{code}/void?lang={lang}", {"reason": "x"}, page)
     assert twice.status_code == 409 and again in twice.get_data(as_text=True)
     assert 'data-testid="pin"' in twice.get_data(as_text=True)  # on the pin's own page
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_refused_token_form_keeps_what_was_typed_and_offers_no_retired_stand(
+    organiser, fair, db, lang
+):
+    from backend.models import ApiToken
+    from backend.services import stands
+
+    event, a, b = fair
+    stands.retire_stand(b.id)
+    before = db.session.scalar(select(func.count()).select_from(ApiToken))
+    page = f"/console/tokens?lang={lang}"
+    form = {"role": "stand", "stand_id": "", "label": "Tablet TP-01", "expires_at": ""}
+    refused = post(organiser, page, form, page)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert value_of(html, "label") == "Tablet TP-01"
+    assert 'data-problem="stand"' in html and '<option value="stand" selected>' in html
+    assert db.session.scalar(select(func.count()).select_from(ApiToken)) == before
+    picker = html.split('<select id="stand_id"')[1].split("</select>")[0]
+    assert "TP-01" in picker and "TP-02" not in picker

@@ -307,7 +307,10 @@ def unvoid_pin(code):
 
 
 def _all_stands():
-    return [s for e in events.list_events(1, 200).items for s in printing.event_stands(e)]
+    """The stands a tablet token can be made for: a retired stand takes no new visits."""
+    return [
+        s for e in events.list_events(1, 200).items for s in printing.event_stands(e, retired=False)
+    ]
 
 
 def _zone() -> ZoneInfo:
@@ -347,8 +350,17 @@ def token_list():
             hand_over_event=given.event,
             qr=base64.b64encode(png).decode(),
         )
+    return _tokens_page()
+
+
+@shows_refused_form("console.token_list")
+def _tokens_page(said: Refusal | None = None, status: int = 200):
+    zone = _zone()
     return page(
         "console_tokens.html",
+        status,
+        refusal=said,
+        typed=typed() if said else None,
         rows=tokens.list_tokens(1, 500).items,
         roles=ROLES,
         stands=_all_stands(),
