@@ -4,6 +4,7 @@ Everything under ``/api`` answers ``{"error": {"code", "message", "fields"}}``;
 pages get a friendly HTML page instead.
 """
 
+import functools
 import sqlite3
 
 import psycopg
@@ -216,6 +217,26 @@ def handle_database_down(error: Exception):
     lang = current_language()
     page = render_template("unavailable.html", lang=lang, t=translator(lang))
     return page, 503, headers
+
+
+def outage_is_unavailable(handler):
+    """Wrap an error handler that writes: an outage while it writes is the usual 503.
+
+    Flask does not handle an error raised inside an error handler: it became a 500.
+    The not-found handlers count the unknown code for the guessing brake, and that
+    count decides between 404 and 429, so it is not skipped to answer 404 anyway:
+    an outage is answered as one, as it is for a well-formed unknown code, whose
+    lookup fails first.
+    """
+
+    @functools.wraps(handler)
+    def guarded(error):
+        try:
+            return handler(error)
+        except DATABASE_DOWN as outage:
+            return handle_database_down(outage)
+
+    return guarded
 
 
 def register_error_handlers(app):
