@@ -201,8 +201,9 @@ def handle_database_down(error: Exception):
     """503 with Retry-After: the envelope under /api, a page in the reader's language else.
 
     Nothing to repair here: SQLAlchemy drops a broken connection (and the pool's
-    older ones) on a disconnect, and the scan drops its own, so the next request
-    after the database is back starts on a fresh connection.
+    older ones) on a disconnect, the scan drops its own, and a connection the server
+    ended while idle is replaced before use (``extensions.server_hung_up``), so the
+    first request after the database is back starts on a fresh connection.
     """
     # The driver's first line says what (refused, terminated, locked); never the statement.
     reason = (str(getattr(error, "orig", None) or error).splitlines() or [""])[0][:200]

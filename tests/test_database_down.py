@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import flask_migrate
@@ -26,7 +27,7 @@ from sqlalchemy import func, select
 
 from backend import create_app
 from backend.extensions import db as _db
-from backend.models import Company, Scan
+from backend.models import Company, LandingVisit, OrphanScan, PortalClick, Scan
 from qr import codes
 from tests.conftest import client_as, need
 from tests.factories import Factory
@@ -330,3 +331,47 @@ def test_an_unknown_code_while_the_database_is_down_is_a_503_not_a_500(down, cod
         else:
             assert response.mimetype == "text/html"
             assert "Even geduld" in response.get_data(as_text=True)
+
+
+def _rows(app) -> dict[str, int]:
+    with app.app_context():
+        try:
+            return {
+                model.__tablename__: _db.session.scalar(select(func.count()).select_from(model))
+                for model in (Scan, OrphanScan, LandingVisit, PortalClick)
+            }
+        finally:
+            _db.session.remove()
+
+
+WORKERS = 3
+
+
+def test_the_first_scans_after_the_database_is_back_are_recorded(outage):
+    """Each thread's kept connection died with the restart; none of them may cost a scan."""
+    app, code = outage.app, outage.app.config["TEST_PIN"]
+    together = threading.Barrier(WORKERS)
+
+    def scan_in_step():
+        together.wait(timeout=30)  # one scan on each thread of the pool, at once
+        return client_as(app).get(f"/p/{code}").status_code
+
+    with ThreadPoolExecutor(WORKERS) as threads:
+        assert list(threads.map(lambda _: scan_in_step(), range(WORKERS))) == [302] * WORKERS
+        _warm(app)
+        outage.stop()
+        outage.start()  # back before anyone scanned: nothing tells the app it went away
+        before = _rows(app)
+        # Not a 503: each thread finds its connection dead before sending and opens another.
+        assert list(threads.map(lambda _: scan_in_step(), range(WORKERS))) == [302] * WORKERS
+    phone = client_as(app)
+    assert phone.get(f"/l/{code}").status_code == 200
+    assert phone.get(f"/go/{code}").status_code == 302
+    assert phone.get("/p/XXXX").status_code == 404
+    after = _rows(app)
+    assert after == {
+        "scans": before["scans"] + WORKERS,
+        "orphan_scans": before["orphan_scans"] + 1,
+        "landing_visits": before["landing_visits"] + 1,
+        "portal_clicks": before["portal_clicks"] + 1,
+    }
