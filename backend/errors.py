@@ -176,6 +176,11 @@ def handle_domain_error(error: DomainError):
 
 
 def handle_http_exception(error: HTTPException):
+    original = getattr(error, "original_exception", None)
+    if isinstance(original, DATABASE_DOWN):
+        # An outage inside an error handler of its own (one that reads or writes): Flask
+        # brings that here as a 500. Still the database, so still the 503.
+        return handle_database_down(original)
     status = error.code or 500
     fields = _validation_fields(error)
     if status == 422:

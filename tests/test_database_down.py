@@ -262,10 +262,13 @@ class Outage:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def outage(request, tmp_path):
-    if request.param == "postgresql":
+    if request.param.startswith("postgresql"):
+        # "immediate" is a crash (the server just closes); "fast" an orderly stop, which
+        # first tells each connection why.
+        mode = "fast" if request.param.endswith("fast") else "immediate"
         cluster = request.getfixturevalue("cluster")
         app = _seeded_app(cluster.url)
-        yield Outage(app, lambda: cluster.stop("immediate"), cluster.start)
+        yield Outage(app, lambda: cluster.stop(mode), cluster.start)
     else:
         disk, unmounted = tmp_path / "disk", tmp_path / "unmounted"
         disk.mkdir()
@@ -347,6 +350,7 @@ def _rows(app) -> dict[str, int]:
 WORKERS = 3
 
 
+@pytest.mark.parametrize("outage", ["sqlite", "postgresql", "postgresql-fast"], indirect=True)
 def test_the_first_scans_after_the_database_is_back_are_recorded(outage):
     """Each thread's kept connection died with the restart; none of them may cost a scan."""
     app, code = outage.app, outage.app.config["TEST_PIN"]
@@ -375,3 +379,40 @@ def test_the_first_scans_after_the_database_is_back_are_recorded(outage):
         "landing_visits": before["landing_visits"] + 1,
         "portal_clicks": before["portal_clicks"] + 1,
     }
+
+
+def _nowhere(dialect: str, tmp_path) -> str:
+    """A database that cannot be reached: a file in a missing folder, a port nobody serves."""
+    if dialect == "sqlite":
+        return f"sqlite:///{tmp_path}/gone/speld.sqlite"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # free once closed: nothing listens there
+    return f"postgresql://postgres@127.0.0.1:{port}/speld_test"
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_an_outage_inside_any_error_handler_is_a_503_in_production(dialect, tmp_path):
+    """Flask answers an error raised by an error handler with a 500; an outage stays a 503."""
+    app = create_app(
+        {
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": _nowhere(dialect, tmp_path),
+            "PUBLIC_BASE_URL": "https://pins.example.org",
+            "PROPAGATE_EXCEPTIONS": False,  # as in production: not TESTING, not debug
+        }
+    )
+
+    def handler_that_reads(error):  # like a page that shows who is signed in
+        with app.app_context():
+            _db.session.scalar(select(func.count()).select_from(Company))
+
+    app.register_error_handler(LookupError, handler_that_reads)
+    app.add_url_rule("/api/v1/looked-up", "looked_up", lambda: {}["missing"])
+    app.add_url_rule("/looked-up", "looked_up_page", lambda: {}["missing"])
+    client = app.test_client()
+    api = client.get("/api/v1/looked-up")
+    assert api.status_code == 503 and api.headers["Retry-After"] == "2"
+    assert api.json["error"]["code"] == "database_unavailable"
+    page = client_as(app).get("/looked-up")
+    assert page.status_code == 503 and "Even geduld" in page.get_data(as_text=True)
