@@ -61,7 +61,9 @@ def server_hung_up(dbapi_connection) -> bool:
     processing the request"): too late to tell whether a write was committed. Read
     before sending instead: between statements nothing is due from the server, so a
     socket with anything to read (the reason, or the end of the stream) is a
-    connection the server has ended. One poll of the socket, no round trip. SQLite
+    connection the server has ended (a rare message of its own, a setting changed by a
+    reload, costs only a needless new connection). One poll of the socket, no round
+    trip: 13 µs where a ``SELECT 1`` took 730 µs on the same loaded machine. SQLite
     runs in the process: nothing can end its connection behind its back.
     """
     if not isinstance(dbapi_connection, psycopg.Connection):

@@ -4,7 +4,8 @@ gunicorn runs with the repo's ``deploy/gunicorn.conf.py`` on 127.0.0.1 while
 threads scan random pins (as ``bench/faults.py``). Three episodes, one after another:
 
 1. Nobody restarts it: do the workers go on serving, and when is the port refused?
-   First with one client asking every 20 ms before the load starts, then under the load.
+   First, before the load starts, with one client asking every 20 ms and with nobody
+   asking at all; then under the load.
 2. The bench plays systemd with the unit as it was (``Restart=always``,
    ``KillMode=control-group``, ``RestartSec=2``, gunicorn binding its own port): when
    the master dies, SIGTERM to every process left in its group, wait until they are
@@ -114,6 +115,16 @@ def light_traffic(server: subprocess.Popen, port: int) -> tuple[float, float]:
     return answered - killed, refused - killed
 
 
+def no_traffic(server: subprocess.Popen) -> float:
+    """kill -9 the master with nobody asking: seconds until its workers have exited."""
+    killed = time.monotonic()
+    workers = kill_master(server)
+    while any(pid in group(server.pid) for pid in workers) and time.monotonic() < killed + 120:
+        time.sleep(0.05)
+    stop_group(server.pid)
+    return time.monotonic() - killed
+
+
 def _report(load: Load, episodes: list, lost: int, rows: int, acked: int) -> None:
     print(
         "| episode | requests | not 302 | workers gone after (s) | answering again after (s) "
@@ -173,6 +184,9 @@ def main() -> None:
     _answering(port)
     booted = time.monotonic() - boot
     light = light_traffic(server, port)
+    server = start(port, args.workers, env, log)
+    _answering(port)
+    idle = no_traffic(server)
     server = start(port, args.workers, env, log)
     _answering(port)
     load = Load(port, codes, args.threads, timeout=args.client_timeout)
@@ -238,8 +252,9 @@ def main() -> None:
     print(f"gunicorn's first boot: {booted:.2f} s; load average {os.getloadavg()[0]:.1f}")
     print(
         f"One request at a time, no load: the last answer {light[0]:.2f} s after the kill, "
-        f"the port refused after {light[1]:.2f} s\n"
+        f"the port refused after {light[1]:.2f} s"
     )
+    print(f"No traffic at all: the workers exited {idle:.2f} s after the kill\n")
     _report(load, episodes, lost, sum(rows.values()), sum(acked.values()))
     shutil.rmtree(work, ignore_errors=True)
     if lost:
