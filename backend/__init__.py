@@ -18,6 +18,7 @@ from backend.extensions import (
     csrf,
     db,
     migrate,
+    register_liveness_check,
     register_sqlite_pragmas,
     render_migration_item,
 )
@@ -66,4 +67,5 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     with app.app_context():
         register_sqlite_pragmas(db.engine)
+        register_liveness_check(db.engine)
         scans.install(app, db.engine)

@@ -4,6 +4,7 @@ Everything under ``/api`` answers ``{"error": {"code", "message", "fields"}}``;
 pages get a friendly HTML page instead.
 """
 
+import functools
 import sqlite3
 
 import psycopg
@@ -206,6 +207,11 @@ def handle_domain_error(error: DomainError):
 
 
 def handle_http_exception(error: HTTPException):
+    original = getattr(error, "original_exception", None)
+    if isinstance(original, DATABASE_DOWN):
+        # An outage inside an error handler of its own (one that reads or writes): Flask
+        # brings that here as a 500. Still the database, so still the 503.
+        return handle_database_down(original)
     status = error.code or 500
     fields = _validation_fields(error)
     if status == 422:
@@ -231,8 +237,9 @@ def handle_database_down(error: Exception):
     """503 with Retry-After: the envelope under /api, a page in the reader's language else.
 
     Nothing to repair here: SQLAlchemy drops a broken connection (and the pool's
-    older ones) on a disconnect, and the scan drops its own, so the next request
-    after the database is back starts on a fresh connection.
+    older ones) on a disconnect, the scan drops its own, and a connection the server
+    ended while idle is replaced before use (``extensions.server_hung_up``), so the
+    first request after the database is back starts on a fresh connection.
     """
     # The driver's first line says what (refused, terminated, locked); never the statement.
     reason = (str(getattr(error, "orig", None) or error).splitlines() or [""])[0][:200]
@@ -247,6 +254,26 @@ def handle_database_down(error: Exception):
     lang = current_language()
     page = render_template("unavailable.html", lang=lang, t=translator(lang))
     return page, 503, headers
+
+
+def outage_is_unavailable(handler):
+    """Wrap an error handler that writes: an outage while it writes is the usual 503.
+
+    Flask does not handle an error raised inside an error handler: it became a 500.
+    The not-found handlers count the unknown code for the guessing brake, and that
+    count decides between 404 and 429, so it is not skipped to answer 404 anyway:
+    an outage is answered as one, as it is for a well-formed unknown code, whose
+    lookup fails first.
+    """
+
+    @functools.wraps(handler)
+    def guarded(error):
+        try:
+            return handler(error)
+        except DATABASE_DOWN as outage:
+            return handle_database_down(outage)
+
+    return guarded
 
 
 def register_error_handlers(app):

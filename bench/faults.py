@@ -38,11 +38,15 @@ AGENT = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.
 
 
 class Load:
-    """Threads that scan until told to stop, keeping (time, code, status, kind) per request."""
+    """Threads that scan until told to stop, keeping (time, code, status, kind) per request.
 
-    def __init__(self, port: int, codes: list[str], threads: int):
-        self.port, self.codes = port, codes
+    ``waits`` holds how long each request took, in the same order as ``events``.
+    """
+
+    def __init__(self, port: int, codes: list[str], threads: int, timeout: float = 10):
+        self.port, self.codes, self.timeout = port, codes, timeout
         self.events: list[tuple[float, str, int, str]] = []
+        self.waits: list[float] = []
         self.lock = threading.Lock()
         self.stopping = threading.Event()
         self.threads = [threading.Thread(target=self._run, daemon=True) for _ in range(threads)]
@@ -61,9 +65,12 @@ class Load:
         rng, connection = random.Random(), None
         while not self.stopping.is_set():
             code = rng.choice(self.codes)
+            sent = time.monotonic()
             try:
                 if connection is None:
-                    connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+                    connection = http.client.HTTPConnection(
+                        "127.0.0.1", self.port, timeout=self.timeout
+                    )
                 connection.request("GET", f"/p/{code}", headers={"User-Agent": AGENT})
                 response = connection.getresponse()
                 body = response.read()
@@ -79,6 +86,7 @@ class Load:
                 time.sleep(0.02)  # a refused connection comes back at once: do not spin
             with self.lock:
                 self.events.append((time.monotonic() - self.started, code, status, kind))
+                self.waits.append(time.monotonic() - sent)
 
 
 def _kind(status: int, body: bytes) -> str:

@@ -6,7 +6,8 @@ per host come from the environment; command-line flags override this file.
 
 import os
 
-# Where to listen: loopback behind nginx on one host; 0.0.0.0:8000 in a container.
+# Where to listen: loopback behind nginx on one host; 0.0.0.0:8000 in a container. Under
+# systemd the socket unit listens (deploy/speld.socket) and gunicorn takes its socket instead.
 bind = [os.environ.get("SPELD_BIND", "127.0.0.1:8000")]
 
 # Scans are short database writes: a worker per core and one spare keeps the

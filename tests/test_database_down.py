@@ -2,7 +2,8 @@
 
 Real outages: a throwaway PostgreSQL cluster of this test's own, stopped with
 ``pg_ctl -m immediate`` and started again (never the suite's database), and on
-SQLite a write lock held by another process past the busy timeout.
+SQLite a write lock held by another process past the busy timeout, or the folder
+of its file gone (as when a disk is unmounted) with the pool's connections closed.
 """
 
 import contextlib
@@ -13,14 +14,21 @@ import socket
 import subprocess
 import tempfile
 import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import flask_migrate
 import pytest
+from flask import Flask
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from backend import create_app
 from backend.extensions import db as _db
-from backend.models import Company, Scan
+from backend.models import Company, LandingVisit, OrphanScan, PortalClick, Scan
+from qr import codes
 from tests.conftest import client_as, need
 from tests.factories import Factory
 
@@ -77,14 +85,13 @@ def cluster():
     made.remove()
 
 
-@pytest.fixture
-def pg_app(cluster):
-    """The app on the throwaway cluster, with an event, a pin and an organiser token."""
+def _seeded_app(url: str) -> Flask:
+    """The app on its own database, with an event, a pin and an organiser token."""
     app = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test-secret",
-            "SQLALCHEMY_DATABASE_URI": cluster.url,
+            "SQLALCHEMY_DATABASE_URI": url,
             "PUBLIC_BASE_URL": "https://pins.example.org",
         }
     )
@@ -94,6 +101,13 @@ def pg_app(cluster):
         app.config["TEST_PIN"] = make.pin_codes(size=1)[0]
         app.config["TEST_TOKEN"] = make.token("organiser")
         _db.session.remove()
+    return app
+
+
+@pytest.fixture
+def pg_app(cluster):
+    """The app on the throwaway cluster, with an event, a pin and an organiser token."""
+    app = _seeded_app(cluster.url)
     yield app
     with app.app_context():
         _db.engine.dispose()
@@ -235,3 +249,170 @@ def test_the_unavailable_page_on_a_phone_in_dutch_and_english(
     finally:
         server.shutdown()
         thread.join(timeout=10)
+
+
+@dataclass
+class Outage:
+    """An app whose own database can be taken away and brought back."""
+
+    app: Flask
+    stop: Callable[[], None]
+    start: Callable[[], None]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def outage(request, tmp_path):
+    if request.param.startswith("postgresql"):
+        # "immediate" is a crash (the server just closes); "fast" an orderly stop, which
+        # first tells each connection why.
+        mode = "fast" if request.param.endswith("fast") else "immediate"
+        cluster = request.getfixturevalue("cluster")
+        app = _seeded_app(cluster.url)
+        yield Outage(app, lambda: cluster.stop(mode), cluster.start)
+    else:
+        disk, unmounted = tmp_path / "disk", tmp_path / "unmounted"
+        disk.mkdir()
+        app = _seeded_app(f"sqlite:///{disk}/speld.sqlite")
+
+        def stop():
+            # The folder is gone, as if its disk were unmounted: no connection can open the
+            # file. The pool's own are closed, for an open one would still reach it.
+            disk.rename(unmounted)
+            with app.app_context():
+                _db.engine.dispose()
+
+        yield Outage(app, stop, lambda: unmounted.rename(disk))
+    with app.app_context():
+        _db.engine.dispose()
+
+
+def _warm(app) -> None:
+    """A scan, a landing, a click and the API: the scan's kept connection and the pool's are open."""
+    code, phone = app.config["TEST_PIN"], client_as(app)
+    assert phone.get(f"/p/{code}").status_code == 302
+    assert phone.get(f"/l/{code}").status_code == 200
+    assert phone.get(f"/go/{code}").status_code == 302
+    api = {"Authorization": f"Bearer {app.config['TEST_TOKEN']}"}
+    assert app.test_client().get("/api/v1/events", headers=api).status_code == 200
+
+
+# What a student or the app asks with a code the database would have to count.
+UNKNOWN_CODE_REQUESTS = [
+    ("GET", "/l/{}"),
+    ("GET", "/go/{}"),
+    ("GET", "/s/{}"),
+    ("GET", "/l/{}/survey"),
+    ("GET", "/api/v1/pins/{}"),
+    ("POST", "/api/v1/pins/{}/survey/skip"),
+]
+# Malformed codes (refused by their check character, before any lookup) and well-formed
+# codes no pin or stand has.
+unknown_codes = st.one_of(
+    st.text(alphabet=codes.ALPHABET + "abcxyz-_", min_size=1, max_size=20),
+    st.text(alphabet=codes.ALPHABET, min_size=8, max_size=8).map(codes.add_check),
+    st.text(alphabet=codes.ALPHABET, min_size=14, max_size=14).map(codes.add_check),
+)
+
+
+@pytest.fixture
+def down(outage):
+    _warm(outage.app)  # today's salt is known: what fails is the count, not the visitor
+    outage.stop()
+    return outage.app
+
+
+@settings(max_examples=15, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(code=unknown_codes)
+def test_an_unknown_code_while_the_database_is_down_is_a_503_not_a_500(down, code):
+    for method, path in UNKNOWN_CODE_REQUESTS:
+        url = path.format(code)
+        response = client_as(down).open(url, method=method)
+        assert response.status_code == 503, url
+        assert response.headers["Retry-After"] == "2"
+        if url.startswith("/api/"):
+            assert response.json["error"]["code"] == "database_unavailable"
+        else:
+            assert response.mimetype == "text/html"
+            assert "Even geduld" in response.get_data(as_text=True)
+
+
+def _rows(app) -> dict[str, int]:
+    with app.app_context():
+        try:
+            return {
+                model.__tablename__: _db.session.scalar(select(func.count()).select_from(model))
+                for model in (Scan, OrphanScan, LandingVisit, PortalClick)
+            }
+        finally:
+            _db.session.remove()
+
+
+WORKERS = 3
+
+
+@pytest.mark.parametrize("outage", ["sqlite", "postgresql", "postgresql-fast"], indirect=True)
+def test_the_first_scans_after_the_database_is_back_are_recorded(outage):
+    """Each thread's kept connection died with the restart; none of them may cost a scan."""
+    app, code = outage.app, outage.app.config["TEST_PIN"]
+    together = threading.Barrier(WORKERS)
+
+    def scan_in_step():
+        together.wait(timeout=30)  # one scan on each thread of the pool, at once
+        return client_as(app).get(f"/p/{code}").status_code
+
+    with ThreadPoolExecutor(WORKERS) as threads:
+        assert list(threads.map(lambda _: scan_in_step(), range(WORKERS))) == [302] * WORKERS
+        _warm(app)
+        outage.stop()
+        outage.start()  # back before anyone scanned: nothing tells the app it went away
+        before = _rows(app)
+        # Not a 503: each thread finds its connection dead before sending and opens another.
+        assert list(threads.map(lambda _: scan_in_step(), range(WORKERS))) == [302] * WORKERS
+    phone = client_as(app)
+    assert phone.get(f"/l/{code}").status_code == 200
+    assert phone.get(f"/go/{code}").status_code == 302
+    assert phone.get("/p/XXXX").status_code == 404
+    after = _rows(app)
+    assert after == {
+        "scans": before["scans"] + WORKERS,
+        "orphan_scans": before["orphan_scans"] + 1,
+        "landing_visits": before["landing_visits"] + 1,
+        "portal_clicks": before["portal_clicks"] + 1,
+    }
+
+
+def _nowhere(dialect: str, tmp_path) -> str:
+    """A database that cannot be reached: a file in a missing folder, a port nobody serves."""
+    if dialect == "sqlite":
+        return f"sqlite:///{tmp_path}/gone/speld.sqlite"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # free once closed: nothing listens there
+    return f"postgresql://postgres@127.0.0.1:{port}/speld_test"
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_an_outage_inside_any_error_handler_is_a_503_in_production(dialect, tmp_path):
+    """Flask answers an error raised by an error handler with a 500; an outage stays a 503."""
+    app = create_app(
+        {
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": _nowhere(dialect, tmp_path),
+            "PUBLIC_BASE_URL": "https://pins.example.org",
+            "PROPAGATE_EXCEPTIONS": False,  # as in production: not TESTING, not debug
+        }
+    )
+
+    def handler_that_reads(error):  # like a page that shows who is signed in
+        with app.app_context():
+            _db.session.scalar(select(func.count()).select_from(Company))
+
+    app.register_error_handler(LookupError, handler_that_reads)
+    app.add_url_rule("/api/v1/looked-up", "looked_up", lambda: {}["missing"])
+    app.add_url_rule("/looked-up", "looked_up_page", lambda: {}["missing"])
+    client = app.test_client()
+    api = client.get("/api/v1/looked-up")
+    assert api.status_code == 503 and api.headers["Retry-After"] == "2"
+    assert api.json["error"]["code"] == "database_unavailable"
+    page = client_as(app).get("/looked-up")
+    assert page.status_code == 503 and "Even geduld" in page.get_data(as_text=True)

@@ -17,7 +17,12 @@ from backend.api.journey_schemas import (
 )
 from backend.auth import BEARER_DOC, ORGANISER, STAND, check_stand_access, require_role
 from backend.client import count_unknown_code
-from backend.errors import PinNotFound, error_response, handle_domain_error
+from backend.errors import (
+    PinNotFound,
+    error_response,
+    handle_domain_error,
+    outage_is_unavailable,
+)
 from backend.models.types import utcnow
 from backend.services import journey, stamps, survey
 from backend.services.guessing import REFUSED_RETRY_SECONDS
@@ -27,6 +32,7 @@ blp = Blueprint("journey_api", __name__, description="Companion app and stand st
 
 
 @blp.errorhandler(PinNotFound)
+@outage_is_unavailable
 def _unknown_pin(error: PinNotFound):
     # A code is the key here, so an unknown one counts towards the guessing brake.
     if count_unknown_code():

@@ -22,6 +22,7 @@ from backend.errors import (
     PinVoid,
     StandCodeNotFound,
     StandRetired,
+    outage_is_unavailable,
 )
 from backend.models.types import utcnow
 from backend.pages.i18n import Q1_OPTIONS, current_language, translator
@@ -195,6 +196,7 @@ def stand(code):
 
 
 @bp.errorhandler(DomainError)
+@outage_is_unavailable
 def _friendly(error: DomainError):
     """Students get a page in their language, never a stack trace."""
     if isinstance(error, PinNotFound | StandCodeNotFound):

@@ -22,6 +22,7 @@ from flask import current_app
 from sqlalchemy import delete, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
+from backend.extensions import server_hung_up
 from backend.models import VisitorSalt
 from backend.models.types import UtcDateTime
 from backend.services.guessing import GuessingBrake
@@ -231,6 +232,13 @@ class ScanRecorder:
         local = self._local
         if getattr(local, "pid", None) != os.getpid():
             local.pid, local.connection = os.getpid(), None
+        if local.connection is not None and server_hung_up(local.connection.dbapi_connection):
+            # The server ended it while it was idle (a restart): found before this scan is
+            # sent, so a fresh connection records it in this request and nothing can be
+            # written twice. Once a statement has gone out, a failure is not retried: in
+            # autocommit it may have committed before the connection broke, and a second
+            # row would count the scan twice; that scan is a 503 and the student scans again.
+            self._drop_connection()
         if local.connection is None:
             connection = self.engine.raw_connection()
             if self.autocommit:
@@ -243,7 +251,10 @@ class ScanRecorder:
         connection = getattr(self._local, "connection", None)
         self._local.connection = None
         if connection is not None:
-            connection.close()  # detached: really closed
+            # Closed at the driver, without the pool's rollback first: closing ends any
+            # transaction, and on a broken connection that rollback failed and logged a
+            # traceback for every scan of an outage.
+            connection.dbapi_connection.close()
 
     @contextmanager
     def write_turn(self):
