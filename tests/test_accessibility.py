@@ -11,7 +11,7 @@ A screenshot of each is saved.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -233,7 +233,9 @@ def scanner_pick_stand(v: Visit) -> int:
 
 def _type_at_scanner(v: Visit, codes: list[str], state: str) -> int:
     """Codes typed at a stand's scanner, until its result shows ``state``."""
-    event = v.make.event(starts_on=date.today(), ends_on=date.today())
+    # An edition running now: the scanner's answers are the fair's, not a rehearsal's.
+    today = date.today()
+    event = v.make.event(starts_on=today - timedelta(days=1), ends_on=today + timedelta(days=1))
     stand = v.make.stand(event=event)
     pin = v.make.pin_codes(event, size=1)[0]
     status = scanner_for(v, "stand", stand=stand)

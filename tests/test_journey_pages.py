@@ -173,7 +173,7 @@ def test_company_of_another_event_is_a_friendly_404(phone, make, pin, db):
     assert db.session.query(PortalClick).count() == 0
 
 
-def test_stand_poster_with_the_pin_cookie_stamps_once(phone, make, db):
+def test_stand_poster_with_the_pin_cookie_stamps_once(phone, make, db, clock):
     event, stands = make.plaza(stands=2)
     code = make.pin_codes(event)[0]
     phone.get(f"/p/{code}")
@@ -183,8 +183,9 @@ def test_stand_poster_with_the_pin_cookie_stamps_once(phone, make, db):
     assert "1 van 2 Twentse stands bezocht" in first.get_data(as_text=True)
     again = phone.get(f"/S/{stands[0].code}")
     assert "al gestempeld" in again.get_data(as_text=True)
+    assert "telt niet mee" not in again.get_data(as_text=True)
     visit = db.session.scalar(select(StandVisit))
-    assert (visit.method, visit.is_test) == ("self", False)
+    assert (visit.method, visit.is_test, visit.is_rehearsal) == ("self", False, False)
     assert db.session.query(StandVisit).count() == 1
 
 

@@ -21,8 +21,10 @@ def csrf_from(response) -> str:
 
 @pytest.fixture
 def today_fair(make):
-    """An edition on today's date (scans are refused outside its days) with one stand."""
-    event = make.event(starts_on=date.today(), ends_on=date.today())
+    """An edition running now (outside its days scans are rehearsals) with one stand."""
+    event = make.event(
+        starts_on=date.today() - timedelta(days=1), ends_on=date.today() + timedelta(days=1)
+    )
     return event, make.stand(event=event)
 
 

@@ -76,8 +76,10 @@ def write_y4m(path, scenes: list[tuple[str | None, float]]) -> None:
 
 @pytest.fixture
 def fair(make):
-    """Today's edition (offline scans are refused outside its days) with a stand and pins."""
-    event = make.event(starts_on=date.today(), ends_on=date.today())
+    """An edition running now (outside its days scans are rehearsals) with a stand and pins."""
+    event = make.event(
+        starts_on=date.today() - timedelta(days=1), ends_on=date.today() + timedelta(days=1)
+    )
     stand = make.stand(event=event, label="TP-07")
     return event, stand, make.pin_codes(event, size=3)
 
