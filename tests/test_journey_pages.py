@@ -1,9 +1,11 @@
 """The student journey through the pages, asserting the rows written and how each is classified."""
 
+import io
 import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from PIL import Image
 from sqlalchemy import select
 
 from backend.models import (
@@ -326,3 +328,15 @@ def test_many_unknown_codes_from_one_address_are_limited(phone, pin, db):
     assert statuses[:30] == [404] * 30
     assert set(statuses[30:]) == {429}
     assert db.session.query(Pin).count() == 2
+
+
+def test_the_favicon_is_speld_s_own_and_every_page_links_it(phone, make):
+    response = phone.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response.mimetype == "image/vnd.microsoft.icon"
+    assert "max-age" in response.headers["Cache-Control"]
+    icon = Image.open(io.BytesIO(response.data))
+    assert icon.format == "ICO" and {(16, 16), (32, 32), (48, 48)} <= icon.info["sizes"]
+    event, stands = make.plaza(stands=1)
+    for path in ("/", f"/s/{stands[0].code}", "/scan", "/dashboard/sign-in", "/privacy"):
+        assert '<link rel="icon" href="/favicon.ico"' in phone.get(path).get_data(as_text=True)
