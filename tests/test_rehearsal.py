@@ -7,6 +7,7 @@ reported by the funnel as its own excluded kind. Every moment here is explicit.
 
 import re
 from datetime import datetime, timedelta
+from html import unescape
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
@@ -122,6 +123,8 @@ def test_the_scanner_and_the_api_answer_rehearsal(client, make, auth, db, fair, 
     event, stand, (first, second, _) = fair
     clock(DAY_BEFORE)
     sign_in(client, make.token("stand", stand))
+    page = unescape(client.get("/scan?lang=en").get_data(as_text=True))
+    assert "Rehearsal: today is not one of the fair's days" in page
     body = send(client, stand.id, [scan(first, "t1", DAY_BEFORE)]).get_json()
     assert [(r["status"], r["rehearsal"]) for r in body["results"]] == [("created", True)]
     assert body["today"] == 0  # a rehearsal is not one of today's visits

@@ -95,6 +95,7 @@ def test_a_stand_card_signs_the_browser_in_for_its_stand(client, make, today_fai
     assert f"Stand {stand.label} · {stand.company.name}" in page
     assert f'"visitsUrl": "/scan/stands/{stand.id}/visits"' in page
     assert "spd_" not in page  # the token is never written into the page
+    assert 'data-testid="rehearsal"' not in page  # the edition runs today
 
 
 def cookie_expires(response) -> datetime | None:

@@ -392,6 +392,10 @@ def test_the_day_before_the_fair_the_tablet_rehearses(
     context, page = open_scanner(browser, live_server, make.token("stand", stand), locale)
     context.clock.set_system_time(DAY_BEFORE)  # the tablet's clock, which goes on: scanned_at
     page.set_viewport_size({"width": 390, "height": 844})
+    # Said before the first scan, so nobody takes a rehearsal for the real thing.
+    expect(page.get_by_test_id("rehearsal")).to_contain_text(
+        "geen dag van de beurs" if locale == "nl-NL" else "not one of the fair's days"
+    )
 
     type_code(page, pin)
     expect_result(page, "test", created, pin)

@@ -110,6 +110,7 @@ def page():
     if stand_id is None:
         return _page(signed_in=True, role=token.role, stands=scannable_stands())
     stand = scanner_stand(token, stand_id)
+    now = utcnow()
     info = {"id": stand.id, "label": stand.label, "company": stand.company.name}
     return _page(
         signed_in=True,
@@ -117,7 +118,8 @@ def page():
         stand=stand,
         stand_info=info,
         visits_url=url_for(".visits", stand_id=stand.id),
-        today=today_count(stand, utcnow()),
+        today=today_count(stand, now),
+        rehearsal=not stamps.during_the_fair(stand.event, now),
     )
 
 

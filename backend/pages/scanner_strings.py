@@ -23,6 +23,8 @@ TEXT = {
         "unknown": "Onbekende pin",
         "rehearsal": "Test, telt niet mee",
         "rehearsal_repeat": "Al geregistreerd (test, telt niet mee)",
+        "rehearsal_day": "Oefenen: vandaag is geen dag van de beurs. Scans worden als test "
+        "geregistreerd en tellen niet mee.",
         "refused": "Geweigerd",
         "poster": "Dit is een standposter, geen pin",
         "not_pin": "Geen pin van Speld",
@@ -68,6 +70,8 @@ TEXT = {
         "unknown": "Unknown pin",
         "rehearsal": "Test, not counted",
         "rehearsal_repeat": "Already registered (test, not counted)",
+        "rehearsal_day": "Rehearsal: today is not one of the fair's days. Scans are registered "
+        "as tests and not counted.",
         "refused": "Refused",
         "poster": "This is a stand poster, not a pin",
         "not_pin": "Not a Speld pin",
