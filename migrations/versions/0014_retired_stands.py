@@ -21,5 +21,6 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('stands', schema=None) as batch_op:
-        batch_op.drop_column('retired_at')
+    # A plain DROP COLUMN (SQLite 3.35+): a batch copy of stands would drop the table that
+    # stand visits and tokens point at, which foreign keys refuse once there are visits.
+    op.drop_column('stands', 'retired_at')
