@@ -206,3 +206,31 @@ def gate(monkeypatch):
     monkeypatch.setattr(printing, "pin_items", held)
     yield opened
     opened.set()  # a test that failed before opening it must not leave the thread waiting
+
+
+class Clock:
+    """A clock a test sets and moves: what the doors read instead of the wall clock."""
+
+    def __init__(self, now):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Every door that records scans or counts unknown codes reads this clock.
+
+    It starts a minute before midnight UTC, where the guessing brake's count once
+    started again: a test that plays time plays it across that boundary.
+    """
+    from datetime import UTC, datetime
+
+    from backend import client
+    from backend.pages import scanlane
+
+    fixed = Clock(datetime(2026, 3, 11, 23, 59, tzinfo=UTC))
+    for module in (scanlane, client):
+        monkeypatch.setattr(module, "utcnow", fixed)
+    return fixed
