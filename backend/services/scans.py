@@ -106,9 +106,7 @@ class _Statement:
 class ScanRecorder:
     """Records scans and answers what they were; one per app, shared by every thread."""
 
-    def __init__(
-        self, engine, repeat_window: timedelta, guess_limits: str, brake_secret: str = ""
-    ):
+    def __init__(self, engine, repeat_window: timedelta, guess_limits: str, brake_secret: str):
         self.engine = engine
         self.repeat_window = repeat_window
         dialect = engine.dialect
