@@ -16,7 +16,8 @@ run. A guesser's cost stays the guesser's:
   the address did before: a sliding window estimated from two fixed ones;
 - it reads them before taking the SQLite write turn, and the lookup's writes (one
   upsert per limit and the funnel's row) are one short transaction in that turn,
-  so a valid scan waits at most for that, never for a count;
+  so a valid scan waits at most for that, never for a count; on PostgreSQL that
+  transaction does not wait for the disk (``synchronous_commit`` off for it alone);
 - the key is the network, not the day: an IPv4 address, or an IPv6 address's /64
   (one household, one phone's privacy addresses), keyed with a secret derived from
   ``SECRET_KEY``, so the allowance does not start again at midnight UTC.
@@ -83,7 +84,8 @@ class GuessingBrake:
         # A key of its own, derived from SECRET_KEY: the same on every host, and a stored
         # count cannot be linked to a visitor hash or anything else keyed with the secret.
         self._secret = hashlib.sha256(f"speld guessing brake\x00{secret}".encode()).digest()
-        dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+        self._postgresql = engine.dialect.name == "postgresql"
+        dialect = postgresql if self._postgresql else sqlite
         table = GuessCount.__table__
         upsert = dialect.insert(table)
         self._count = upsert.on_conflict_do_update(
@@ -130,6 +132,10 @@ class GuessingBrake:
             for s, start in current.items()
         ]
         with self.write_turn(), self.engine.begin() as connection:
+            if self._postgresql:
+                # A count is not worth waiting for the disk: a crash may lose the last
+                # moment's counts, never a scan (the orphan scan was committed before).
+                connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
             connection.execute(self._count, rows)
             connection.execute(
                 insert(UnknownCodeLookup.__table__).values(looked_up_at=now, refused=over)
