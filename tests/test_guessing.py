@@ -4,7 +4,6 @@ Every test plays time from the ``clock`` fixture (a minute before midnight UTC),
 never the wall clock, and runs on SQLite and on PostgreSQL (``DATABASE_URL``).
 """
 
-import statistics
 import time
 from contextlib import contextmanager
 from datetime import timedelta
@@ -312,15 +311,16 @@ def test_the_brakes_check_reads_the_same_few_rows_after_an_hour_of_guessing(app,
     assert "unknown_code_lookups" not in reads[0] and "orphan_scans" not in reads[0]
 
     # And as fast: a refused guess after an hour of guessing costs what a fresh
-    # address's first guess costs (measured side by side, so a slow spell hits both).
+    # address's first guess costs. Side by side, and the quickest of each: the machine's
+    # other work only ever adds time, so the minimum is what the check itself costs.
     def seconds(address, n):
         began = time.perf_counter()
         recorder.brake.refuses(address, clock.now)
         return time.perf_counter() - began
 
     pairs = [(seconds(guesser, n), seconds(f"192.0.2.{60 + n}", n)) for n in range(45)][5:]
-    braked, first = (statistics.median(side) for side in zip(*pairs, strict=True))
-    assert braked < 2 * first + 0.002, (braked, first)
+    braked, first = (min(side) for side in zip(*pairs, strict=True))
+    assert braked < 2 * first + 0.001, (braked, first)
 
 
 def test_the_check_runs_before_the_write_turn_and_a_guess_writes_in_one_short_turn(
