@@ -350,7 +350,7 @@ def backup(out_file):
 @click.option("--apply/--dry-run", default=False, help="Change rows, or only count them.")
 @with_appcontext
 def retention_command(apply):
-    """Remove what the privacy page says is kept no longer: old salts, hashes, orphan paths."""
+    """Remove what the privacy page says is kept no longer: salts, hashes, paths, brake counts."""
     report = retention.apply_retention(
         utcnow(), current_app.config["HASH_RETENTION_DAYS"], apply=apply
     )
@@ -360,6 +360,10 @@ def retention_command(apply):
         click.echo(f"  visitor hashes blanked in {table}: {count}")
     click.echo(
         f"  orphan paths older than {retention.ORPHAN_PATH_DAYS} days cut: {report.orphan_paths}"
+    )
+    click.echo(
+        f"  guessing brake counts older than {retention.GUESS_COUNT_DAYS} days deleted: "
+        f"{report.guess_counts}"
     )
     if not apply:
         click.echo("Run with --apply to do it.")

@@ -26,6 +26,4 @@ def client_facts() -> scans.ClientFacts:
 
 def count_unknown_code() -> bool:
     """Count one unknown or malformed code from this address; True when the brake refuses it."""
-    recorder = scans.recorder()
-    now = utcnow()
-    return recorder.brake.refuses(recorder.address_key(request.remote_addr, now), now)
+    return scans.recorder().brake.refuses(request.remote_addr, utcnow())

@@ -56,6 +56,14 @@ class StandCodeNotFound(NotFound):
     code, message = "stand_not_found", "No stand with that code."
 
 
+class TooManyGuesses(DomainError):
+    code, status, message = (
+        "too_many_requests",
+        429,
+        "Too many unknown codes from this address; try again in a minute.",
+    )
+
+
 class PinVoid(DomainError):
     code, status, message = "pin_void", 409, "This pin has been voided."
 

@@ -108,28 +108,6 @@ def auth(make):
     return headers
 
 
-# 11:00 in Enschede on the first day of the factories' edition (18-19 February 2026).
-FAIR_DAY = datetime(2026, 2, 18, 10, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """The pages' clock, set by the test: ``clock(moment)``; at first ``FAIR_DAY``.
-
-    Stamps and scans outside the fair's days are rehearsals, so a test that means a
-    fair-day visit says which day it is rather than reading the wall clock.
-    """
-    from backend.pages import journey, scanner
-
-    def set_to(moment: datetime) -> datetime:
-        for module in (journey, scanner):
-            monkeypatch.setattr(module, "utcnow", lambda: moment)
-        return moment
-
-    set_to(FAIR_DAY)
-    return set_to
-
-
 PHONE = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
     "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"
@@ -229,3 +207,40 @@ def gate(monkeypatch):
     monkeypatch.setattr(printing, "pin_items", held)
     yield opened
     opened.set()  # a test that failed before opening it must not leave the thread waiting
+
+
+class Clock:
+    """A clock a test sets and moves: what the doors read instead of the wall clock.
+
+    ``clock()`` is the time, ``clock(moment)`` sets it; ``clock.now += timedelta(...)`` moves it.
+    """
+
+    def __init__(self, now):
+        self.now = now
+
+    def __call__(self, moment=None):
+        if moment is not None:
+            self.now = moment
+        return self.now
+
+
+# A minute before midnight UTC on the factories' fair (00:59 on 19 February in Enschede):
+# a fair day, and the moment the guessing brake's count once started again, so a test that
+# plays time plays it across that boundary.
+CLOCK_START = datetime(2026, 2, 18, 23, 59, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Every door that records scans, stamps or counts unknown codes reads this clock.
+
+    Stamps and scans outside the fair's days are rehearsals, so a test that means a fair-day
+    visit says which day it is rather than reading the wall clock.
+    """
+    from backend import client
+    from backend.pages import journey, scanlane, scanner
+
+    fixed = Clock(CLOCK_START)
+    for module in (journey, scanner, scanlane, client):
+        monkeypatch.setattr(module, "utcnow", fixed)
+    return fixed

@@ -10,7 +10,7 @@ from backend.extensions import db as _db
 from backend.pages.privacy import DISCLOSED, ITEMS, figures
 from backend.pages.privacy_strings import PRIVACY_TEXT
 from backend.pages.scanlane import PIN_COOKIE_SECONDS
-from backend.services.retention import ORPHAN_PATH_DAYS
+from backend.services.retention import GUESS_COUNT_DAYS, ORPHAN_PATH_DAYS
 from exports.suppression import SUPPRESS_BELOW
 
 # Words in a column name that would mean a promise on the page is broken.
@@ -24,7 +24,7 @@ def _text(response) -> str:
 
 def _student_tables():
     """Tables holding what a pin or a student's request leaves behind."""
-    tables = {"pins", "orphan_scans", "visitor_salts", "unknown_code_lookups"}
+    tables = {"pins", "orphan_scans", "visitor_salts", "unknown_code_lookups", "guess_counts"}
     for table in _db.metadata.sorted_tables:
         for column in table.columns:
             if any(
@@ -62,12 +62,14 @@ def test_the_page_states_the_figures_the_code_enforces(client, app, lang):
         "window": app.config["REPEAT_WINDOW_MINUTES"],
         "hash_days": app.config["HASH_RETENTION_DAYS"],
         "orphan_days": ORPHAN_PATH_DAYS,
+        "guess_days": GUESS_COUNT_DAYS,
         "cookie_days": PIN_COOKIE_SECONDS // 86400,
         "small": SUPPRESS_BELOW,
     }
     assert strings["hash"].format(**stated) in text
     assert strings["hash_rule"].format(**stated) in text
     assert strings["orphan_rule"].format(**stated) in text
+    assert strings["orphan"].format(**stated) in text
     assert strings["cookie_pin"].format(**stated) in text
     assert strings["who_body"].format(**stated) in text
     body = response.get_data(as_text=True)

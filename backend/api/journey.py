@@ -137,5 +137,5 @@ class StandVisitBatch(MethodView):
         """Replay up to 500 scans made offline; each has its own result, a replay changes nothing."""
         check_stand_access(stand_id)
         return stamps.staff_stamp_batch(
-            stand_id, [load_visit_item(i) for i in data["visits"]], utcnow()
+            stand_id, [load_visit_item(i) for i in data["visits"]], utcnow(), count_unknown_code
         )

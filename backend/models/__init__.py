@@ -2,6 +2,7 @@
 
 from backend.models.activity import (
     FollowUpResponse,
+    GuessCount,
     LandingVisit,
     OrphanScan,
     PortalClick,
@@ -25,6 +26,7 @@ __all__ = [
     "Company",
     "Event",
     "FollowUpResponse",
+    "GuessCount",
     "LandingVisit",
     "OrphanScan",
     "Pin",

@@ -235,21 +235,35 @@ class VisitorSalt(db.Model):
 
 
 class UnknownCodeLookup(db.Model):
-    """A lookup of an unknown or malformed pin or stand code: what the guessing brake counts.
+    """A lookup of an unknown or malformed pin or stand code, for the funnel's figures.
 
-    Kept in the database so that every worker and every host counts the same
-    lookups, with no store beside it. ``source_hash`` is the sender's address
-    hashed with the day's salt (never the address itself); ``refused`` says the
-    brake answered it with 429.
+    When it happened and whether the guessing brake answered it with 429: nothing
+    about who asked (the brake counts in ``GuessCount``, which forgets). Written
+    once, never read by the brake.
     """
 
     __tablename__ = "unknown_code_lookups"
-    __table_args__ = (
-        Index("ix_unknown_code_lookups_source", "source_hash", "looked_up_at"),
-        Index("ix_unknown_code_lookups_looked_up_at", "looked_up_at"),
-    )
+    __table_args__ = (Index("ix_unknown_code_lookups_looked_up_at", "looked_up_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     looked_up_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    source_hash: Mapped[str] = mapped_column(String(64))
     refused: Mapped[bool] = mapped_column(default=False)
+
+
+class GuessCount(db.Model):
+    """The guessing brake's count: one address's unknown-code lookups in one fixed window.
+
+    One row per (address code, window length, window start), raised in place by one
+    upsert per lookup, so what the brake reads is two rows per limit however long an
+    address has guessed. ``source_hash`` is the address (an IPv6 address's /64) keyed
+    with a secret derived from ``SECRET_KEY``, never the address; ``window_start`` is
+    in Unix seconds. Retention deletes a row once no window can read it (two days).
+    """
+
+    __tablename__ = "guess_counts"
+    __table_args__ = (Index("ix_guess_counts_window_start", "window_start"),)
+
+    source_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window_seconds: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    window_start: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    lookups: Mapped[int] = mapped_column(default=0)

@@ -15,6 +15,7 @@ from flask import (
 
 from backend.client import client_facts, count_unknown_code, staff_signed_in
 from backend.errors import (
+    CompanyNotFound,
     DomainError,
     FollowUpNotDue,
     PinNotFound,
@@ -96,7 +97,9 @@ def landing(code):
 def go(code):
     company = parse_id(request.args.get("company"))
     if "company" in request.args and company is None:
-        raise PinNotFound("No such company.")
+        # Says nothing about the pin (it is not even looked up), so the brake does not
+        # count it: a valid pin's click is never answered 429, whatever its company says.
+        raise CompanyNotFound()
     target = journey.click_through(code, company, _visitor(utcnow()), utcnow())
     return redirect(target, 302)
 

@@ -11,7 +11,7 @@ from flask import Blueprint, current_app, render_template
 from backend.pages.i18n import current_language, translator
 from backend.pages.privacy_strings import PRIVACY_TEXT
 from backend.pages.scanlane import PIN_COOKIE_SECONDS
-from backend.services.retention import ORPHAN_PATH_DAYS
+from backend.services.retention import GUESS_COUNT_DAYS, ORPHAN_PATH_DAYS
 from exports.suppression import SUPPRESS_BELOW
 
 bp = Blueprint("privacy", __name__)
@@ -38,7 +38,8 @@ DISCLOSED = {
     "survey_responses": {"id": None, "pin_id": "pin", "named_before": "answers", "is_test": None, "answered_at": "times",
                          "after_stand_visit": "answers", "after_company_list": "answers"},
     "follow_up_responses": {"id": None, "pin_id": "pin", "named_now": "answers", "is_test": None, "answered_at": "times"},
-    "unknown_code_lookups": {"id": None, "looked_up_at": "times", "source_hash": "orphan", "refused": "orphan"},
+    "unknown_code_lookups": {"id": None, "looked_up_at": "times", "refused": "orphan"},
+    "guess_counts": {"source_hash": "orphan", "window_seconds": None, "window_start": "times", "lookups": "orphan"},
     "survey_known_companies": {"response_id": None, "company_id": "answers"},
     "visitor_salts": {"day": "hash", "salt": "hash"},
 }  # fmt: skip
@@ -51,6 +52,7 @@ def figures() -> dict:
         "window": config["REPEAT_WINDOW_MINUTES"],
         "hash_days": config["HASH_RETENTION_DAYS"],
         "orphan_days": ORPHAN_PATH_DAYS,
+        "guess_days": GUESS_COUNT_DAYS,
         "cookie_days": PIN_COOKIE_SECONDS // 86400,
         "small": SUPPRESS_BELOW,
     }

@@ -19,8 +19,8 @@ PRIVACY_TEXT = {
         "answers": "Je antwoorden, en of je toen al een stand of de bedrijvenlijst had gezien.",
         "hash": "Een bezoekerscode, gemaakt van je IP-adres en browser met een geheim dat elke "
         "dag wisselt: alleen om een herhaalde scan binnen {window} minuten te herkennen.",
-        "orphan": "Bij een onbekende code: het opgevraagde adres (voor drukfouten) en een "
-        "dagcode van je netwerk (tegen raden).",
+        "orphan": "Bij een onbekende code: het opgevraagde adres (voor drukfouten) en, "
+        "{guess_days} dagen lang, een code van je netwerk met een teller (tegen raden).",
         "not_stored": "Wat we niet bewaren",
         "not_list": "Geen naam, e-mailadres of studentnummer, geen IP-adres en geen volledige "
         "browsergegevens. Niets gaat naar andere partijen; de pagina's laden niets van elders.",
@@ -57,8 +57,8 @@ PRIVACY_TEXT = {
         "answers": "Your answers, and whether you had seen a stand or the company list by then.",
         "hash": "A visitor code, made from your IP address and browser with a secret that "
         "changes every day: only to recognise a repeat scan within {window} minutes.",
-        "orphan": "For an unknown code: the address asked for (misprints) and a day code of "
-        "your network (against guessing).",
+        "orphan": "For an unknown code: the address asked for (misprints) and, for "
+        "{guess_days} days, a code of your network with a count (against guessing).",
         "not_stored": "What we do not keep",
         "not_list": "No name, e-mail address or student number, no IP address and no full "
         "browser details. Nothing goes to other parties; the pages load nothing from elsewhere.",

@@ -18,6 +18,7 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from backend.api.journey_schemas import VisitBatchIn, VisitResult, load_visit_item
+from backend.client import count_unknown_code
 from backend.errors import (
     HTTP_CODES,
     DomainError,
@@ -153,7 +154,8 @@ def visits(stand_id):
     except ValidationError as error:
         raise InvalidInput(fields=error.messages) from error
     now = utcnow()
-    replay = stamps.staff_stamp_batch(stand.id, [load_visit_item(i) for i in data["visits"]], now)
+    items = [load_visit_item(i) for i in data["visits"]]
+    replay = stamps.staff_stamp_batch(stand.id, items, now, count_unknown_code)
     return jsonify(
         {"results": VisitResult(many=True).dump(replay.results), "today": today_count(stand, now)}
     )

@@ -1,6 +1,6 @@
 """Retention: what the privacy page promises about how long things are kept, done.
 
-Three rules, each an UPDATE or DELETE on rows past their time; running them
+Four rules, each an UPDATE or DELETE on rows past their time; running them
 again changes nothing (idempotent). None of them touches what the funnel counts:
 times, pins, kinds, devices and answers stay, so its figures are the same after.
 
@@ -13,6 +13,10 @@ times, pins, kinds, devices and answers stay, so its figures are the same after.
    unknown codes (not tied to an event) that many days after the request.
 3. Orphan paths: the raw path of a request to an unknown code, kept to find a
    misprint, is cut after ``ORPHAN_PATH_DAYS``; the row itself is counted and stays.
+4. The guessing brake's counts: a network's code and its lookups per window,
+   deleted after ``GUESS_COUNT_DAYS``. The brake reads only a window and the one
+   before it, a day at the longest, so nothing it decides changes; the funnel
+   reads ``unknown_code_lookups`` (when, and whether refused: no address), which stays.
 """
 
 from dataclasses import dataclass
@@ -24,6 +28,7 @@ from backend.extensions import db
 from backend.models import (
     Batch,
     Event,
+    GuessCount,
     LandingVisit,
     OrphanScan,
     Pin,
@@ -33,6 +38,8 @@ from backend.models import (
 )
 
 ORPHAN_PATH_DAYS = 90
+# Two of the longest window UNKNOWN_CODE_LIMIT allows (a day): the brake reads no older row.
+GUESS_COUNT_DAYS = 2
 CUT_PATH = ""  # what a cut orphan path becomes
 
 
@@ -43,11 +50,12 @@ class RetentionReport:
     salts: int
     hashes: dict[str, int]
     orphan_paths: int
+    guess_counts: int
     applied: bool
 
     @property
     def total(self) -> int:
-        return self.salts + sum(self.hashes.values()) + self.orphan_paths
+        return self.salts + sum(self.hashes.values()) + self.orphan_paths + self.guess_counts
 
 
 def _rules(now: datetime, hash_days: int):
@@ -79,6 +87,8 @@ def _rules(now: datetime, hash_days: int):
             {"path": CUT_PATH},
         )
     )
+    guess_cut = int((now - timedelta(days=GUESS_COUNT_DAYS)).timestamp())
+    rules.append(("guess_counts", GuessCount, GuessCount.window_start < guess_cut, None))
     return rules
 
 
@@ -99,6 +109,7 @@ def apply_retention(now: datetime, hash_days: int, apply: bool) -> RetentionRepo
     return RetentionReport(
         salts=counts.pop("salts"),
         orphan_paths=counts.pop("orphan_paths"),
+        guess_counts=counts.pop("guess_counts"),
         hashes=counts,
         applied=apply,
     )

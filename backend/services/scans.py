@@ -107,7 +107,7 @@ class _Statement:
 class ScanRecorder:
     """Records scans and answers what they were; one per app, shared by every thread."""
 
-    def __init__(self, engine, repeat_window: timedelta, guess_limits: str):
+    def __init__(self, engine, repeat_window: timedelta, guess_limits: str, brake_secret: str):
         self.engine = engine
         self.repeat_window = repeat_window
         dialect = engine.dialect
@@ -121,7 +121,7 @@ class ScanRecorder:
         self._turn_descriptor: tuple[int, int] | None = None  # (pid, fd)
         self._local = threading.local()
         self._salt: tuple[str, str] | None = None  # (day, salt)
-        self.brake = GuessingBrake(engine, guess_limits, self.write_turn)
+        self.brake = GuessingBrake(engine, guess_limits, self.write_turn, brake_secret)
 
     # -- who sent it --------------------------------------------------------------
 
@@ -174,12 +174,9 @@ class ScanRecorder:
         result = self.record(raw_code, path, self.visitor(client, now), now)
         if result.status != "orphan":
             return result
-        refused = self.brake.refuses(self.address_key(client.address, now), now)
+        # After the orphan's own commit, outside its write turn: see services/guessing.py.
+        refused = self.brake.refuses(client.address, now)
         return ScanResult("refused") if refused else result
-
-    def address_key(self, address: str | None, now: datetime) -> str:
-        """The brake's key: the sender's address, hashed with today's salt (never stored raw)."""
-        return self.hash(f"address\x00{address or ''}", now)
 
     def record(self, raw_code: str, path: str, visitor: Visitor, now: datetime) -> ScanResult:
         """Write the scan (or orphan scan) row for an already classified visitor.
@@ -292,6 +289,7 @@ def install(app, engine) -> None:
         engine,
         timedelta(minutes=app.config["REPEAT_WINDOW_MINUTES"]),
         app.config["UNKNOWN_CODE_LIMIT"],
+        app.config["SECRET_KEY"],
     )
 
 

@@ -21,10 +21,12 @@ from backend.errors import (
     DomainError,
     InvalidInput,
     NonceReused,
+    PinNotFound,
     PinOfOtherEvent,
     PinVoid,
     StandCodeNotFound,
     StandRetired,
+    TooManyGuesses,
 )
 from backend.extensions import db
 from backend.models import Event, Pin, Stand, StandVisit
@@ -196,12 +198,19 @@ class BatchReplay:
         return self._count("refused")
 
 
-def staff_stamp_batch(stand_id: int, items: list[dict], now: datetime) -> BatchReplay:
+def staff_stamp_batch(
+    stand_id: int, items: list[dict], now: datetime, guessing=None
+) -> BatchReplay:
     """Replay offline scans; each item succeeds or fails on its own.
 
     ``items`` are parsed visits, or the ``DomainError`` an item was refused with.
     Each result is ``created`` or ``exists`` with the visit's id, or ``refused``
     with the ``DomainError`` (the API shows it as its one error body).
+    ``guessing`` counts an unknown pin code against the sender, as a single
+    lookup would be (the guessing brake; True: refused), so 500 codes a request
+    test no more codes than 500 requests would: past the limit such an item is
+    refused with ``TooManyGuesses`` instead of ``PinNotFound``. Known pins are never
+    refused by it.
     """
     if len(items) > MAX_OFFLINE_BATCH:
         raise InvalidInput(fields={"visits": [f"At most {MAX_OFFLINE_BATCH} per batch."]})
@@ -221,6 +230,8 @@ def staff_stamp_batch(stand_id: int, items: list[dict], now: datetime) -> BatchR
             }
         except DomainError as error:
             db.session.rollback()
+            if isinstance(error, PinNotFound) and guessing is not None and guessing():
+                error = TooManyGuesses()
             outcome = {"status": "refused", "error": error}
         nonce = None if isinstance(item, DomainError) else item.get("nonce")
         results.append({"index": index, "nonce": nonce, **outcome})

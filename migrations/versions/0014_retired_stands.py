@@ -1,7 +1,7 @@
 """A stand can be retired: it keeps its visits and leaves the fair
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0014'
-down_revision = '0012'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
