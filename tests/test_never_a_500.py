@@ -4,12 +4,150 @@ Characters XML cannot hold, a stand changed into a collision, deep or broken inp
 outside /api, an empty query value, a POST to /healthz.
 """
 
-import pytest
+import io
+import json
+import unicodedata
+import xml.parsers.expat
+import zipfile
 
-from backend.models import Stand
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+from sqlalchemy import func, select, text
+
+from backend.models import Company, Stand
+from backend.services.validation import text_problem
 from tests.test_api_bad_input import snapshot
+from tests.test_dashboard import sign_in
 
 API = "/api/v1"
+
+# 1: one rule for the characters XML cannot hold --------------------------------------------
+
+
+def _xml_char(point: int) -> bool:
+    """XML 1.0's production [2] Char, from the specification."""
+    return (
+        point in (0x9, 0xA, 0xD)
+        or 0x20 <= point <= 0xD7FF
+        or 0xE000 <= point <= 0xFFFD
+        or 0x10000 <= point <= 0x10FFFF
+    )
+
+
+def _noncharacter(point: int) -> bool:
+    return 0xFDD0 <= point <= 0xFDEF or point & 0xFFFE == 0xFFFE
+
+
+def _refused(point: int) -> bool:
+    """What the rule must refuse: not an XML Char, a control (but tab, LF, CR), a noncharacter."""
+    control = unicodedata.category(chr(point)) == "Cc" and chr(point) not in "\t\n\r"
+    return not _xml_char(point) or control or _noncharacter(point)
+
+
+def test_the_text_rule_refuses_exactly_what_xml_cannot_hold_or_discourages():
+    # Every code point, not a sample: 1,114,112 of them take about a second.
+    wrong = [p for p in range(0x110000) if (text_problem(chr(p)) is not None) != _refused(p)]
+    assert wrong == [], [f"U+{p:04X}" for p in wrong[:20]]
+
+
+@settings(max_examples=300)
+@given(
+    before=st.text(max_size=20),
+    point=st.integers(0, 0x10FFFF),
+    after=st.text(max_size=20),
+)
+def test_text_is_refused_anywhere_it_holds_one_such_character(before, point, after):
+    value = before + chr(point) + after
+    clean = not any(_refused(ord(c)) for c in before + after)
+    assert (text_problem(value) is None) is (clean and not _refused(point))
+    if text_problem(value) is None:
+        # What the rule lets through, XML holds: an independent parser reads it back.
+        parser = xml.parsers.expat.ParserCreate("UTF-8")
+        escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace("\r", "&#13;")
+        parser.Parse(f"<a>{escaped}</a>".encode(), True)
+
+
+@pytest.mark.parametrize("character", ["\ufffe", "\uffff", "\ufdd0", "\U0010ffff"])
+def test_a_noncharacter_is_refused_by_the_api_and_nothing_is_stored(client, auth, db, character):
+    response = client.post(
+        f"{API}/companies",
+        json={"name": f"Acme {character}", "is_twente": True},
+        headers=auth("organiser"),
+    )
+    assert response.status_code == 422
+    assert "noncharacters" in json.dumps(response.json["error"]["fields"])
+    assert db.session.scalar(select(func.count()).select_from(Company)) == 0
+
+
+STORED = ["\ufffe", "\uffff", "\x06", "\U0001fffe", "\ufdd0"]
+
+
+@pytest.fixture
+def stored_bad_name(make, db, request):
+    """A stand whose company name was stored before the rule: written past the use cases."""
+    stand = make.stand()
+    make.pin_codes(stand.event, size=2)
+    db.session.execute(
+        text("UPDATE companies SET name = :name WHERE id = :id"),
+        {"name": f"Acme {request.param} BV", "id": stand.company_id},
+    )
+    db.session.commit()
+    return stand, request.param
+
+
+def _workbook_says_what_it_replaced(data: bytes, character: str, lang: str = "en") -> None:
+    book = load_workbook(io.BytesIO(data))
+    cells = [v for sheet in book for row in sheet.values for v in row if isinstance(v, str)]
+    assert "Acme \ufffd BV" in cells
+    assert not any(character in v for v in cells)
+    about = {row[0]: row[1] for row in book.worksheets[0].values}
+    key = "replaced characters" if lang == "en" else "vervangen tekens"
+    # The count it gives is the replacements it made, wherever the name is shown.
+    written = sum(v.count("\ufffd") for v in cells if "\u00d7" not in v)
+    assert about[key].startswith(f"{written} × U+{ord(character):04X}: "), about[key]
+
+
+@pytest.mark.parametrize("stored_bad_name", STORED, indirect=True)
+def test_a_stored_character_xml_cannot_hold_takes_no_export_down(
+    app, client, auth, runner, db, stored_bad_name, tmp_path
+):
+    stand, character = stored_bad_name
+    slug = stand.event.slug
+    headers = auth("viewer")
+    xlsx = client.get(f"{API}/events/{slug}/funnel.xlsx", headers=headers)
+    assert xlsx.status_code == 200
+    _workbook_says_what_it_replaced(xlsx.data, character)
+    bundle = client.get(f"{API}/events/{slug}/export.zip", headers=auth("organiser"))
+    assert bundle.status_code == 200
+    _workbook_says_what_it_replaced(
+        zipfile.ZipFile(io.BytesIO(bundle.data)).read("funnel.xlsx"), character
+    )
+    browser = app.test_client()
+    sign_in(browser, auth("organiser")["Authorization"].split()[1])
+    for name in ("funnel.xlsx", "export.zip"):
+        page = browser.get(f"/dashboard/{slug}/{name}")
+        assert page.status_code == 200, name
+    dutch = browser.get(f"/dashboard/{slug}/funnel.xlsx?lang=nl")
+    _workbook_says_what_it_replaced(dutch.data, character, "nl")
+    out = tmp_path / "funnel.xlsx"
+    result = runner.invoke(
+        args=["speld", "export", "--event", slug, "--format", "xlsx", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    _workbook_says_what_it_replaced(out.read_bytes(), character)
+    # The CSV and the JSON hold every character: the stored name as it is.
+    csv = client.get(f"{API}/events/{slug}/funnel.csv?table=stands", headers=headers)
+    assert f"Acme {character} BV" in csv.get_data(as_text=True)
+
+
+def test_a_clean_workbook_has_no_replacement_line(client, auth, make, db):
+    stand = make.stand()
+    response = client.get(f"{API}/events/{stand.event.slug}/funnel.xlsx", headers=auth("viewer"))
+    about = [row[0] for row in load_workbook(io.BytesIO(response.data)).worksheets[0].values]
+    assert "replaced characters" not in about
+
 
 # 2: changing a stand into a collision --------------------------------------------------
 
