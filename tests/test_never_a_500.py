@@ -6,6 +6,7 @@ outside /api, an empty query value, a POST to /healthz.
 
 import io
 import json
+import re
 import unicodedata
 import xml.parsers.expat
 import zipfile
@@ -13,13 +14,18 @@ import zipfile
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select, text
 
 from backend.models import Company, Stand
+from backend.services import company_import
 from backend.services.validation import text_problem
 from tests.test_api_bad_input import snapshot
+from tests.test_console import post
 from tests.test_dashboard import sign_in
+from tests.test_scanner import scan
+from tests.test_scanner import send as send_scans
+from tests.test_scanner import sign_in as scanner_sign_in
 
 API = "/api/v1"
 
@@ -182,3 +188,206 @@ def test_a_stand_still_moves_to_a_free_label_and_is_audited(client, auth, db, tw
     assert response.status_code == 200 and response.json["label"] == "TP-03"
     entries = client.get(f"{API}/events/{second.event.slug}/stands", headers=auth("viewer"))
     assert sorted(s["label"] for s in entries.json["items"]) == ["TP-01", "TP-03"]
+
+
+# 5: deep or broken input outside /api ------------------------------------------------------
+
+
+def _deep(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.fixture
+def organiser_browser(app, make, db):
+    browser = app.test_client()
+    sign_in(browser, make.token("organiser"))
+    return browser
+
+
+def test_deep_json_to_the_scanner_is_a_400_in_its_envelope(app, make, db):
+    stand = make.stand()
+    browser = app.test_client()
+    assert scanner_sign_in(browser, make.token("stand", stand)).status_code == 303
+    csrf = re.search(r'"csrf": "([^"]+)"', browser.get("/scan").get_data(as_text=True))[1]
+    body = '{"visits": ' + _deep(1000) + "}"
+    response = browser.post(
+        f"/scan/stands/{stand.id}/visits",
+        data=body,
+        content_type="application/json",
+        headers={"X-CSRFToken": csrf},
+    )
+    assert response.status_code == 400 and response.is_json
+    assert response.json["error"]["code"] == "bad_request"
+    assert "nested deeper" in response.json["error"]["message"]
+    # The door still takes its own bodies.
+    code = make.pin_codes(stand.event, size=1)[0]
+    assert send_scans(browser, stand.id, [scan(code, "n-1")]).status_code == 200
+
+
+def test_deep_rows_posted_back_to_the_import_are_a_422_page(organiser_browser, make, db):
+    event = make.event()
+    page = f"/console/{event.slug}/import"
+    before = snapshot()
+    for rows in ("[" + _deep(5000) + "]", _deep(21)):
+        response = post(organiser_browser, f"{page}/apply", {"rows": rows}, page)
+        assert response.status_code == 422 and response.mimetype == "text/html"
+    assert snapshot() == before
+
+
+def _xlsx(rows) -> bytes:
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _with_sheet(data: bytes, change) -> bytes:
+    """The workbook with its first sheet's XML changed by ``change``."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for item in source.infolist():
+            part = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                part = change(part.decode()).encode()
+            archive.writestr(item.filename, part)
+    return out.getvalue()
+
+
+LAUGHS = (
+    '<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">'
+    + "".join(f'<!ENTITY a{i + 1} "{f"&a{i};" * 10}">' for i in range(9)).replace("&a0;", "&a;")
+    + "]><worksheet"
+)
+BROKEN_SHEETS = {
+    "mismatched tag": lambda x: x.replace("</sheetData>", "</sheetDta>"),
+    "invalid character reference": lambda x: x.replace("<t>Acme", "<t>&#x1;Acme", 1),
+    "entity DTD": lambda x: x.replace(
+        "<worksheet", '<!DOCTYPE worksheet [<!ENTITY n "Acme">]><worksheet', 1
+    ).replace("<t>Acme", "<t>&n;", 1),
+    "external entity": lambda x: x.replace(
+        "<worksheet",
+        '<!DOCTYPE worksheet [<!ENTITY n SYSTEM "file:///etc/hostname">]><worksheet',
+        1,
+    ).replace("<t>Acme", "<t>&n;", 1),
+    "billion laughs": lambda x: x.replace("<worksheet", LAUGHS, 1).replace("<t>Acme", "<t>&a9;", 1),
+}
+
+
+@pytest.mark.parametrize("kind", BROKEN_SHEETS)
+def test_a_workbook_with_broken_sheet_xml_is_refused_as_unreadable(
+    organiser_browser, make, db, kind
+):
+    data = _with_sheet(_xlsx([["name", "twente"], ["Acme", "ja"]]), BROKEN_SHEETS[kind])
+    with pytest.raises(company_import.ImportRefused) as refused:
+        company_import.read_table("bedrijven.xlsx", data)
+    assert "not an XLSX file that can be read" in refused.value.message
+    event = make.event()
+    page = f"/console/{event.slug}/import?lang=en"
+    response = post(organiser_browser, page, {"file": (io.BytesIO(data), "b.xlsx")}, page)
+    assert response.status_code == 422 and response.mimetype == "text/html"
+    assert db.session.scalar(select(func.count()).select_from(Company)) == 0
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_a_workbook_mangled_anywhere_is_read_or_refused_never_an_error(data):
+    """Bytes of any part cut, doubled or replaced: rows or ImportRefused, nothing else."""
+    clean = _xlsx([["name", "twente", "stand"], ["Acme", "ja", "TP-01"], ["Beta", "nee", ""]])
+    source = zipfile.ZipFile(io.BytesIO(clean))
+    names = source.namelist()
+    target = data.draw(st.sampled_from(names))
+    part = source.read(target)
+    start = data.draw(st.integers(0, len(part)))
+    end = data.draw(st.integers(start, min(len(part), start + 40)))
+    insert = data.draw(
+        st.binary(max_size=20) | st.sampled_from([b"<", b"&#x1;", b"<!DOCTYPE x>", b"\xff"])
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name in names:
+            archive.writestr(
+                name, part[:start] + insert + part[end:] if name == target else source.read(name)
+            )
+    try:
+        rows = company_import.read_table("a.xlsx", out.getvalue())
+    except company_import.ImportRefused:
+        return
+    assert isinstance(rows, list)
+
+
+def test_a_100_000_row_workbook_is_refused_before_openpyxl_reads_it(monkeypatch):
+    book = Workbook(write_only=True)  # no <dimension>: openpyxl would read every row to size it
+    sheet = book.create_sheet()
+    sheet.append(["name"])
+    for n in range(100_000):
+        sheet.append([n])
+    out = io.BytesIO()
+    book.save(out)
+    assert len(out.getvalue()) < 1024 * 1024  # passes the upload limit
+
+    def never(*args, **kwargs):
+        raise AssertionError("the workbook was parsed before its size refused it")
+
+    monkeypatch.setattr("openpyxl.load_workbook", never)
+    with pytest.raises(company_import.ImportRefused) as refused:
+        company_import.read_table("big.xlsx", out.getvalue())
+    assert "more than 1000 rows" in refused.value.message
+
+
+def test_a_workbook_of_1000_rows_is_still_read():
+    rows = company_import.read_table(
+        "a.xlsx", _xlsx([["name"], *[[f"Company {n}"] for n in range(1000)]])
+    )
+    assert len(rows) == 1000
+
+
+@pytest.mark.parametrize("cell", [" =1+1", '\t=HYPERLINK("x")', "\u00a0=1+1", "=1+1"])
+def test_a_formula_behind_whitespace_is_refused_like_any_formula(cell):
+    with pytest.raises(company_import.ImportRefused) as refused:
+        company_import.read_table("a.xlsx", _xlsx([["name", "twente"], [cell, "ja"]]))
+    assert "formula" in refused.value.message
+
+
+@pytest.mark.parametrize(
+    "stand", ["99999999999999999999", "2147483648", "0", "1_0", "\uff11", "abc", ""]
+)
+def test_an_odd_stand_number_in_the_scanner_address_is_a_404_page(organiser_browser_scan, stand):
+    response = organiser_browser_scan.get("/scan", query_string={"stand": stand})
+    assert response.status_code == 404 and response.mimetype == "text/html"
+
+
+@pytest.fixture
+def organiser_browser_scan(app, make, db):
+    browser = app.test_client()
+    assert scanner_sign_in(browser, make.token("organiser")).status_code == 303
+    return browser
+
+
+def test_the_scanner_still_opens_a_stand_by_its_number(organiser_browser_scan, make):
+    stand = make.stand()
+    response = organiser_browser_scan.get(f"/scan?stand={stand.id}")
+    assert response.status_code == 200 and f"/scan/stands/{stand.id}/visits" in response.get_data(
+        as_text=True
+    )
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH"])
+@pytest.mark.parametrize("path", ["/healthz", "/readyz"])
+def test_writing_to_a_health_check_is_a_405(client, method, path):
+    response = client.open(path, method=method)
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) >= {"GET", "HEAD"}
+
+
+def test_a_post_to_no_route_is_a_404_not_a_csrf_refusal(client, db):
+    assert client.post("/nowhere").status_code == 404
+
+
+def test_a_page_form_without_csrf_is_still_refused(app, make, db):
+    browser = app.test_client()
+    sign_in(browser, make.token("organiser"))
+    response = browser.post("/console/companies", data={"name": "No Token BV"})
+    assert response.status_code == 400
+    assert db.session.scalar(select(func.count()).select_from(Company)) == 0
