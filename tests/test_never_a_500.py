@@ -391,3 +391,70 @@ def test_a_page_form_without_csrf_is_still_refused(app, make, db):
     response = browser.post("/console/companies", data={"name": "No Token BV"})
     assert response.status_code == 400
     assert db.session.scalar(select(func.count()).select_from(Company)) == 0
+
+
+# 13: an empty query value is refused like any other invalid value -------------------------
+
+
+def _query_parameters(client):
+    document = client.get(f"{API}/openapi.json").json
+    for path, operations in document["paths"].items():
+        get = operations.get("get")
+        if get:
+            for parameter in get.get("parameters", []):
+                if parameter["in"] == "query":
+                    yield path, parameter["name"]
+
+
+def test_every_documented_query_parameter_refuses_an_empty_value(client, auth, make, db):
+    stand = make.stand()
+    batch = make.batch(stand.event, size=1)
+    known = {
+        "{slug}": stand.event.slug,
+        "{batch_id}": str(batch.id),
+        "{stand_id}": str(stand.id),
+        "{company_id}": str(stand.company_id),
+    }
+    headers = auth("organiser")
+    tried = []
+    for path, name in _query_parameters(client):
+        url = path
+        for key, value in known.items():
+            url = url.replace(key, value)
+        response = client.get(f"{url}?{name}=", headers=headers)
+        assert response.status_code == 422, (path, name, response.status_code)
+        assert name in response.json["error"]["fields"], (path, name)
+        tried.append(f"{path}?{name}")
+    assert f"{API}/events/{{slug}}/funnel.csv?lang" in tried
+    assert f"{API}/events/{{slug}}/export.zip?batch" in tried
+    assert len(tried) >= 25
+
+
+@pytest.mark.parametrize(
+    "path,query",
+    [
+        ("/batches/{batch}/sheets.pdf", "columns="),
+        ("/batches/{batch}/bundle.zip", "preset="),
+        ("/pins/{code}/qr.svg", "size_px="),
+        ("/pins/{code}/qr.png", "dpi="),
+    ],
+)
+def test_print_and_qr_options_refuse_an_empty_value(client, auth, make, db, path, query):
+    event = make.event()
+    batch = make.batch(event, size=1)
+    code = make.pin_codes(event, size=1)[0]
+    url = API + path.format(batch=batch.id, code=code)
+    response = client.get(f"{url}?{query}", headers=auth("organiser"))
+    assert response.status_code == 422
+    assert query.rstrip("=") in response.json["error"]["fields"]
+    assert client.get(url, headers=auth("organiser")).status_code == 200
+
+
+def test_the_dashboard_form_s_empty_fields_still_mean_all(app, make, db):
+    event = make.event()
+    browser = app.test_client()
+    sign_in(browser, make.token("viewer"))
+    query = "channel=&batch=&since=&until="
+    assert browser.get(f"/dashboard/{event.slug}?{query}").status_code == 200
+    download = browser.get(f"/dashboard/{event.slug}/funnel.csv?{query}&lang=en")
+    assert download.status_code == 200 and download.mimetype == "text/csv"
