@@ -458,3 +458,23 @@ def test_the_dashboard_form_s_empty_fields_still_mean_all(app, make, db):
     assert browser.get(f"/dashboard/{event.slug}?{query}").status_code == 200
     download = browser.get(f"/dashboard/{event.slug}/funnel.csv?{query}&lang=en")
     assert download.status_code == 200 and download.mimetype == "text/csv"
+
+
+# Found by the fuzzer against a real fair ---------------------------------------------------
+
+
+def test_a_viewer_s_comparison_may_hide_respondents_and_the_document_says_so(
+    client, auth, make, db
+):
+    event = make.event()
+    code = make.pin_codes(event, size=1)[0]
+    client.post(
+        f"{API}/pins/{code}/survey",
+        json={"named_before": "0", "company_names_shown": False},
+    )
+    answer = client.get(f"{API}/funnel/compare?events={event.slug}", headers=auth("viewer"))
+    assert answer.status_code == 200
+    assert answer.json["editions"][0]["respondents"] is None  # one respondent: suppressed
+    document = client.get(f"{API}/openapi.json").json
+    assert document["components"]["schemas"]["EditionOut"]["properties"]["respondents"]["nullable"]
+
