@@ -478,3 +478,16 @@ def test_a_viewer_s_comparison_may_hide_respondents_and_the_document_says_so(
     document = client.get(f"{API}/openapi.json").json
     assert document["components"]["schemas"]["EditionOut"]["properties"]["respondents"]["nullable"]
 
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["token", "revoke", "--id", "99999999999999999999"],
+        ["token", "create", "--role", "stand", "--label", "x", "--stand", "2147483648"],
+        ["token", "card", "--stand", "99999999999999999999", "--label", "x", "--out", "c.pdf"],
+    ],
+)
+def test_a_row_number_too_large_for_the_database_is_a_usage_error(runner, db, args):
+    result = runner.invoke(args=["speld", *args])
+    assert result.exit_code == 2, (result.exception, result.output)
+    assert "range" in result.output
