@@ -25,9 +25,13 @@ from backend.services import (
 )
 from backend.services import backup as backups
 from backend.services.events import get_event
+from backend.services.validation import ID_MAX
 from exports.formats import FORMATS
 from exports.tables import API_LANGUAGE, DEFAULT_TABLE, TABLES
 from qr import RenderOptionError, SheetLayout
+
+# A row's number, as in URLs: a larger one names no row and overflowed the database.
+ROW_ID = click.IntRange(1, ID_MAX)
 
 
 def refusal(error: DomainError) -> click.ClickException:
@@ -78,7 +82,7 @@ def token():
 @token.command("create")
 @click.option("--role", required=True, type=click.Choice(["organiser", "viewer", "stand"]))
 @click.option("--label", required=True, help="Who or what the token is for.")
-@click.option("--stand", "stand_id", type=int, help="The stand a stand token belongs to.")
+@click.option("--stand", "stand_id", type=ROW_ID, help="The stand a stand token belongs to.")
 @click.option(
     "--expires", type=click.DateTime(), help="UTC time it stops working, e.g. 2026-02-20."
 )
@@ -116,7 +120,7 @@ def token_list(live):
 
 
 @token.command("revoke")
-@click.option("--id", "token_id", required=True, type=int, help="The token's number, from list.")
+@click.option("--id", "token_id", required=True, type=ROW_ID, help="The token's number, from list.")
 @with_appcontext
 def token_revoke(token_id):
     """Revoke a token: its API use and browser sessions end at once."""
@@ -133,7 +137,7 @@ def token_revoke(token_id):
     help="Whom the card is for: a stand's opens the scanner, a viewer's the dashboard, "
     "an organiser's the console.",
 )
-@click.option("--stand", "stand_id", type=int, help="The stand a stand card signs in.")
+@click.option("--stand", "stand_id", type=ROW_ID, help="The stand a stand card signs in.")
 @click.option("--event", "event_slug", help="A viewer's edition (default: the newest).")
 @click.option("--label", required=True, help="Who or what the token is for, e.g. 'TP-07 tablet'.")
 @click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path))

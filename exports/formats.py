@@ -15,10 +15,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from backend.services.validation import UNSAFE_TEXT
 from exports.figures import Funnel
 from exports.schemas import FiltersOut, funnel_json
 from exports.tables import API_LANGUAGE, DEFAULT_TABLE, TABLES, Words
@@ -62,6 +62,7 @@ ABOUT = {
     "since": Words("filter: vanaf", "filter: since"),
     "until": Words("filter: tot", "filter: until"),
     "small numbers": Words("kleine aantallen", "small numbers"),
+    "replaced": Words("vervangen tekens", "replaced characters"),
     "explained": Words(
         "Elke kolom staat uitgelegd op het blad Uitleg.",
         "Every column is explained on the sheet Explanation.",
@@ -138,38 +139,58 @@ def _suppression_note(figures: Funnel, lang: str) -> str:
     )(lang)
 
 
-def _cell(value):
-    # Input is refused with control characters (backend.services.validation), but a row
-    # stored before that rule must not take the whole workbook down: XML cannot hold them.
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
-    # Excel has no time zones: an hour is its local wall time (the header says so).
-    return value.replace(tzinfo=None) if isinstance(value, datetime) else value
+REPLACEMENT = "\ufffd"
 
 
-def _append(sheet, values: list) -> None:
+class _Replaced(dict):
+    """The characters XML cannot hold that a workbook was given, and how often: U+FFFE -> 2."""
+
+    def clean(self, value):
+        # Input with these characters is refused (backend.services.validation), but a row
+        # stored before that rule must not take the whole workbook down: it is written
+        # with U+FFFD in their place, and the About sheet says which were replaced.
+        if isinstance(value, str):
+            for found in UNSAFE_TEXT.findall(value):
+                self[found] = self.get(found, 0) + 1
+            return UNSAFE_TEXT.sub(REPLACEMENT, value)
+        # Excel has no time zones: an hour is its local wall time (the header says so).
+        return value.replace(tzinfo=None) if isinstance(value, datetime) else value
+
+    def note(self, lang: str) -> str:
+        """What was replaced, e.g. "2 × U+0006, 1 × U+FFFE: characters a workbook ..."."""
+        listed = ", ".join(f"{n} × U+{ord(c):04X}" for c, n in sorted(self.items()))
+        return Words(
+            f"{listed}: tekens die een werkblad niet kan bevatten, geschreven als U+FFFD "
+            f"({REPLACEMENT})",
+            f"{listed}: characters a workbook cannot hold, written as U+FFFD ({REPLACEMENT})",
+        )(lang)
+
+
+def _append(sheet, values: list, replaced: _Replaced) -> None:
     """Append a row whose text stays text: openpyxl would store "=..." as a formula."""
-    sheet.append([_cell(value) for value in values])
+    sheet.append([replaced.clean(value) for value in values])
     for cell in sheet[sheet.max_row]:
         if cell.data_type == "f":
             cell.data_type = "s"
 
 
-def _header(sheet, headers: list[str], bold: Font) -> None:
-    _append(sheet, headers)
+def _header(sheet, headers: list[str], bold: Font, replaced: _Replaced) -> None:
+    _append(sheet, headers, replaced)
     for cell in sheet[1]:
         cell.font = bold
     sheet.freeze_panes = "A2"
 
 
-def _table_sheet(book: Workbook, spec, figures: Funnel, lang: str, bold: Font) -> None:
+def _table_sheet(
+    book: Workbook, spec, figures: Funnel, lang: str, bold: Font, replaced: _Replaced
+) -> None:
     """One table: a header row, a number format per column, widths that fit."""
     sheet = book.create_sheet(spec.title(lang))
     headers = spec.headers(lang)
-    _header(sheet, headers, bold)
+    _header(sheet, headers, bold, replaced)
     widths = [len(header) for header in headers]
     for values in spec.values(figures, lang):
-        _append(sheet, values)
+        _append(sheet, values, replaced)
         for index, value in enumerate(values):
             widths[index] = max(widths[index], len(str(value)) if value is not None else 0)
     for index, column in enumerate(spec.columns):
@@ -181,14 +202,14 @@ def _table_sheet(book: Workbook, spec, figures: Funnel, lang: str, bold: Font) -
                 cell.number_format = number_format
 
 
-def _explanation_sheet(book: Workbook, lang: str, bold: Font) -> None:
+def _explanation_sheet(book: Workbook, lang: str, bold: Font, replaced: _Replaced) -> None:
     """Every column of every table sheet: which sheet, its header, what it holds and means."""
     sheet = book.create_sheet(EXPLANATION(lang))
-    _header(sheet, [words(lang) for words in EXPLANATION_HEADERS], bold)
+    _header(sheet, [words(lang) for words in EXPLANATION_HEADERS], bold, replaced)
     for spec in TABLES.values():
         for column in spec.columns:
             row = [spec.title(lang), column.header(lang), KINDS[column.kind](lang)]
-            _append(sheet, [*row, column.about(lang)])
+            _append(sheet, [*row, column.about(lang)], replaced)
     for letter, width in zip("ABCD", (16, 36, 14, 90), strict=True):
         sheet.column_dimensions[letter].width = width
     for (cell,) in sheet.iter_rows(min_row=2, min_col=4, max_col=4):
@@ -202,12 +223,18 @@ def to_xlsx(
     book = Workbook()
     book.remove(book.active)
     bold = Font(bold=True)
+    replaced = _Replaced()
     for spec in TABLES.values():
-        _table_sheet(book, spec, figures, lang, bold)
-    _explanation_sheet(book, lang, bold)
+        _table_sheet(book, spec, figures, lang, bold, replaced)
+    _explanation_sheet(book, lang, bold, replaced)
+    rows = _about_rows(figures, generated_at or datetime.now(UTC), lang)
+    rows = [[replaced.clean(value) for value in row] for row in rows]  # the event's name too
+    if replaced:  # said right below the small numbers, before the definitions
+        at = next(i for i, row in enumerate(rows) if row[0] == ABOUT["small numbers"](lang))
+        rows.insert(at + 1, [ABOUT["replaced"](lang), replaced.note(lang)])
     about = book.create_sheet(ABOUT["title"](lang), 0)
-    for row in _about_rows(figures, generated_at or datetime.now(UTC), lang):
-        _append(about, row)
+    for row in rows:
+        _append(about, row, replaced)
     about["A1"].font = bold
     about.column_dimensions["A"].width = 60
     about.column_dimensions["B"].width = 40

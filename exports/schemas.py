@@ -231,7 +231,7 @@ EditionOut = type(
         "difference_from_baseline": fields.Float(allow_none=True),
         "difference_interval": fields.Nested(IntervalOut, **INTERVAL),
         "verdict": fields.String(**VERDICT),
-        "respondents": fields.Integer(),
+        "respondents": fields.Integer(**COUNT),
         "discovery_rate": fields.Float(**SHARE),
         "follow_up": fields.Nested(FollowUpOut),
     },

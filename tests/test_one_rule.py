@@ -48,12 +48,16 @@ CASES = [
     ("name", "Demcon Multiphysics", True),
     ("name", "Bell\x07 BV", False),
     ("name", "N" * 121, False),
+    ("name", "Acme \ufffe", False),  # XML cannot hold U+FFFE: it took every export down
+    ("name", "Acme \U0010ffff", False),
     ("slug", "bdt-2031", True),
     ("slug", "Bad Slug", False),
     ("slug", "bdt_2031", False),
     ("label", "Dag 1", True),
     ("label", "Dag\x1b1", False),
     ("label", "x" * 81, False),
+    ("label", "Dag \uffff", False),
+    ("label", "Dag \ufdd0", False),
 ]
 
 

@@ -1,7 +1,5 @@
 """The JSON API, v1, under ``/api/v1``; its OpenAPI document is ``/api/v1/openapi.json``."""
 
-import re
-
 from flask import request
 from flask_smorest import Api as SmorestApi
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
@@ -9,7 +7,7 @@ from werkzeug.routing import IntegerConverter
 
 from backend.api import batches, events, funnel, journey, stands, tokens
 from backend.api.schemas import ErrorSchema
-from backend.services.validation import ID_MAX
+from backend.services.validation import ID_MAX, json_problem
 
 PREFIX = "/api/v1"
 
@@ -39,29 +37,15 @@ class IdConverter(IntegerConverter):
         super().__init__(url_map, min=1, max=ID_MAX)
 
 
-MAX_JSON_DEPTH = 20  # our deepest body (a batch of visits) has 3 levels
-_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
-_BRACKETS = re.compile(rb"[\[\]{}]")
-
-
-def json_depth(body: bytes) -> int:
-    """How deeply arrays and objects nest in ``body``, counted without parsing it."""
-    depth = deepest = 0
-    for bracket in _BRACKETS.findall(_JSON_STRING.sub(b'""', body)):
-        depth += 1 if bracket in b"[{" else -1
-        deepest = max(deepest, depth)
-    return deepest
-
-
 def _require_json_body():
     # An empty body is let through: the schema then names the missing fields.
     writes = request.method in ("POST", "PUT", "PATCH") and request.path.startswith(PREFIX)
     if writes and request.content_length and not request.is_json:
         raise UnsupportedMediaType("Send the body as application/json.")
-    # Python's parser (and anything walking its result) recurses once per level: a few
-    # hundred levels in 650 bytes ended in RecursionError, a 500. Counted before parsing.
-    if writes and request.is_json and json_depth(request.get_data(cache=True)) > MAX_JSON_DEPTH:
-        raise BadRequest(f"JSON nested deeper than {MAX_JSON_DEPTH} levels.")
+    # Counted before parsing: Python's parser recurses once per level.
+    problem = writes and request.is_json and json_problem(request.get_data(cache=True))
+    if problem:
+        raise BadRequest(problem)
 
 
 def _nosniff(response):

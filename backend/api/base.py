@@ -2,10 +2,14 @@
 
 import flask_smorest
 import marshmallow
+from flask import request
 from marshmallow import RAISE
 from webargs.flaskparser import FlaskParser
 
+from backend.errors import InvalidInput
 from backend.services.validation import first_text_problem
+
+EMPTY_VALUE = "Leave the parameter out rather than send it empty."
 
 
 class StrictParser(FlaskParser):
@@ -41,3 +45,16 @@ class PatchSchema(Schema):
         if not data:
             names = ", ".join(sorted(self.fields))
             raise marshmallow.ValidationError(f"Send at least one of: {names}.")
+
+
+def query_params() -> dict:
+    """The query string of a route without a schema (print layouts, QR options) as a dict.
+
+    An empty value (``?columns=``) is refused like any other invalid one, as the
+    schemas' own parameters are.
+    """
+    params = request.args.to_dict()
+    empty = {key[:40]: [EMPTY_VALUE] for key, value in params.items() if value == ""}
+    if empty:
+        raise InvalidInput(fields=empty)
+    return params

@@ -3,11 +3,11 @@
 import io
 from dataclasses import replace
 
-from flask import current_app, jsonify, request, send_file
+from flask import current_app, jsonify, send_file
 from flask.views import MethodView
 
 from backend import downloads
-from backend.api.base import Blueprint
+from backend.api.base import Blueprint, query_params
 from backend.api.pin_schemas import BatchIn, BatchOut, PinOut, PrintStatusOut, VoidIn
 from backend.api.schemas import PageQuery, page_of
 from backend.auth import BEARER_DOC, ORGANISER, VIEWER, require_role
@@ -37,7 +37,7 @@ def _pin_out(pin) -> dict:
 
 
 def _layout() -> SheetLayout:
-    return SheetLayout.from_params(request.args.to_dict())
+    return SheetLayout.from_params(query_params())
 
 
 def _prepared_or_direct(batch_id: int, kind: str):
@@ -146,7 +146,7 @@ class BatchBundle(MethodView):
 
 
 def _pin_qr(code: str, fmt: str):
-    options = RenderOptions.from_params({**request.args.to_dict(), "format": fmt})
+    options = RenderOptions.from_params({**query_params(), "format": fmt})
     body, mimetype = printing.pin_qr(code, _base_url(), options)
     return send_file(io.BytesIO(body), mimetype=mimetype, download_name=f"{code.upper()}.{fmt}")
 

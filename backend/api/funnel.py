@@ -4,7 +4,7 @@ import io
 
 from flask import g, send_file
 from flask.views import MethodView
-from marshmallow import fields, post_load, pre_load, validate
+from marshmallow import fields, post_load, validate
 
 from backend.api.base import Blueprint, Schema
 from backend.api.schemas import CHANNEL, QueryInt
@@ -27,22 +27,27 @@ blp = Blueprint("funnel", __name__, description="Funnel figures and exports")
 
 
 class FunnelQuery(Schema):
-    """The funnel's filters, for the API and the dashboard alike (one rule, one place)."""
+    """The funnel's filters, for the API and the dashboard alike (one rule, one place).
 
-    channel = fields.String(validate=CHANNEL)
+    An empty value (``?batch=``) is refused like any other invalid one: a filter left
+    out is written by leaving the parameter out. (The dashboard's own form sends its
+    fields left empty for "all"; the page drops those before loading.)
+    """
+
+    channel = fields.String(validate=CHANNEL, metadata={"minLength": 1, "maxLength": 40})
     batch_id = QueryInt(data_key="batch", validate=validate.Range(min=1, max=ID_MAX))
     since = fields.String(
-        validate=validate.Length(max=40),
+        validate=validate.Length(min=1, max=40),
         metadata={
             "description": "From this date or date-time (ISO 8601, e.g. 2026-02-18 or "
             "2026-02-18T10:00, optionally with Z or an offset; without one in the event's "
-            f"time zone), years {FIRST_YEAR} to {LAST_YEAR}; empty is no bound.",
+            f"time zone), years {FIRST_YEAR} to {LAST_YEAR}; leave it out for no bound.",
             "pattern": MOMENT_FORMAT,
             "example": "2026-02-18",
         },
     )
     until = fields.String(
-        validate=validate.Length(max=40),
+        validate=validate.Length(min=1, max=40),
         metadata={
             "description": "Up to this date (inclusive) or date-time (exclusive); the same "
             "format as since.",
@@ -50,11 +55,6 @@ class FunnelQuery(Schema):
             "example": "2026-02-19",
         },
     )
-
-    @pre_load
-    def _empty_is_no_filter(self, data, **_):
-        # An HTML form sends the fields left empty (``?channel=&batch=``): no filter, not a typo.
-        return {key: value for key, value in data.items() if value != ""}
 
     @post_load
     def _channel_as_stored(self, data, **_):

@@ -209,7 +209,7 @@ class StandPatch(PatchSchema):
 
 
 class StandQuery(PageQuery):
-    zone = fields.String(validate=validate.Length(max=40))
+    zone = fields.String(validate=validate.Length(min=1, max=40))
 
 
 class StandOut(Schema):

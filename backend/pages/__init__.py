@@ -71,6 +71,9 @@ def _security_headers(response):
 
 def _check_csrf():
     # Form posts of people's pages carry a CSRF token; the JSON API authenticates by token.
+    # A request no route takes (POST /healthz) gets its 404 or 405, not a CSRF refusal.
+    if request.routing_exception is not None:
+        return
     if request.method not in ("GET", "HEAD", "OPTIONS") and not request.path.startswith("/api/"):
         csrf.protect()
 

@@ -30,6 +30,7 @@ from backend.pages.console_refusals import Refusal, import_reason, refusal
 from backend.pages.console_strings import TEXT
 from backend.pages.i18n import current_language, translator
 from backend.services import company_import, events
+from backend.services.validation import json_problem
 from qr.errors import RenderOptionError
 
 bp = Blueprint("console", __name__, url_prefix="/console")
@@ -318,8 +319,10 @@ def _preview(event, rows: list[dict], status: int = 200):
 
 def _submitted_rows() -> list[dict]:
     """The previewed rows as posted back, with the organiser's fixes; skipped rows left out."""
+    text = request.form.get("rows", "")
     try:
-        rows = json.loads(request.form.get("rows", ""))
+        # Depth first: the parser recurses once per level (5,000 levels were a 500).
+        rows = None if json_problem(text.encode()) else json.loads(text)
     except ValueError:
         rows = None
     if not isinstance(rows, list) or len(rows) > company_import.MAX_ROWS:

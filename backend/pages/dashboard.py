@@ -128,10 +128,13 @@ def index():
 def _filters(args) -> dict:
     """The query's filters, loaded by the API's FunnelQuery: both accept the same values.
 
-    Only the page's own ``lang`` is taken out first; the use case then parses the dates
+    Only the page's own ``lang`` and the fields its form sends left empty ("all", which
+    the API refuses as a value) are taken out first; the use case then parses the dates
     in the event's zone, for both doors alike.
     """
-    query = MultiDict([(key, value) for key, value in args.items(multi=True) if key != "lang"])
+    query = MultiDict(
+        [(key, value) for key, value in args.items(multi=True) if key != "lang" and value != ""]
+    )
     schema = FunnelQuery()
     try:
         # The proxy is what the API's parser hands the schema: the same first-of-many reading.

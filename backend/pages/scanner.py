@@ -15,7 +15,7 @@ from pathlib import Path
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import generate_csrf
 from marshmallow import ValidationError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from backend.api.journey_schemas import VisitBatchIn, VisitResult, load_visit_item
 from backend.client import count_unknown_code
@@ -23,6 +23,7 @@ from backend.errors import (
     HTTP_CODES,
     DomainError,
     InvalidInput,
+    StandNotFound,
     Unauthorized,
     handle_domain_error,
     handle_http_exception,
@@ -40,6 +41,7 @@ from backend.services.stand_scanner import (
     today_count,
 )
 from backend.services.tokens import authenticate_or_none, session_role
+from backend.services.validation import json_problem, parse_id
 
 STATIC = Path(__file__).parent / "static" / "scan"
 # The one page allowed to run scripts: its own files, and compiling the decoder's WebAssembly.
@@ -107,7 +109,15 @@ def page():
         token = _session_token()
     except Unauthorized:
         return _page(signed_in=False)
-    stand_id = token.stand_id if token.role == "stand" else request.args.get("stand", type=int)
+    if token.role == "stand":
+        stand_id = token.stand_id
+    elif "stand" in request.args:
+        # ASCII digits within an id's range, else no such stand (a 404 page, not an overflow).
+        stand_id = parse_id(request.args["stand"])
+        if stand_id is None:
+            raise StandNotFound()
+    else:
+        stand_id = None
     if stand_id is None:
         return _page(signed_in=True, role=token.role, stands=scannable_stands())
     stand = scanner_stand(token, stand_id)
@@ -149,6 +159,9 @@ def sign_out():
 def visits(stand_id):
     """The page's scans, queued or fresh: the API's batch body, signed in by the session."""
     stand = scanner_stand(_session_token(), stand_id)
+    problem = json_problem(request.get_data(cache=True))
+    if problem:  # before parsing: the parser recurses once per level
+        raise BadRequest(problem)
     try:
         data = VisitBatchIn().load(request.get_json(silent=True) or {})
     except ValidationError as error:

@@ -6,9 +6,12 @@ same rows and applies them in one transaction, or refuses all of them while
 any row is refused. Importing the same file twice changes nothing.
 """
 
+import codecs
 import csv
 import io
+import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -129,26 +132,75 @@ def _read_csv(data: bytes) -> list[list]:
 # An XLSX is a ZIP: a file under the upload limit can unpack to gigabytes, and openpyxl
 # reads the shared strings whole. 170 companies unpack to about 40 KB.
 MAX_UNPACKED = 20 * 1024 * 1024
+UNREADABLE = "That is not an XLSX file that can be read."
+# What a broken or hostile file raises inside openpyxl: not a ZIP or a part missing,
+# malformed XML (expat's and lxml's errors are SyntaxErrors: a mismatched tag, ``&#x1;``),
+# values of the wrong kind. Each is the file's fault, so each is a refusal, not a 500.
+_BROKEN = (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, IndexError)
+_BROKEN += (ValueError, TypeError, AttributeError, SyntaxError, StopIteration)
+_ROW = re.compile(rb"<(?:\w+:)?row[\s/>]")  # a row element, with or without a prefix
+_DOCTYPE = b"<!DOCTYPE"
 
 
 def _read_xlsx(data: bytes) -> list[list]:
-    from openpyxl import load_workbook
-
     try:
-        unpacked = sum(item.file_size for item in zipfile.ZipFile(io.BytesIO(data)).infolist())
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise ImportRefused("That is not an XLSX file that can be read.") from None
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        unpacked = sum(item.file_size for item in archive.infolist())
+    except _BROKEN:
+        raise ImportRefused(UNREADABLE) from None
     if unpacked > MAX_UNPACKED:
         raise ImportRefused("The spreadsheet is too large; keep only the companies' rows.")
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise ImportRefused("That is not an XLSX file that can be read.") from None
+        _check_parts(data, archive)
+        return _sheet_rows(data)
+    except _BROKEN:
+        raise ImportRefused(UNREADABLE) from None
+
+
+def _check_parts(data: bytes, archive: zipfile.ZipFile) -> None:
+    """Refuse what the parts say before openpyxl parses them: a DTD, too many rows.
+
+    No spreadsheet program writes a DTD; its entities are how XML is made to grow or
+    to fetch other files. The first sheet's rows are counted on its bytes, because
+    openpyxl reads the shared strings whole and, without a ``<dimension>``, the whole
+    sheet before the first row: a 100,000-row file cost seconds before its refusal.
+    """
+    for item in archive.infolist():
+        part = archive.read(item)
+        if part[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            part = part.decode("utf-16").encode()
+        if _DOCTYPE in part:
+            raise ImportRefused(UNREADABLE)
+    rows = len(_ROW.findall(archive.read(_first_sheet(data))))
+    if rows > MAX_ROWS + 1:
+        raise ImportRefused(f"The file has more than {MAX_ROWS} rows.")
+
+
+def _first_sheet(data: bytes) -> str:
+    """The part name of the worksheet openpyxl reads first (``xl/worksheets/sheet1.xml``)."""
+    from openpyxl.reader.excel import ExcelReader
+
+    reader = ExcelReader(io.BytesIO(data), read_only=True)
+    reader.read_manifest()
+    reader.read_workbook()  # the workbook's own part: a sheet list, small
+    names = set(reader.valid_files)
+    return next(
+        rel.target
+        for _, rel in reader.parser.find_sheets()
+        if rel.target in names and "chartsheet" not in rel.Type
+    )
+
+
+def _sheet_rows(data: bytes) -> list[list]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
         sheet = book.worksheets[0]
         rows = []
         for cells in sheet.iter_rows(values_only=True):
-            if any(isinstance(c, str) and c.startswith("=") for c in cells):
+            # Checked as the cell will be stored: stripped, so " =1+1" is a formula too.
+            if any(isinstance(c, str) and c.strip().startswith("=") for c in cells):
                 raise ImportRefused(
                     f"Row {len(rows) + 1} holds a formula; paste values only and upload again."
                 )

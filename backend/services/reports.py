@@ -24,9 +24,9 @@ from exports.tables import API_LANGUAGE, DEFAULT_TABLE
 # Filters outside these years name no fair; near year 1 or 9999 the shift to UTC (and a
 # bare until's next day) would leave the calendar, an OverflowError and a 500.
 FIRST_YEAR, LAST_YEAR = 2000, 2999
-MOMENT_FORMAT = (  # a date, then optionally a time and an offset; empty is no bound
-    r"^([0-9]{4}-[0-9]{2}-[0-9]{2}"
-    r"([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?)?$"
+MOMENT_FORMAT = (  # a date, then optionally a time and an offset; no bound is None, not ""
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?$"
 )
 MOMENT_PROBLEM = (
     f"Use a date (2026-02-18) or date-time (2026-02-18T10:00, optionally with an offset), "
@@ -36,7 +36,7 @@ MOMENT_PROBLEM = (
 
 def parse_moment(text: str | None, zone: ZoneInfo, field: str, end: bool = False):
     """A date or date-time in the event's time zone; a bare ``until`` date includes that day."""
-    if not text:
+    if text is None:
         return None
     try:
         if not re.fullmatch(MOMENT_FORMAT, text):

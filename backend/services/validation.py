@@ -10,21 +10,56 @@ from collections.abc import Mapping
 from backend.errors import InvalidInput
 
 ID_MAX = 2**31 - 1  # PostgreSQL's integer; a larger id can name no row
-TEXT_PROBLEM = "Text must not contain control characters or lone surrogates."
+TEXT_PROBLEM = (
+    "Text must not contain control characters, lone surrogates or noncharacters (such as U+FFFE)."
+)
 _DIGITS = re.compile(r"[0-9]{1,10}")
-# Control characters (C0 but tab, line feed and carriage return, which are ordinary
-# whitespace to XML and to every database; DEL; C1) and lone surrogates.
-_BAD_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# What free text may not hold. XML 1.0 (so the XLSX export) cannot hold C0 control
+# characters but tab, line feed and carriage return, lone surrogates, U+FFFE and U+FFFF;
+# its section 2.2 discourages DEL, the C1 controls and every noncharacter (U+FDD0 to
+# U+FDEF and the last two code points of each plane), which are refused as well.
+UNSAFE_TEXT = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(
+        f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0, 0x110000, 0x10000)
+    )
+    + "]"
+)
 
 
 def text_problem(value: str) -> str | None:
     """Why ``value`` may not be stored as text, or None.
 
-    Control characters break the XLSX export for everybody (XML cannot hold
-    them) and NUL cannot be stored by PostgreSQL; a lone surrogate (``"\\udc80"``
-    in JSON) cannot be encoded as UTF-8 at all.
+    Control characters and U+FFFE/U+FFFF break the XLSX export for everybody (XML
+    cannot hold them) and NUL cannot be stored by PostgreSQL; a lone surrogate
+    (``"\\udc80"`` in JSON) cannot be encoded as UTF-8 at all.
     """
-    return TEXT_PROBLEM if _BAD_TEXT.search(value) else None
+    return TEXT_PROBLEM if UNSAFE_TEXT.search(value) else None
+
+
+MAX_JSON_DEPTH = 20  # the deepest body we take (a batch of visits) has 3 levels
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(rb"[\[\]{}]")
+JSON_TOO_DEEP = f"JSON nested deeper than {MAX_JSON_DEPTH} levels."
+
+
+def json_depth(body: bytes) -> int:
+    """How deeply arrays and objects nest in ``body``, counted without parsing it."""
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(_JSON_STRING.sub(b'""', body)):
+        depth += 1 if bracket in b"[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def json_problem(body: bytes) -> str | None:
+    """Why JSON text is refused before it is parsed, or None.
+
+    Python's parser (and anything walking its result) recurses once per level: a few
+    hundred levels in 650 bytes ended in RecursionError, a 500. Every door that parses
+    JSON from a request asks this first.
+    """
+    return JSON_TOO_DEEP if json_depth(body) > MAX_JSON_DEPTH else None
 
 
 def first_text_problem(data) -> str | None:
