@@ -55,11 +55,14 @@ def update_stand(stand_id: int, **changes) -> Stand:
     if "company_id" in changes:
         get_company(changes["company_id"])
     before = audit.snapshot(stand, STAND_FIELDS)
+    # Read before the change: loading the event afterwards would flush the change early,
+    # and a company placed twice would fail there, not as a Conflict at the commit.
+    slug = stand.event.slug
     for name, value in changes.items():
         setattr(stand, name, value)
     old, new = audit.changes(before, audit.snapshot(stand, STAND_FIELDS))
     if new:
-        audit.record("stand.update", _target(stand), old, new)
+        audit.record("stand.update", f"stand {slug} {stand.label}", old, new)
     commit_or_conflict("That event already has a stand with this label or company.")
     return stand
 
