@@ -72,13 +72,22 @@ def db(app):
     """The database inside an app context; every row is deleted afterwards."""
     with app.app_context():
         yield _db
-        _db.session.rollback()
-        _db.session.remove()
-        with _db.engine.begin() as connection:
-            for table in reversed(_db.metadata.sorted_tables):
-                connection.execute(table.delete())
-        app.extensions["speld_scans"].forget_salt()  # its row went with the tables
-        acting_as(SYSTEM)  # a CLI test names its actor for the test thread
+        empty_database(app)
+
+
+def empty_database(app) -> None:
+    """Delete every row and forget what was cached about them; inside an app context.
+
+    The ``db`` fixture calls this after each test; a test that plays many examples in
+    one (a Hypothesis state machine) calls it before each example.
+    """
+    _db.session.rollback()
+    _db.session.remove()
+    with _db.engine.begin() as connection:
+        for table in reversed(_db.metadata.sorted_tables):
+            connection.execute(table.delete())
+    app.extensions["speld_scans"].forget_salt()  # its row went with the tables
+    acting_as(SYSTEM)  # a CLI test names its actor for the test thread
 
 
 @pytest.fixture
