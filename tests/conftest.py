@@ -26,8 +26,23 @@ REQUIRE_ALL = os.environ.get("SPELD_REQUIRE_ALL") == "1"
 
 # Hypothesis' 200 ms per example is a timing test in disguise: on a busy CI machine a
 # correct example can take longer. Speed is measured in bench/, so no deadline here.
-settings.register_profile("speld", deadline=None)
+settings.register_profile("speld", deadline=None, print_blob=True)
 settings.load_profile("speld")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config):
+    """Hypothesis draws from the seed pytest-randomly prints, unless ``--hypothesis-seed`` is given.
+
+    So ``--randomly-seed=N`` replays a run whole: the order of the tests and the examples
+    Hypothesis tried (it keeps its own seed otherwise, which no header shows).
+    Each example still starts from Hypothesis' own fixed ``random`` state.
+    """
+    seed = getattr(config.option, "randomly_seed", None)
+    if isinstance(seed, int) and config.getoption("hypothesis_seed", None) is None:
+        from hypothesis import core
+
+        core.global_force_seed = seed
 
 
 def need(available: bool, reason: str) -> None:
@@ -73,13 +88,22 @@ def db(app):
     """The database inside an app context; every row is deleted afterwards."""
     with app.app_context():
         yield _db
-        _db.session.rollback()
-        _db.session.remove()
-        with _db.engine.begin() as connection:
-            for table in reversed(_db.metadata.sorted_tables):
-                connection.execute(table.delete())
-        app.extensions["speld_scans"].forget_salt()  # its row went with the tables
-        acting_as(SYSTEM)  # a CLI test names its actor for the test thread
+        empty_database(app)
+
+
+def empty_database(app) -> None:
+    """Delete every row and forget what was cached about them; inside an app context.
+
+    The ``db`` fixture calls this after each test; a test that plays many examples in
+    one (a Hypothesis state machine) calls it before each example.
+    """
+    _db.session.rollback()
+    _db.session.remove()
+    with _db.engine.begin() as connection:
+        for table in reversed(_db.metadata.sorted_tables):
+            connection.execute(table.delete())
+    app.extensions["speld_scans"].forget_salt()  # its row went with the tables
+    acting_as(SYSTEM)  # a CLI test names its actor for the test thread
 
 
 @pytest.fixture

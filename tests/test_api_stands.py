@@ -67,3 +67,18 @@ def test_patch_moves_a_stand_to_another_zone(client, auth, make, db):
     assert response.status_code == 200
     db.session.expire_all()
     assert db.session.get(Stand, stand.id).zone == "main-hall"
+
+
+def test_handing_a_stand_to_a_company_placed_elsewhere_at_the_event_is_a_conflict(
+    client, auth, make, db
+):
+    event = make.event()
+    first, second = make.stand(event=event, label="TP-01"), make.stand(event=event, label="TP-02")
+    headers = auth("organiser")
+    response = client.patch(
+        f"/api/v1/stands/{first.id}", json={"company_id": second.company_id}, headers=headers
+    )
+    assert response.status_code == 409
+    assert response.json["error"]["code"] == "conflict"
+    db.session.expire_all()
+    assert db.session.get(Stand, first.id).company_id != second.company_id

@@ -1,8 +1,9 @@
 """The stand scanner over HTTP: sign-in by card, the page's visit endpoint, its headers."""
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from email.utils import parsedate_to_datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -159,7 +160,11 @@ def test_scans_are_registered_with_their_scan_time_and_nonce(client, make, today
     valid, again = make.pin_codes(event, size=2)
     other_edition = make.pin_codes(make.event(), size=1)[0]
     sign_in(client, make.token("stand", stand))
-    earlier = utcnow() - timedelta(minutes=5)
+    # A scan from a few minutes ago, but on the fair's day as Amsterdam sees it: just after
+    # its midnight it would count for yesterday and ``today`` would be 1 (a wall-clock test).
+    amsterdam = ZoneInfo(event.timezone)
+    midnight = datetime.combine(utcnow().astimezone(amsterdam).date(), time.min, amsterdam)
+    earlier = max(utcnow() - timedelta(minutes=5), midnight)
     response = send(
         client,
         stand.id,
