@@ -52,6 +52,7 @@ from backend.services import (
     events,
     pins,
     reports,
+    sign_in_cards,
     stamps,
     stands,
     survey,
@@ -157,6 +158,13 @@ EXCLUDED = {
 }
 
 
+REHEARSALS = (
+    "SELECT COUNT(*) FROM stand_visits JOIN pins ON pins.id = stand_visits.pin_id"
+    " JOIN batches ON batches.id = pins.batch_id WHERE batches.event_id = :event"
+    " AND stand_visits.is_rehearsal = :yes"
+)
+
+
 def counted_from_tables(db, event_id: int) -> dict:
     def count(sql: str) -> int:
         return db.session.scalar(text(sql), {"event": event_id, "no": False, "yes": True})
@@ -167,6 +175,7 @@ def counted_from_tables(db, event_id: int) -> dict:
     }
     counts.update({name: count(EVENT_SCANS + where) for name, where in EXCLUDED.items()})
     counts["void_pins"] = count(ACTIVE_PINS.replace("'active'", "'void'"))
+    counts["rehearsal_visits"] = count(REHEARSALS)
     return counts
 
 
@@ -186,7 +195,7 @@ AUDITED = {  # the audit action's noun -> the rows' identity and what counts as 
         ),
     ),  # fmt: skip
     "company": (Company, lambda c: (c.name, c.is_twente, c.portal_url)),
-    "stand": (Stand, lambda s: (s.event_id, s.company_id, s.label, s.zone)),
+    "stand": (Stand, lambda s: (s.event_id, s.company_id, s.label, s.zone, s.retired_at)),
     "pin": (Pin, lambda p: p.status),
     "token": (ApiToken, lambda t: t.revoked_at),
 }
@@ -240,6 +249,7 @@ class Season(RuleBasedStateMachine):
         self.staff = client_as(app, PHONE, ip="203.0.113.8")
         self.staff_token: int | None = None  # whose token the staff browser signed in with
         self.refusals: Counter = Counter()
+        self.last_refusal: str | None = None
         self.before = picture(db)
         self.last_audit = 0
 
@@ -251,9 +261,11 @@ class Season(RuleBasedStateMachine):
 
     def attempt(self, use_case, *args, **kwargs):
         """Call a use case; a refusal is fine if it says why with a stable code (and 4xx)."""
+        self.last_refusal = None
         try:
             return use_case(*args, **kwargs)
         except DomainError as error:
+            self.last_refusal = error.code
             self.db.session.rollback()
             assert re.fullmatch(r"[a-z_]+(\.[a-z_]+)?", error.code), error.code
             assert error.code != DomainError.code and 400 <= error.status < 500, error
@@ -368,8 +380,23 @@ class Season(RuleBasedStateMachine):
         changes = {k: v for k, v in changes.items() if v is not None}
         self.attempt(stands.update_stand, stand.id, **changes)
 
-    # RETIRE: a rule that retires a stand (and one that stamps at a retired stand, which
-    # must be refused) goes here once services/stands.py can retire one.
+    @rule(index=indexes, how=st.sampled_from(["retire", "reinstate", "remove"]))
+    def retire_or_remove_stand(self, index, how):
+        """Take a stand out of the fair, bring it back, or remove it (refused once visited)."""
+        stand = self.nth(Stand, index)
+        if stand is None:
+            return
+        visited = stands.visit_count(stand) > 0
+        use_case = {
+            "retire": stands.retire_stand,
+            "reinstate": stands.reinstate_stand,
+            "remove": stands.delete_stand,
+        }[how]
+        done = self.attempt(use_case, stand.id)
+        if how == "remove" and visited:
+            assert self.refusals["stand_in_use"] and self.last_refusal == "stand_in_use"
+        if how == "remove" and done is None and self.last_refusal is None:
+            assert self.db.session.get(Stand, stand.id) is None  # removed, its visits none
 
     @rule(
         index=indexes,
@@ -448,6 +475,48 @@ class Season(RuleBasedStateMachine):
             assert secret.startswith(tokens.TOKEN_PREFIX)
             self.secrets[row.id] = secret
 
+    @rule(
+        role=st.sampled_from(["stand", "viewer", "organiser"]),
+        stand=indexes,
+        label=st.sampled_from(["TP-01 tablet", "Gemeente", ""]),
+        write_fails=st.booleans(),
+    )
+    def print_card(self, role, stand, label, write_fails):
+        """A sign-in card: the token exists only if its card was handed over."""
+        chosen = self.nth(Stand, stand) if role == "stand" else None
+        if role == "stand" and chosen is None:
+            return
+        handed: list[str] = []
+        real_card_pdf = sign_in_cards.card_pdf
+
+        def seen(token, secret, *args):  # the secret as the card prints it
+            handed.append(secret)
+            return real_card_pdf(token, secret, *args)
+
+        def deliver(data: bytes) -> None:
+            assert data.startswith(b"%PDF")
+            if write_fails:
+                raise OSError("disk full")
+
+        sign_in_cards.card_pdf = seen
+        try:
+            row = self.attempt(
+                sign_in_cards.issue_card,
+                role,
+                label,
+                "https://pins.example.org",
+                deliver,
+                stand_id=chosen.id if chosen else None,
+            )
+        except OSError:
+            self.db.session.rollback()
+            row = None
+        finally:
+            sign_in_cards.card_pdf = real_card_pdf
+        if row is not None:
+            assert not write_fails
+            self.secrets[row.id] = handed[-1]
+
     @rule(index=indexes)
     def revoke_token(self, index):
         token = self.nth(ApiToken, index)
@@ -524,14 +593,37 @@ class Season(RuleBasedStateMachine):
         if stand is None or pin is None:
             return
         now = self.fair_moment(stand.event, day, minute)
-        if how.startswith("self"):
-            self.attempt(stamps.self_stamp, stand.code, pin.code, how == "self-test", now)
-        else:
-            ref = f"https://pins.example.org/P/{pin.code}" if how == "staff-url" else pin.code
-            self.attempt(stamps.staff_stamp, stand.id, ref, now)
+        made = self.stamp_at(stand, pin, how, now)
+        if stand.retired_at is not None:
+            assert made is None and self.last_refusal == "stand_retired", made
+        elif made is not None and made.created:  # a test stamp may meet its rehearsal's row
+            assert not made.rehearsal
 
-    # REHEARSAL: a rule for rehearsal stamps (before the fair, kept out of the funnel)
-    # goes here once services/stamps.py has them.
+    def stamp_at(self, stand: Stand, pin: Pin, how: str, now: datetime):
+        if how.startswith("self"):
+            return self.attempt(stamps.self_stamp, stand.code, pin.code, how == "self-test", now)
+        ref = f"https://pins.example.org/P/{pin.code}" if how == "staff-url" else pin.code
+        return self.attempt(stamps.staff_stamp, stand.id, ref, now)
+
+    @rule(
+        stand=indexes,
+        pin=indexes,
+        how=st.sampled_from(["self", "staff"]),
+        days=st.sampled_from([-30, -1, 1, 60]),
+        minute=st.integers(0, 24 * 60 - 1),
+    )
+    def rehearse(self, stand, pin, how, days, minute):
+        """A stamp before or after the fair's days: accepted as a rehearsal, never counted."""
+        stand, pin = self.nth(Stand, stand), self.nth(Pin, pin)
+        if stand is None or pin is None:
+            return
+        event = stand.event
+        day = event.starts_on + timedelta(days=days) if days < 0 else event.ends_on
+        day += timedelta(days=days if days > 0 else 0)
+        moment = datetime.combine(day, time()) + timedelta(minutes=minute)
+        made = self.stamp_at(stand, pin, how, moment.replace(tzinfo=ZoneInfo(event.timezone)))
+        if made is not None and made.created:
+            assert made.rehearsal, made
 
     @rule(
         stand=indexes,
@@ -629,17 +721,21 @@ class Season(RuleBasedStateMachine):
             select(AuditEntry).where(AuditEntry.id > self.last_audit).order_by(AuditEntry.id)
         ).all()
         written = Counter((e.action.split(".")[0], e.before is None) for e in entries)
+        removed = Counter(e.action.split(".")[0] for e in entries if e.after is None)
         minted = sum(e.after["size"] for e in entries if e.action == "batch.create")
         for noun in AUDITED:
             old, new = self.before[noun], now[noun]
             created = len(new.keys() - old.keys())
             changed = sum(1 for key in new.keys() & old.keys() if new[key] != old[key])
-            assert not old.keys() - new.keys(), f"a {noun} row was deleted"
+            deleted = len(old.keys() - new.keys())
+            assert deleted == removed[noun], (
+                f"{deleted} {noun} rows deleted, {removed[noun]} audited"
+            )
             if noun == "pin":  # pins are created by their batch, audited as batch.create
                 assert created == minted, (created, minted)
             else:
                 assert written[(noun, True)] == created, (noun, created, entries)
-            assert written[(noun, False)] == changed, (noun, changed, entries)
+            assert written[(noun, False)] - removed[noun] == changed, (noun, changed, entries)
         assert written[("batch", False)] == 0
         self.before = now
         self.last_audit = entries[-1].id if entries else self.last_audit
