@@ -1,7 +1,6 @@
 """The ``flask speld`` commands: thin wrappers over the use cases."""
 
 import functools
-import io
 from datetime import UTC
 from pathlib import Path
 
@@ -20,8 +19,8 @@ from backend.services import (
     printing,
     reports,
     retention,
+    sign_in_cards,
     simulation,
-    stand_scanner,
     tokens,
 )
 from backend.services import backup as backups
@@ -96,6 +95,11 @@ def _when(moment) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "-"
 
 
+def _who(row) -> str:
+    """The token's role, and a stand token's stand as the console shows it (label, company)."""
+    return f"stand {tokens.stand_name(row)}" if row.stand_id else row.role
+
+
 @token.command("list")
 @click.option("--live", is_flag=True, help="Leave out revoked tokens.")
 @with_appcontext
@@ -104,9 +108,8 @@ def token_list(live):
     page = tokens.list_tokens(1, 10_000, include_revoked=not live)
     for row in page.items:
         state = f"revoked {_when(row.revoked_at)}" if row.revoked_at else "live"
-        stand = f" stand #{row.stand_id}" if row.stand_id else ""
         click.echo(
-            f"#{row.id}\t{row.role}{stand}\t{row.label}\tlast used {_when(row.last_used_at)}"
+            f"#{row.id}\t{_who(row)}\t{row.label}\tlast used {_when(row.last_used_at)}"
             f"\texpires {_when(row.expires_at)}\t{state}"
         )
     click.echo(f"{page.total} token(s)")
@@ -122,19 +125,61 @@ def token_revoke(token_id):
 
 
 @token.command("card")
-@click.option("--stand", "stand_id", required=True, type=int, help="The stand the card signs in.")
+@click.option(
+    "--role",
+    type=click.Choice(["stand", "viewer", "organiser"]),
+    default="stand",
+    show_default=True,
+    help="Whom the card is for: a stand's opens the scanner, a viewer's the dashboard, "
+    "an organiser's the console.",
+)
+@click.option("--stand", "stand_id", type=int, help="The stand a stand card signs in.")
+@click.option("--event", "event_slug", help="A viewer's edition (default: the newest).")
 @click.option("--label", required=True, help="Who or what the token is for, e.g. 'TP-07 tablet'.")
 @click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--expires", type=click.DateTime(), help="UTC time it stops working, e.g. 2026-02-20."
+)
 @with_appcontext
-def token_card(stand_id, label, out_file):
-    """Create a stand token and write its sign-in card for /scan (A6 PDF); print it once."""
-    body = io.BytesIO()
-    row = stand_scanner.issue_sign_in_card(
-        stand_id, label, current_app.config["PUBLIC_BASE_URL"], body
-    )
-    out_file.write_bytes(body.getvalue())
-    click.echo(f"Token #{row.id} (stand {row.stand_id}, {row.label}): sign-in card in {out_file}")
+def token_card(role, stand_id, event_slug, label, out_file, expires):
+    """Create a token and write its sign-in card (A6 PDF), the token's only copy.
+
+    The token is kept only if the card was written: a failed write leaves no token.
+    """
+    expires_at = expires.replace(tzinfo=UTC) if expires else None
+    written = []
+
+    def deliver(data: bytes) -> None:
+        _write_new(out_file, data)
+        written.append(out_file)
+
+    try:
+        row = sign_in_cards.issue_card(
+            role,
+            label,
+            current_app.config["PUBLIC_BASE_URL"],
+            deliver,
+            stand_id=stand_id,
+            event_slug=event_slug,
+            expires_at=expires_at,
+        )
+    except BaseException:
+        for path in written:  # the token was not kept (its commit failed): nor is its card
+            path.unlink(missing_ok=True)
+        raise
+    click.echo(f"Token #{row.id} ({_who(row)}, {row.label}): sign-in card in {out_file}")
     click.echo("The card is the only copy of the token: keep it safe, or revoke the token.")
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all (a temporary file, then a rename)."""
+    part = path.with_name(f".{path.name}.part")
+    try:
+        part.write_bytes(data)
+        part.replace(path)
+    except OSError as error:
+        part.unlink(missing_ok=True)
+        raise click.ClickException(f"Cannot write {path}: {error.strerror}") from error
 
 
 @speld.command("demo")
@@ -218,7 +263,7 @@ def batch_create(event_slug, size, label, channel, out_dir, preset, diameter_mm,
     except RenderOptionError as error:
         hint = f"--{error.field.replace('_', '-')}"
         raise click.BadParameter(error.message, param_hint=hint) from error
-    click.echo(f"Minted batch #{made.id}: {size} pins for {event_slug} ({channel}).")
+    click.echo(f"Minted batch #{made.id}: {size} pins for {event_slug} ({made.channel}).")
     branding = printing.edition_look(current_app.config).branding
     with click.progressbar(length=size, label="Printing") as bar:
         info = printing.print_set(

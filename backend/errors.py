@@ -122,6 +122,22 @@ class Unauthorized(DomainError):
     code, status, message = "unauthorized", 401, "A valid bearer token is required."
 
 
+class LastOrganiserToken(DomainError):
+    code, status = "last_organiser_token", 409
+    message = (
+        "That is the last live organiser token: without it nobody could sign in to the "
+        "console. Make another organiser token first."
+    )
+
+
+class OwnToken(DomainError):
+    code, status = "own_token", 409
+    message = (
+        "That is the token you are signed in with: revoking it signs you out. "
+        "Confirm that you mean it."
+    )
+
+
 class Forbidden(DomainError):
     code, status, message = "forbidden", 403, "Your token's role may not do this."
 

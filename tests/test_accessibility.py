@@ -19,7 +19,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from sqlalchemy.exc import OperationalError
 
-from backend.services import journey, pins
+from backend.services import journey, pins, tokens
 from backend.services.simulation import simulate
 from tests.test_journey_browser import IPHONE
 from tests.test_scanner_browser import chromium
@@ -304,6 +304,29 @@ def console_refused(v: Visit) -> int:
     return v.go("/console/")
 
 
+def console_revoke(v: Visit) -> int:
+    """An organiser asked to confirm revoking the token they are signed in with."""
+    signed_in = tokens.create_token("organiser", "Lead organiser")
+    tokens.create_token("organiser", "Another desk")
+    v.sign_in("/dashboard/sign-in?next=/console/tokens", signed_in[1])
+    return v.go(f"/console/tokens/{signed_in[0].id}/revoke")
+
+
+def console_last_organiser(v: Visit) -> int:
+    """Revoking the last live organiser token: refused, with the reason."""
+    only, secret = tokens.create_token("organiser", "The only one")
+    v.sign_in("/dashboard/sign-in?next=/console/tokens", secret)
+    return v.go(f"/console/tokens/{only.id}/revoke")
+
+
+def console_token_made(v: Visit) -> int:
+    """A new viewer token's hand-over: its secret once, the dashboard's code, the card."""
+    v.sign_in("/dashboard/sign-in?next=/console/tokens", v.make.token("organiser"))
+    v.page.select_option("#role", "viewer")
+    v.page.fill("#label", "Gemeente Enschede")
+    return v.click("main form:has(#label) button[type=submit]")
+
+
 def path(to: str) -> Callable[[Visit], int]:
     return lambda v: v.go(to)
 
@@ -337,9 +360,9 @@ PAGES = [
     Row("front-page", path("/"), 200, lang="nl"),  # Dutch, with English beside
     Row("not-found", path("/no/such/page"), 404, lang="nl"),  # Dutch, with English beside
     Row("database-down", database_down, 503),
-    Row("staff-sign-in", path("/staff"), 200, lang="en"),
-    Row("staff-refused", refused_sign_in("/staff"), 401, lang="en"),
-    Row("staff-signed-in", staff_signed_in, 200, lang="en"),
+    Row("staff-sign-in", path("/staff"), 200),
+    Row("staff-refused", refused_sign_in("/staff"), 401),
+    Row("staff-signed-in", staff_signed_in, 200),
     Row("scanner-sign-in", path("/scan"), 200),
     Row("scanner-refused", refused_sign_in("/scan"), 401),
     Row("scanner-pick-stand", scanner_pick_stand, 200),
@@ -391,6 +414,10 @@ PAGES = [
     Row("console-tokens", console_page(lambda f: "/console/tokens"), 200, laptop=True),
     Row("console-audit", console_page(lambda f: "/console/audit"), 200, laptop=True),
     Row("console-refused", console_refused, 403),
+    Row("console-sign-in", path("/dashboard/sign-in?next=/console/"), 200, laptop=True),
+    Row("console-token-made", console_token_made, 201, laptop=True),
+    Row("console-revoke-own", console_revoke, 200, laptop=True),
+    Row("console-revoke-last", console_last_organiser, 409, laptop=True),
 ]
 
 

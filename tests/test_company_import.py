@@ -245,7 +245,8 @@ def test_a_huge_upload_is_refused_before_it_is_read(client, make):
         (
             "nl",
             {
-                3: "Portal-URL: Een webadres dat begint met http:// of https://, zonder spaties.",
+                3: "Portal-URL: Een webadres zonder spaties, zoals www.voorbeeld.nl of "
+                "https://www.voorbeeld.nl/vacatures.",
                 4: "Twents: Ja of nee.",
                 5: "Naam: Staat ook op regel 2.",
                 6: "Stand: TP-07 is de stand van Demcon.",
@@ -255,7 +256,8 @@ def test_a_huge_upload_is_refused_before_it_is_read(client, make):
         (
             "en",
             {
-                3: "Portal URL: A web address starting with http:// or https://, without spaces.",
+                3: "Portal URL: A web address without spaces, like www.example.nl or "
+                "https://www.example.nl/jobs.",
                 4: "Twente: Yes or no.",
                 5: "Name: Also on line 2.",
                 6: "Stand: TP-07 is the stand of Demcon.",

@@ -2,7 +2,9 @@
 
 import csv
 import io
+import re
 import zipfile
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -10,7 +12,7 @@ from sqlalchemy import func, select
 from backend.models import ApiToken, AuditEntry, Batch, Company, Event, Pin, Stand
 from backend.services import print_jobs, printing, tokens
 from qr import SheetLayout
-from tests.qr.decode import label_texts, pdf_pages
+from tests.qr.decode import label_texts, pdf_pages, texts
 from tests.test_dashboard import csrf_from, sign_in
 
 
@@ -127,10 +129,10 @@ REFUSED_FORMS = {
     ),
     "bad channel": (
         "/console/bdt-2027/batches",
-        {"label": "Day 1", "channel": "UT Desk", "size": "5"},
+        {"label": "Day 1", "channel": "UT Desk!", "size": "5"},
         422,
-        "<strong>Kanaal</strong>: 1 tot 40 tekens: kleine letters, cijfers en enkele streepjes",
-        "<strong>Channel</strong>: 1 to 40 characters: lower-case letters, digits and single",
+        "<strong>Kanaal</strong>: 1 tot 40 tekens: letters, cijfers, spaties en streepjes",
+        "<strong>Channel</strong>: 1 to 40 characters: letters, digits, spaces and hyphens",
     ),
 }
 
@@ -327,10 +329,136 @@ def test_a_token_is_made_shown_once_and_revoked(organiser, make, db):
     assert 'data-testid="secret">spd_' in html and "data:image/png;base64," in html
     listing = organiser.get("/console/tokens").get_data(as_text=True)
     assert "Tablet" in listing and "spd_" not in listing
+    assert f"{stand.event.slug} {stand.label} · {stand.company.name}" in listing
     row = db.session.scalar(select(ApiToken).where(ApiToken.label == "Tablet"))
-    assert post(organiser, f"/console/tokens/{row.id}/revoke", {}).status_code == 303
+    revoked = post(organiser, f"/console/tokens/{row.id}/revoke", {})
+    assert revoked.status_code == 303
+    said = organiser.get(revoked.headers["Location"]).get_data(as_text=True)
+    assert f"Token #{row.id} is ingetrokken." in said
     db.session.expire_all()
     assert row.revoked_at is not None
+    assert "is ingetrokken" not in organiser.get("/console/tokens?revoked=x1").get_data(
+        as_text=True
+    )
+
+
+def _secret(response) -> str:
+    return re.search(r'data-testid="secret">(spd_[^<]+)<', response.get_data(as_text=True))[1]
+
+
+@pytest.mark.parametrize(
+    "role,leads_to,said",
+    [
+        ("stand", "/scan#token=", "the stand scanner at https://pins.example.org/scan opens"),
+        ("viewer", "/dashboard/bdt-", "the edition's dashboard opens"),
+        ("organiser", "/console/", "the console opens"),
+    ],
+)
+def test_a_new_token_s_card_downloads_with_its_secret_in_the_form_never_the_url(
+    organiser, make, db, role, leads_to, said
+):
+    stand = make.stand()
+    form = {"role": role, "label": f"New {role}"}
+    form.update({"stand_id": stand.id} if role == "stand" else {})
+    form.update({"event": stand.event.slug} if role == "viewer" else {})
+    made = post(organiser, "/console/tokens?lang=en", form)
+    assert made.status_code == 201
+    html = made.get_data(as_text=True)
+    assert said in html.replace("&#39;", "'")
+    secret = _secret(made)
+    actions = re.findall(r'<form method="post" action="([^"]+)">', html)
+    card_form = "/console/tokens/card.pdf"
+    assert card_form in actions and not any(secret in action for action in actions)
+    extra = {"event": stand.event.slug} if role == "viewer" else {}
+    pdf = post(organiser, card_form, {"secret": secret, **extra}, form_page="/console/tokens")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert "attachment" in pdf.headers["Content-Disposition"]
+    [page] = list(pdf_pages(pdf.data, scale=4))
+    [url] = texts(page)
+    assert url.startswith(f"https://pins.example.org{leads_to}")
+    db.session.expire_all()
+    assert tokens.authenticate(secret, touch=False).last_used_at is None  # printed, not used
+
+
+def test_a_card_for_a_secret_that_is_not_live_is_refused(organiser, db):
+    refused = post(organiser, "/console/tokens/card.pdf?lang=en", {"secret": "spd_nope"})
+    assert refused.status_code == 401 and refused.mimetype == "text/html"
+    assert "not live" in refused.get_data(as_text=True)
+
+
+def test_revoking_asks_first_naming_the_token(organiser, make, db):
+    stand = make.stand(label="TP-03")
+    row, _ = tokens.create_token("stand", "Tablet TP-03", stand.id)
+    asked = organiser.get(f"/console/tokens/{row.id}/revoke?lang=en")
+    html = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Revoke token ‘Tablet TP-03’?" in html
+    assert f"{stand.event.slug} TP-03" in html and 'data-testid="own-token"' not in html
+    db.session.expire_all()
+    assert db.session.get(ApiToken, row.id).revoked_at is None  # asking changes nothing
+
+
+def test_the_last_organiser_token_is_refused_with_its_reason(client, db):
+    only, secret = tokens.create_token("organiser", "The only one")
+    assert sign_in(client, secret).status_code == 303
+    for lang, reason in (
+        ("nl", "laatste actieve organisatortoken"),
+        ("en", "the last live organiser token"),
+    ):
+        asked = client.get(f"/console/tokens/{only.id}/revoke?lang={lang}")
+        assert asked.status_code == 409 and reason in asked.get_data(as_text=True)
+        forced = post(client, f"/console/tokens/{only.id}/revoke?lang={lang}", {"own": "1"})
+        assert forced.status_code == 409 and reason in forced.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(ApiToken, only.id).revoked_at is None
+    assert client.get("/console/tokens").status_code == 200  # still signed in
+
+
+def test_revoking_your_own_token_says_so_and_signs_you_out(client, db):
+    mine, secret = tokens.create_token("organiser", "Mine")
+    tokens.create_token("organiser", "Another desk")
+    sign_in(client, secret)
+    asked = client.get(f"/console/tokens/{mine.id}/revoke?lang=en").get_data(as_text=True)
+    assert 'data-testid="own-token"' in asked and "you are signed in with" in asked
+    unconfirmed = post(client, f"/console/tokens/{mine.id}/revoke", {})
+    assert unconfirmed.status_code == 409
+    done = post(client, f"/console/tokens/{mine.id}/revoke?lang=en", {"own": "1"})
+    html = done.get_data(as_text=True)
+    assert done.status_code == 200 and "so you are signed out" in html
+    assert 'href="/console/companies"' not in html  # no console menu for the signed out
+    assert client.get("/console/tokens").status_code == 302
+
+
+def test_the_console_s_sign_in_is_the_console_s_and_turns_a_viewer_away(client, make):
+    form = client.get("/dashboard/sign-in?next=/console/&lang=en").get_data(as_text=True)
+    assert "Speld · Console" in form and "Sign in with an organiser token" in form
+    assert "viewer" not in form
+    refused = sign_in(client, make.token("viewer"), "/console/")
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 401
+    assert "A viewer token opens the dashboard, not the console." in html  # lang=en kept
+    assert client.get("/console/").status_code == 302  # not signed in
+
+
+def test_the_refusal_page_shows_no_console_menu(client, make):
+    sign_in(client, make.token("viewer"))
+    refused = client.get("/console/")
+    assert refused.status_code == 403
+    assert 'href="/console/tokens"' not in refused.get_data(as_text=True)
+
+
+def test_times_are_shown_in_the_edition_s_time_zone(organiser, make, db):
+    make.event(timezone="America/New_York")
+    row, _ = tokens.create_token("viewer", "Gemeente")
+    db.session.execute(
+        ApiToken.__table__.update()
+        .where(ApiToken.id == row.id)
+        .values(expires_at=datetime(2031, 2, 18, 15, 0, tzinfo=UTC))
+    )
+    db.session.commit()
+    listing = organiser.get("/console/tokens").get_data(as_text=True)
+    assert "2031-02-18 10:00" in listing and "America/New_York" in listing
+    audit = organiser.get("/console/audit").get_data(as_text=True)
+    assert "America/New_York" in audit and " UTC" not in audit
 
 
 @pytest.mark.parametrize(

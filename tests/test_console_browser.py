@@ -125,7 +125,9 @@ def test_an_organiser_sets_up_an_edition_in_the_browser(
     stand_page.screenshot(path=screenshots / "07-tablet-console-refused.png", full_page=True)
 
     page.goto(f"{live_server}/console/tokens")
-    page.locator("tr", has_text="Tablet TP-01").locator("button", has_text="Revoke").click()
+    page.locator("tr", has_text="Tablet TP-01").locator("a", has_text="Revoke").click()
+    expect(page.locator("[data-testid=confirm-revoke]")).to_contain_text("Tablet TP-01")
+    page.click("[data-testid=confirm]")
     expect(page.locator("tr", has_text="Tablet TP-01")).to_contain_text("revoked")
     page.screenshot(path=screenshots / "08-token-revoked.png", full_page=True)
 

@@ -264,7 +264,7 @@ def test_a_batch_filter_reaches_the_figures_and_the_links(organiser, make, fair)
         "batch=abc",
         "batch=99999999999",
         "batch=%C2%B2",
-        "channel=Not%20A%20Slug",
+        "channel=Not%20A%20Slug%21",
         "channel=" + "a" * 41,
         "chanel=roc",
     ],
@@ -289,8 +289,8 @@ REFUSED_BY_BOTH = [
     "batch=99999999999",
     "batch=999999",
     "batch=%C2%B2",
-    "channel=UT%20desk",
-    "channel=%20roc",
+    "channel=UT%2Fdesk",
+    "channel=roc%3F",
     "channel=" + "a" * 41,
     "chanel=roc",
     "colour=blue",
@@ -303,6 +303,7 @@ ACCEPTED_BY_BOTH = [
     "until=2026-02-19T12:00",
     "since=2026-02-18T10:00%2B01:00&until=2026-02-19",
     "channel=roc&channel=Not%20A%20Slug",
+    "channel=%20ROC",  # typed as people type it: the channel roc
 ]
 
 

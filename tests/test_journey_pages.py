@@ -116,6 +116,31 @@ def test_revoking_the_token_ends_the_staff_browsers_test_marking(app, make, pin,
     assert "Signed in as" not in browser.get("/staff").get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    "role,lang,said,leads_to",
+    [
+        ("viewer", "nl", "Ingelogd als kijker (viewer).", ["/dashboard/"]),
+        ("viewer", "en", "Signed in as viewer.", ["/dashboard/"]),
+        ("stand", "nl", "Ingelogd als stand.", ["/scan"]),
+        ("organiser", "en", "Signed in as organiser.", ["/console/", "/scan"]),
+    ],
+)
+def test_staff_speaks_the_reader_s_language_and_leads_each_role_on(
+    app, make, db, role, lang, said, leads_to
+):
+    browser = client_as(app)
+    form = browser.get(f"/staff?lang={lang}")
+    assert form.status_code == 200 and f'lang="{lang}"' in form.get_data(as_text=True)
+    token = make.token(role)
+    signed_in = browser.post("/staff", data={"token": token, "csrf_token": csrf_from(form)})
+    assert signed_in.status_code == 303
+    page = browser.get("/staff").get_data(as_text=True)
+    assert said in page
+    assert re.findall(
+        r'<a href="([^"]+)">', page.split('data-testid="next"')[1].split("</p>")[0]
+    ) == (leads_to)
+
+
 def test_landing_page_is_dutch_by_default_and_english_on_request(phone, pin, db):
     survey.skip_survey(pin, utcnow())  # else the page is the survey's first question
     dutch = phone.get(f"/l/{pin}").get_data(as_text=True)

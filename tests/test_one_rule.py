@@ -6,6 +6,8 @@ whether the value was accepted; a door is tried only with the fields it has
 the same answer from every door that takes it: the one in CASES.
 """
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -21,8 +23,9 @@ from tests.test_dashboard import sign_in
 CASES = [
     # field, value, accepted
     ("channel", "ut-desk", True),
-    ("channel", "UT Desk", False),
-    ("channel", "ut--desk", False),
+    ("channel", "UT Desk", True),  # stored as its code, ut-desk
+    ("channel", "ut--desk", True),
+    ("channel", "UT Desk!", False),
     ("channel", "x" * 41, False),
     ("stand", "TP-01", True),
     ("stand", "TP 01", False),
@@ -40,6 +43,8 @@ CASES = [
     ("portal_url", "javascript:alert(1)", False),
     ("portal_url", "ftp://files.example.nl", False),
     ("portal_url", "https://", False),
+    ("portal_url", "www.twente.com", True),  # stored as https://www.twente.com
+    ("portal_url", "twente.com:evil", False),
     ("name", "Demcon Multiphysics", True),
     ("name", "Bell\x07 BV", False),
     ("name", "N" * 121, False),
@@ -196,3 +201,34 @@ ZONE_DOORS = ["api", "console", "import"]
 def test_every_door_stores_a_zone_by_its_slug(doors, db, door, written, slug):
     assert _accepted(door, doors[door]("zone", written))
     assert db.session.scalars(select(Stand.zone)).all() == [slug]
+
+
+@given(st.text(alphabet=st.sampled_from("aBz09 _-\t"), min_size=1, max_size=30))
+def test_a_typed_channel_becomes_one_code_whatever_its_case_and_spacing(typed):
+    from backend.errors import InvalidInput
+    from backend.models.types import SLUG_PATTERN
+    from backend.services import rules
+
+    try:
+        code = rules.channel(typed)
+    except InvalidInput:
+        assert not any(c.isalnum() for c in typed)  # nothing but separators: nothing to keep
+        return
+    assert re.fullmatch(SLUG_PATTERN, code)
+    assert rules.channel(code) == code  # a code is its own code
+    assert rules.channel(typed.upper().replace(" ", "_")) == code
+
+
+def test_ut_balie_is_stored_as_ut_balie_through_the_console_and_the_cli(
+    client, runner, make, db, tmp_path
+):
+    from backend.models import Batch
+
+    event = make.event()
+    sign_in(client, make.token("organiser"))
+    form = {"label": "Balie 1", "channel": "UT Balie", "size": "1"}
+    assert post(client, f"/console/{event.slug}/batches", form).status_code == 303
+    args = ["speld", "batch", "create", "--event", event.slug, "--size", "1", "--label", "Balie 2"]
+    done = runner.invoke(args=[*args, "--channel", " Ut_Balie ", "--out", str(tmp_path)])
+    assert done.exit_code == 0 and "(ut-balie)" in done.output, done.output
+    assert set(db.session.scalars(select(Batch.channel))) == {"ut-balie"}

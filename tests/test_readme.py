@@ -48,15 +48,32 @@ WRITTEN = [
     "print/day-1/bundle.zip",
     "print/posters.pdf",
     "funnel.xlsx",
+    "stand-1-card.pdf",
+    "gemeente-card.pdf",
 ]
+
+
+# What a line must say besides succeeding, where the README names what it acts on.
+SAYS = {
+    "speld token revoke --id 4": "TP-07 tablet",
+    "speld token card --stand 1": "sign-in card in stand-1-card.pdf",
+    "speld token card --role viewer": "sign-in card in gemeente-card.pdf",
+}
+# A fence opens a line, after any indent (a block inside a numbered list is indented).
+FENCE = re.compile(r"^([ \t]*)```(\S*)[ \t]*\n(.*?)^\1```[ \t]*$", flags=re.M | re.S)
+
+
+def fences(text: str) -> list[tuple[str, str]]:
+    """Each fenced block as (language, body), in order, indented or not."""
+    return [(language, body) for _, language, body in FENCE.findall(text)]
 
 
 def shell_lines(text: str) -> list[list[str]]:
     """The command lines of each ```sh block, in order (blank and comment-only lines dropped)."""
-    blocks = re.findall(r"^```sh\n(.*?)^```", text, flags=re.M | re.S)
     return [
-        [line.strip() for line in block.splitlines() if line.strip() and line.strip()[0] != "#"]
-        for block in blocks
+        [line.strip() for line in body.splitlines() if line.strip() and line.strip()[0] != "#"]
+        for language, body in fences(text)
+        if language == "sh"
     ]
 
 
@@ -157,6 +174,20 @@ def test_the_readme_opens_with_make_run_and_make_test():
     assert [command(line) for line in first] == ["make run", "make test"]
 
 
+def test_every_fence_is_read_indented_or_not_and_holds_shell():
+    sample = (
+        "1. Print it:\n\n   ```sh\n   speld token card --out a.pdf\n   ```\n```sh\nmake run\n```\n"
+    )
+    assert shell_lines(sample) == [["speld token card --out a.pdf"], ["make run"]]
+    text = README.read_text()
+    opened = re.findall(r"^[ \t]*```", text, flags=re.M)
+    assert len(opened) == 2 * len(fences(text)), "a fence the test does not read"
+    # A block in another language would be skipped: every block of the README is run.
+    assert {language for language, _ in fences(text)} == {"sh"}
+    commands = [line for block in shell_lines(text) for line in block]
+    assert any("speld token card" in line for line in commands)  # the indented one
+
+
 def test_the_readme_names_only_files_a_clone_has():
     text = README.read_text()
     assert "../" not in text
@@ -168,7 +199,7 @@ def test_every_readme_command_runs_as_written_after_make_run(tmp_path):
     for tool in ("make", "curl", "bash"):
         need(shutil.which(tool) is not None, f"{tool} is not installed")
     text = README.read_text()
-    for typed in [*HANDLED, *EDITS]:
+    for typed in [*HANDLED, *EDITS, *SAYS]:
         assert typed in text, f"{typed!r} is no longer in the README: update this test"
     clone = _copy_of_a_clone(tmp_path / "speld")
     env = _user_environment()
@@ -184,7 +215,10 @@ def test_every_readme_command_runs_as_written_after_make_run(tmp_path):
                 continue
             for typed, made in edits.items():
                 line = line.replace(typed, made)
-            _run(line, clone, env)
+            done = _run(line, clone, env)
+            for typed, words in SAYS.items():
+                if typed in line:
+                    assert words in done.stdout, f"$ {line}\n{done.stdout}{done.stderr}"
             ran.append(line)
         # The line `make run` prints to try works too.
         _run(server.printed(r"^Try: (curl .+)$"), clone, env)

@@ -165,3 +165,57 @@ def test_an_expired_token_ends_its_browser_session(app, make, db):
     db.session.commit()
     assert browser.get("/console/").status_code == 302
     assert browser.get(f"/dashboard/{fair.slug}").status_code == 302
+
+
+def test_the_last_live_organiser_token_is_never_revoked(client, runner, db):
+    from backend.errors import LastOrganiserToken
+
+    only, secret = tokens.create_token("organiser", "Desk")
+    expired, _ = tokens.create_token("organiser", "Old", expires_at=utcnow() + timedelta(seconds=1))
+    db.session.execute(  # expired since: it signs nobody in, so it does not count
+        ApiToken.__table__.update()
+        .where(ApiToken.id == expired.id)
+        .values(expires_at=utcnow() - timedelta(days=1))
+    )
+    db.session.commit()
+    with pytest.raises(LastOrganiserToken):
+        tokens.revoke_token(only.id)
+    by_api = client.post(
+        f"/api/v1/tokens/{only.id}/revoke", headers={"Authorization": f"Bearer {secret}"}
+    )
+    assert by_api.status_code == 409
+    assert by_api.json["error"]["code"] == "last_organiser_token"
+    by_cli = runner.invoke(args=["speld", "token", "revoke", "--id", str(only.id)])
+    assert by_cli.exit_code == 1 and "last live organiser token" in by_cli.output
+    db.session.expire_all()
+    assert db.session.get(ApiToken, only.id).revoked_at is None
+    second, _ = tokens.create_token("organiser", "Second desk")
+    assert tokens.revoke_token(only.id).revoked_at is not None  # now another one is left
+    with pytest.raises(LastOrganiserToken):
+        tokens.revoke_token(second.id)
+    assert tokens.revoke_token(expired.id).revoked_at is not None  # not live: no risk
+
+
+def test_revoking_the_token_you_act_with_is_signalled_and_needs_your_word(db):
+    from backend.errors import OwnToken
+    from backend.services.audit import acting_as, actor_for_token
+
+    mine, _ = tokens.create_token("organiser", "Mine")
+    tokens.create_token("organiser", "Theirs")
+    acting_as(actor_for_token(mine))
+    assert tokens.revocation(mine.id).own is True
+    with pytest.raises(OwnToken) as refused:
+        tokens.revoke_token(mine.id)
+    assert refused.value.code == "own_token" and refused.value.status == 409
+    db.session.expire_all()
+    assert db.session.get(ApiToken, mine.id).revoked_at is None
+    assert tokens.revoke_token(mine.id, own=True).revoked_at is not None
+
+
+def test_the_token_list_names_a_stand_token_s_stand(runner, make):
+    stand = make.stand(company=make.company(name="Demcon"), label="TP-07")
+    make.token("stand", stand)
+    listed = runner.invoke(args=["speld", "token", "list"])
+    assert listed.exit_code == 0
+    assert f"stand {stand.event.slug} TP-07 · Demcon" in listed.output
+    assert "stand #" not in listed.output  # a database id tells a person nothing

@@ -4,7 +4,7 @@ import io
 
 from flask import g, send_file
 from flask.views import MethodView
-from marshmallow import fields, pre_load, validate
+from marshmallow import fields, post_load, pre_load, validate
 
 from backend.api.base import Blueprint, Schema
 from backend.api.schemas import CHANNEL, QueryInt
@@ -17,7 +17,7 @@ from backend.services.reports import (
     event_figures,
     export_file,
 )
-from backend.services.rules import export_language, marshmallow_validator
+from backend.services.rules import channel, export_language, marshmallow_validator
 from backend.services.validation import ID_MAX
 from exports.formats import FORMATS
 from exports.schemas import ComparisonOut, FunnelOut
@@ -55,6 +55,13 @@ class FunnelQuery(Schema):
     def _empty_is_no_filter(self, data, **_):
         # An HTML form sends the fields left empty (``?channel=&batch=``): no filter, not a typo.
         return {key: value for key, value in data.items() if value != ""}
+
+    @post_load
+    def _channel_as_stored(self, data, **_):
+        # "UT Balie" is the channel ut-balie, as its batch stored it.
+        if "channel" in data:
+            data["channel"] = channel(data["channel"])
+        return data
 
 
 class FileQuery(FunnelQuery):

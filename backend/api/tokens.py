@@ -64,5 +64,9 @@ class TokenRevoke(MethodView):
     @blp.response(200, TokenOut)
     @blp.doc(**BEARER_DOC)
     def post(self, token_id):
-        """Revoke a token: API calls and browser sessions with it end at once."""
-        return tokens.revoke_token(token_id)
+        """Revoke a token: API calls and browser sessions with it end at once.
+
+        The last live organiser token is refused (409 ``last_organiser_token``). A client
+        may revoke the very token it calls with: the call says it means to.
+        """
+        return tokens.revoke_token(token_id, own=True)

@@ -97,7 +97,7 @@ def _organisers_only():
         here = request.full_path.rstrip("?")
         return redirect(url_for("dashboard.sign_in", next=here), 302)
     if role != "organiser":
-        return page("console_refused.html", 403, role=role)
+        return page("console_refused.html", 403, role=role, bare=True)
     signin.act_as_signed_in()  # changes below are audited under this token
     return None
 

@@ -7,6 +7,7 @@ sheets and bundle are prepared in the background while a page shows how far alon
 
 import base64
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from flask import redirect, request, url_for
 
@@ -14,6 +15,7 @@ from backend import downloads
 from backend.errors import InvalidInput
 from backend.models.types import ROLES, TWENTE_PLAZA
 from backend.models.zones import ZONE_NAMES
+from backend.pages import signin
 from backend.pages.console import (
     bp,
     confirm,
@@ -26,10 +28,21 @@ from backend.pages.console import (
     typed,
 )
 from backend.pages.console_refusals import Refusal
-from backend.services import audit, console, events, pins, print_jobs, printing, stands, tokens
-from backend.services.stand_scanner import SCANNER_ROLES
-from qr import RenderOptions, SheetLayout, cards, codes, render
+from backend.services import (
+    audit,
+    console,
+    events,
+    pins,
+    print_jobs,
+    printing,
+    sign_in_cards,
+    stands,
+    tokens,
+)
+from backend.services.validation import parse_id
+from qr import RenderOptions, SheetLayout, codes, render
 
+DEFAULT_ZONE = "Europe/Amsterdam"  # before any edition exists
 REFRESH_SECONDS = 3  # how often the page of a file being prepared reloads itself
 
 
@@ -261,6 +274,7 @@ def find_pin():
 def _pin_page(raw: str | None = None, said: Refusal | None = None, status: int = 200):
     raw = raw or request.view_args["code"]
     pin, history = console.pin_history(raw)
+    zone = ZoneInfo(pin.batch.event.timezone)
     return page(
         "console_pins.html",
         status,
@@ -270,6 +284,8 @@ def _pin_page(raw: str | None = None, said: Refusal | None = None, status: int =
         display=codes.display(pin.code),
         refusal=said,
         typed=typed() if said else None,
+        local=_local(zone),
+        zone=zone.key,
     )
 
 
@@ -294,29 +310,41 @@ def _all_stands():
     return [s for e in events.list_events(1, 200).items for s in printing.event_stands(e)]
 
 
+def _zone() -> ZoneInfo:
+    """The zone the console shows times in: the newest edition's (the fair's own clock)."""
+    newest = events.list_events(1, 1).items
+    return ZoneInfo(newest[0].timezone if newest else DEFAULT_ZONE)
+
+
+def _local(zone: ZoneInfo):
+    """``local(moment)``: a stored UTC moment as the edition's wall-clock time, or a dash."""
+    return lambda moment, seconds=False: (
+        moment.astimezone(zone).strftime("%Y-%m-%d %H:%M" + (":%S" if seconds else ""))
+        if moment
+        else "–"
+    )
+
+
 @bp.route("/tokens", methods=["GET", "POST"])
 def token_list():
-    """Tokens with their last use; creating one shows its secret once, with a sign-in card."""
+    """Tokens with their last use; creating one shows its secret once, with its hand-over."""
+    zone = _zone()
     if request.method == "POST":
         role = form_text("role")
         stand_id = form_int("stand_id") if role == "stand" and form_text("stand_id") else None
-        row, secret = tokens.create_token(role, form_text("label"), stand_id, _expiry())
-        if row.role in SCANNER_ROLES:
-            # The stand scanner reads the token from the fragment (which browsers never send
-            # to a server) and signs the tablet in: scan the card, nothing to type.
-            card_url = cards.sign_in_url(downloads.base_url(), secret)
-            sign_in_url = card_url.split("#", 1)[0]
-        else:
-            # A viewer signs in at /staff (or the dashboard) by pasting the token.
-            sign_in_url = f"{downloads.base_url()}/staff"
-            card_url = f"{sign_in_url}#token={secret}"
-        png, _ = render(card_url, RenderOptions(format="png", size_px=320))
+        event_slug = (form_text("event") or None) if role == "viewer" else None
+        if event_slug:
+            events.get_event(event_slug)  # an unknown edition is refused before a token exists
+        row, secret = tokens.create_token(role, form_text("label"), stand_id, _expiry(zone))
+        given = sign_in_cards.hand_over(row, secret, downloads.base_url(), event_slug)
+        png, _ = render(given.url, RenderOptions(format="png", size_px=320))
         return page(
             "console_token_made.html",
             201,
             row=row,
             secret=secret,
-            sign_in_url=sign_in_url,
+            address=given.address,
+            hand_over_event=given.event,
             qr=base64.b64encode(png).decode(),
         )
     return page(
@@ -324,25 +352,58 @@ def token_list():
         rows=tokens.list_tokens(1, 500).items,
         roles=ROLES,
         stands=_all_stands(),
+        editions=events.list_events(1, 200).items,
+        stand_name=tokens.stand_name,
+        local=_local(zone),
+        zone=zone.key,
+        revoked=parse_id(request.args.get("revoked")),
     )
 
 
-def _expiry() -> datetime | None:
+@bp.post("/tokens/card.pdf")
+def token_card():
+    """The card of the token just made, as a PDF: its secret comes in the form, never a URL."""
+    secret = form_text("secret")
+    data = sign_in_cards.card_for_secret(secret, downloads.base_url(), form_text("event") or None)
+    write = lambda out: out.write(data)  # noqa: E731
+    return downloads.send_written(write, "application/pdf", "sign-in-card.pdf")
+
+
+def _expiry(zone: ZoneInfo) -> datetime | None:
+    """The form's expiry, a wall-clock time in the console's zone (the edition's)."""
     text = form_text("expires_at")
     if not text:
         return None
     try:
-        return datetime.fromisoformat(text).replace(tzinfo=UTC)
+        return datetime.fromisoformat(text).replace(tzinfo=zone).astimezone(UTC)
     except ValueError:
         raise InvalidInput(
             fields={"expires_at": ["Give a date and time as YYYY-MM-DD HH:MM."]}
         ) from None
 
 
+@bp.get("/tokens/<id:token_id>/revoke")
+def confirm_revoke(token_id):
+    """Before revoking: the token by name, and whether it is the one this browser uses.
+
+    The last live organiser token is refused here already, with its reason.
+    """
+    checked = tokens.revocation(token_id)
+    return page(
+        "console_token_revoke.html",
+        token=checked.token,
+        own=checked.own,
+        stand=tokens.stand_name(checked.token),
+    )
+
+
 @bp.post("/tokens/<id:token_id>/revoke")
 def revoke_token(token_id):
-    tokens.revoke_token(token_id)
-    return redirect(url_for(".token_list"), 303)
+    row = tokens.revoke_token(token_id, own=form_text("own") == "1")
+    if row.id == audit.current_actor().token_id:
+        signin.sign_out()  # the session's token is gone: say so rather than a bare sign-in
+        return page("console_signed_out.html", token=row, bare=True, signed_out=True)
+    return redirect(url_for(".token_list", revoked=row.id), 303)
 
 
 # Audit log ------------------------------------------------------------------------------
@@ -353,4 +414,7 @@ def audit_log():
     """Every change, newest first, filtered by action, who or subject."""
     filters = {key: search_text(key, 80) for key in ("action", "actor", "target")}
     found = audit.list_entries(page_number(), 100, **{k: v or None for k, v in filters.items()})
-    return page("console_audit.html", found=found, filters=filters)
+    zone = _zone()
+    return page(
+        "console_audit.html", found=found, filters=filters, local=_local(zone), zone=zone.key
+    )

@@ -63,6 +63,20 @@ REFUSALS = {
         "Iemand anders was net eerder met een wijziging; upload het bestand opnieuw.",
         "Another change got there first; upload the file again.",
     ),
+    "last_organiser_token": (
+        "Dit is het laatste actieve organisatortoken: zonder dit token kan niemand meer inloggen "
+        "op de console of een token maken. Maak eerst een ander organisatortoken.",
+        "That is the last live organiser token: without it nobody could sign in to the console "
+        "or make a token. Make another organiser token first.",
+    ),
+    "own_token": (
+        "Dit is het token waarmee je bent ingelogd. Trek het in vanaf de pagina die dat vraagt.",
+        "That is the token you are signed in with. Revoke it from the page that asks you.",
+    ),
+    "unauthorized": (
+        "Dat token is niet (meer) geldig; maak een nieuw token.",
+        "That token is not live (any more); make a new one.",
+    ),
     "not_found": ("Niet gevonden.", "Not found."),
     "event_not_found": (
         "Er is geen editie met die korte naam.",
@@ -114,8 +128,8 @@ FIELDS = {
     ),
     "portal_url": (
         "portal_url",
-        "Een webadres dat begint met http:// of https://, zonder spaties.",
-        "A web address starting with http:// or https://, without spaces.",
+        "Een webadres zonder spaties, zoals www.voorbeeld.nl of https://www.voorbeeld.nl/vacatures.",
+        "A web address without spaces, like www.example.nl or https://www.example.nl/jobs.",
     ),
     "is_twente": ("twente", "Ja of nee.", "Yes or no."),
     "label": (
@@ -145,8 +159,10 @@ FIELDS = {
     ),
     "channel": (
         "channel",
-        "1 tot 40 tekens: kleine letters, cijfers en enkele streepjes, zoals ut-desk.",
-        "1 to 40 characters: lower-case letters, digits and single hyphens, like ut-desk.",
+        "1 tot 40 tekens: letters, cijfers, spaties en streepjes, zoals ut-desk; "
+        "‘UT Balie’ wordt ut-balie.",
+        "1 to 40 characters: letters, digits, spaces and hyphens, like ut-desk; "
+        "‘UT Desk’ becomes ut-desk.",
     ),
     "zone": (
         "zone",
@@ -175,8 +191,8 @@ FIELDS = {
     ),
     "expires_at": (
         "expires",
-        "Een moment in de toekomst, als JJJJ-MM-DD UU:MM (UTC).",
-        "A moment in the future, as YYYY-MM-DD HH:MM (UTC).",
+        "Een moment in de toekomst, als JJJJ-MM-DD UU:MM.",
+        "A moment in the future, as YYYY-MM-DD HH:MM.",
     ),
     "reason": (
         "reason",

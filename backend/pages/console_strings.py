@@ -120,19 +120,80 @@ _KEYS = {
     "new_token": ("Nieuw token", "New token"),
     "role": ("Rol", "Role"),
     "stand": ("Stand", "Stand"),
-    "expires": ("Verloopt (UTC, leeg = nooit)", "Expires (UTC, empty = never)"),
+    "expires": (
+        "Verloopt (tijd in {zone}; leeg = nooit)",
+        "Expires ({zone} time; empty = never)",
+    ),
+    "expires_col": ("Verloopt", "Expires"),
     "last_used": ("Laatst gebruikt", "Last used"),
-    "revoke": ("Intrekken", "Revoke"),
+    "revoke": ("Intrekken…", "Revoke…"),
     "revoked": ("ingetrokken", "revoked"),
     "live": ("actief", "live"),
-    "secret_once": (
-        "Dit is de enige keer dat het token te zien is. Bewaar het of print de kaart.",
-        "This is the only time the token is shown. Keep it, or print the card.",
+    "token_revoked": ("Token #{id} is ingetrokken.", "Token #{id} is revoked."),
+    "role_organiser": ("organisator", "organiser"),
+    "role_viewer": ("kijker", "viewer"),
+    "role_stand": ("stand", "stand"),
+    "role_hint": (
+        "Stand: de tablet van één stand, die bezoeken registreert. Kijker (viewer): leest het "
+        "dashboard (de gemeente). Organisator: alles, ook deze console.",
+        "Stand: one stand's tablet, which registers visits. Viewer: reads the dashboard "
+        "(the municipality). Organiser: everything, this console too.",
     ),
-    "card": ("Inlogkaart voor de tablet", "Sign-in card for the tablet"),
-    "card_text": (
-        "Scan deze code op de tablet van de stand, of plak het token op {url}.",
-        "Scan this code on the stand's tablet, or paste the token at {url}.",
+    "stand_for_stand": ("Stand (alleen voor een standtoken)", "Stand (for a stand token only)"),
+    "edition_for_viewer": (
+        "Dashboard van editie (alleen voor een kijker)",
+        "Dashboard of edition (for a viewer only)",
+    ),
+    "newest_edition": ("de nieuwste", "the newest"),
+    "secret_once": (
+        "Dit is de enige keer dat het token te zien is. Bewaar het of download de kaart.",
+        "This is the only time the token is shown. Keep it, or download the card.",
+    ),
+    "card_stand": ("Inlogkaart voor de tablet van de stand", "Sign-in card for the stand's tablet"),
+    "card_viewer": ("Overdracht: het dashboard", "Hand-over: the dashboard"),
+    "card_organiser": ("Overdracht: de console", "Hand-over: the console"),
+    "card_text_stand": (
+        "Scan deze code met de camera van de tablet: de stand-scanner op {url} opent en logt "
+        "in voor deze stand. Print de kaart; het token staat alleen in de code.",
+        "Scan this code with the tablet's camera: the stand scanner at {url} opens and signs "
+        "in for this stand. Print the card; the token is only in the code.",
+    ),
+    "card_text_viewer": (
+        "Open {url} (of scan de code) en log in met het token hierboven: het dashboard van de "
+        "editie opent.",
+        "Open {url} (or scan the code) and sign in with the token above: the edition's "
+        "dashboard opens.",
+    ),
+    "card_text_organiser": (
+        "Open {url} (of scan de code) en log in met het token hierboven: de console opent.",
+        "Open {url} (or scan the code) and sign in with the token above: the console opens.",
+    ),
+    "qr_alt": ("QR-code naar {url}", "QR code for {url}"),
+    "card_pdf": ("Kaart downloaden (PDF)", "Download the card (PDF)"),
+    "revoke_title": ("Token ‘{label}’ intrekken?", "Revoke token ‘{label}’?"),
+    "revoke_names": ("Token #{id}, ‘{label}’, rol {role}.", "Token #{id}, ‘{label}’, role {role}."),
+    "revoke_stand": ("Voor stand {stand}.", "For stand {stand}."),
+    "revoke_effect": (
+        "Wie dit token gebruikt (API, dashboard, console of tablet) wordt meteen geweigerd. "
+        "Intrekken kan niet ongedaan worden gemaakt.",
+        "Whoever uses this token (API, dashboard, console or tablet) is refused at once. "
+        "Revoking cannot be undone.",
+    ),
+    "revoke_own": (
+        "Dit is het token waarmee je nu bent ingelogd: na het intrekken ben je uitgelogd.",
+        "This is the token you are signed in with: revoking it signs you out.",
+    ),
+    "revoke_confirm": ("Ja, intrekken", "Yes, revoke"),
+    "revoke_confirm_own": ("Ja, intrekken en uitloggen", "Yes, revoke and sign me out"),
+    "cancel": ("Annuleren", "Cancel"),
+    "signed_out_title": ("Uitgelogd", "Signed out"),
+    "signed_out_text": (
+        "Token #{id}, ‘{label}’, is ingetrokken. Je was ermee ingelogd, dus je bent nu uitgelogd.",
+        "Token #{id}, ‘{label}’, is revoked. You were signed in with it, so you are signed out.",
+    ),
+    "sign_in_again": (
+        "Inloggen met een ander organisatortoken",
+        "Sign in with another organiser token",
     ),
     "actor": ("Wie", "Who"),
     "action": ("Actie", "Action"),

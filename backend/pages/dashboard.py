@@ -79,16 +79,31 @@ def _safe_next(target: str | None) -> str | None:
 def sign_in():
     """A form for a viewer or organiser token; the session keeps the role, not the token."""
     target = _safe_next(request.values.get("next"))
+    for_console = bool(target and target.startswith("/console/"))
     problem = None
     if request.method == "POST":
         token = authenticate_or_none(request.form.get("token", "").strip())
-        if token is not None and token.role in ROLES:
+        # On the way to the console only an organiser is let in: a viewer signed in there
+        # would meet a refusal; told here, they keep the dashboard a link away.
+        admitted = ("organiser",) if for_console else ROLES
+        if token is not None and token.role in admitted:
             # The one sign-in (pages/signin.py): a signed-in browser's own scans are tests,
             # and an organiser's session opens the console too.
             signin.sign_in(request.form.get("token"))
             return redirect(request.script_root + target if target else url_for(".index"), 303)
-        problem = "stand_token" if token is not None else "bad_token"
-    return _page("dashboard_sign_in.html", 401 if problem else 200, problem=problem, next=target)
+        if token is None:
+            problem = "bad_token"
+        elif for_console:
+            problem = f"{token.role}_for_console"
+        else:
+            problem = "stand_token"
+    return _page(
+        "dashboard_sign_in.html",
+        401 if problem else 200,
+        problem=problem,
+        next=target,
+        for_console=for_console,
+    )
 
 
 @bp.post("/sign-out")

@@ -14,6 +14,12 @@ TEXT = {
         "sign_out": "Uitloggen",
         "sign_in_title": "Dashboard voor de gemeente",
         "sign_in_console_title": "Console voor organisatoren",
+        "console": "Console",
+        "sign_in_console_intro": "Log in met een organisatortoken. Het token zelf wordt niet "
+        "bewaard: deze browser onthoudt alleen je rol.",
+        "viewer_for_console": "Een viewertoken opent het dashboard, niet de console. De console "
+        "is voor organisatoren.",
+        "stand_for_console": "Een standtoken opent de stand-scanner (/scan), niet de console.",
         "sign_in_intro": "Log in met een viewer- of organisatortoken. Het token zelf wordt niet "
         "bewaard: deze browser onthoudt alleen je rol.",
         "token": "Token",
@@ -170,6 +176,12 @@ TEXT = {
         "sign_out": "Sign out",
         "sign_in_title": "Municipality dashboard",
         "sign_in_console_title": "Organiser console",
+        "console": "Console",
+        "sign_in_console_intro": "Sign in with an organiser token. The token itself is not "
+        "kept: this browser only remembers your role.",
+        "viewer_for_console": "A viewer token opens the dashboard, not the console. The console "
+        "is for organisers.",
+        "stand_for_console": "A stand token opens the stand scanner (/scan), not the console.",
         "sign_in_intro": "Sign in with a viewer or organiser token. The token itself is not "
         "kept: this browser only remembers your role.",
         "token": "Token",

@@ -68,6 +68,23 @@ TEXT = {
         "unavailable_body": "Speld is heel even niet bereikbaar. Scan je pin over een paar "
         "seconden gewoon opnieuw.",
         "try_again": "Opnieuw proberen",
+        "staff_title": "Medewerkers",
+        "staff_intro": "Log in om pins en posters te proberen: scans, stempels en antwoorden "
+        "vanuit deze browser tellen dan als test en nooit mee.",
+        "staff_token": "Token van een organisator, stand of kijker",
+        "staff_signed_in": "Ingelogd als {role}. Scans, stempels en antwoorden vanuit deze "
+        "browser tellen als test en nooit mee.",
+        "staff_role_organiser": "organisator",
+        "staff_role_stand": "stand",
+        "staff_role_viewer": "kijker (viewer)",
+        "staff_next": "Verder:",
+        "staff_to_scanner": "Stand-scanner (/scan)",
+        "staff_to_console": "Console",
+        "staff_to_dashboard": "Dashboard",
+        "staff_bad_token": "Dat token is niet geldig.",
+        "staff_ended": "Je sessie is beëindigd: het token is ingetrokken of verlopen.",
+        "sign_in": "Inloggen",
+        "sign_out": "Uitloggen",
     },
     "en": {
         "welcome": "Welcome to {event}",
@@ -127,6 +144,23 @@ TEXT = {
         "unavailable_body": "Speld cannot be reached for a moment. Just scan your pin again in "
         "a few seconds.",
         "try_again": "Try again",
+        "staff_title": "Staff",
+        "staff_intro": "Sign in to try pins and posters: scans, stamps and answers from this "
+        "browser are then recorded as tests and never counted.",
+        "staff_token": "An organiser, stand or viewer token",
+        "staff_signed_in": "Signed in as {role}. Scans, stamps and answers from this browser are "
+        "recorded as tests and never counted.",
+        "staff_role_organiser": "organiser",
+        "staff_role_stand": "stand",
+        "staff_role_viewer": "viewer",
+        "staff_next": "Go on:",
+        "staff_to_scanner": "Stand scanner (/scan)",
+        "staff_to_console": "Console",
+        "staff_to_dashboard": "Dashboard",
+        "staff_bad_token": "That token is not valid.",
+        "staff_ended": "Your session has ended: its token was revoked or has expired.",
+        "sign_in": "Sign in",
+        "sign_out": "Sign out",
     },
 }
 Q1_OPTIONS = ("0", "1-2", "3-5", "6+")

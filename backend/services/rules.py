@@ -19,6 +19,8 @@ from exports.tables import LANGUAGES
 
 SLUG_MESSAGE = "Use lower-case letters, digits and single hyphens."
 LABEL_PATTERN = r"[A-Za-z0-9][A-Za-z0-9-]*"
+# A web address without its scheme: a dotted host, maybe a port, then a path or nothing.
+BARE_HOST = r"[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:[0-9]{1,5})?([/?#]|$)"
 
 
 def _refuse(field: str, message: str):
@@ -48,7 +50,14 @@ def slug(value, field: str = "slug") -> str:
 
 
 def channel(value, field: str = "channel") -> str:
-    """A distribution channel, e.g. ``ut-desk``: the dashboard filters on it."""
+    """A distribution channel, e.g. ``ut-desk``: the dashboard filters on it.
+
+    People type the desk's name ("UT Balie"): it is turned into its code ("ut-balie") —
+    lower case, spaces and underscores as single hyphens — and then held to the code's rule,
+    so "UT Balie" and "ut-balie" are one channel wherever they were typed.
+    """
+    if isinstance(value, str) and "\x00" not in value:
+        value = re.sub(r"[\s_-]+", "-", value.strip().lower()).strip("-")
     return _slug_like(value, field, 1, 40)
 
 
@@ -101,8 +110,14 @@ def name(value, field: str = "name", high: int = 120) -> str:
 
 
 def url(value, field: str = "portal_url") -> str:
-    """An http(s) URL with a host, at most 500 characters."""
+    """An http(s) URL with a host, at most 500 characters.
+
+    An address typed without its scheme (``www.example.nl``, as people copy it from a
+    letterhead) gets ``https://``; any other scheme is refused.
+    """
     value = _text(value, field, 1, 500).strip()
+    if re.match(BARE_HOST, value):
+        value = _text("https://" + value, field, 1, 500)
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname or " " in value:
         _refuse(field, "Give a web address starting with http:// or https://.")

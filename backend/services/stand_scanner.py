@@ -1,11 +1,12 @@
-"""The stand scanner's use cases: who may scan for which stand, today's count, sign-in cards.
+"""The stand scanner's use cases: who may scan for which stand, today's count.
+
+Sign-in cards (a stand's opens the scanner) are ``sign_in_cards.issue_card``.
 
 Registering a visit is ``stamps.staff_stamp_batch``, the use case the API's
 ``/visits/batch`` calls too; this module only adds what the page needs around it.
 """
 
 from datetime import datetime, time, timedelta
-from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -15,8 +16,7 @@ from backend.errors import Forbidden, Unauthorized
 from backend.extensions import db
 from backend.models import ApiToken, Event, Stand, StandVisit
 from backend.services.stands import get_stand
-from backend.services.tokens import create_token, live_token
-from qr.cards import SignInCard, render_card, sign_in_url
+from backend.services.tokens import live_token
 
 SCANNER_ROLES = ("organiser", "stand")
 
@@ -54,23 +54,6 @@ def today_count(stand: Stand, now: datetime) -> int:
             StandVisit.visited_at < start + timedelta(days=1),
         )
     )
-
-
-def issue_sign_in_card(stand_id: int, label: str, base_url: str, out: BinaryIO) -> ApiToken:
-    """Create a stand token and write its sign-in card (A6 PDF) to ``out``.
-
-    The card is the only place the token is ever shown: print it, or revoke the token.
-    """
-    stand = get_stand(stand_id)
-    row, secret = create_token("stand", label, stand.id)
-    card = SignInCard(
-        company=stand.company.name,
-        label=stand.label,
-        event=stand.event.name,
-        url=sign_in_url(base_url, secret),
-    )
-    render_card(card, out)
-    return row
 
 
 def scannable_stands(limit: int = 500) -> list[Stand]:

@@ -2,11 +2,20 @@
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
-from backend.errors import Conflict, InvalidInput, NotFound, StandNotFound, Unauthorized
+from backend.errors import (
+    Conflict,
+    InvalidInput,
+    LastOrganiserToken,
+    NotFound,
+    OwnToken,
+    StandNotFound,
+    Unauthorized,
+)
 from backend.extensions import db
 from backend.models import ApiToken, Stand
 from backend.models.types import ROLES, utcnow
@@ -35,6 +44,19 @@ def create_token(
     now: datetime | None = None,
 ) -> tuple[ApiToken, str]:
     """Store a new token's hash; return the row and the token, which is never shown again."""
+    row, token = add_token(role, label, stand_id, expires_at, now)
+    db.session.commit()
+    return row, token
+
+
+def add_token(
+    role: str,
+    label: str,
+    stand_id: int | None = None,
+    expires_at: datetime | None = None,
+    now: datetime | None = None,
+) -> tuple[ApiToken, str]:
+    """``create_token`` without its commit: for a use case that hands the token over first."""
     if role not in ROLES:
         raise InvalidInput(fields={"role": [f"Must be one of {', '.join(ROLES)}."]})
     if (role == "stand") != (stand_id is not None):
@@ -61,7 +83,6 @@ def create_token(
     db.session.flush()
     after = {"role": role, "label": label, "stand_id": stand_id, "expires_at": _iso(expires_at)}
     audit.record("token.create", f"token #{row.id} {label}", None, after)
-    db.session.commit()
     return row, token
 
 
@@ -80,15 +101,16 @@ def _touch(row: ApiToken, now: datetime) -> None:
     db.session.commit()
 
 
-def authenticate(token: str | None) -> ApiToken:
-    """The live token row for ``token``, or ``Unauthorized``."""
+def authenticate(token: str | None, touch: bool = True) -> ApiToken:
+    """The live token row for ``token``, or ``Unauthorized``; ``touch`` notes its use."""
     if not isinstance(token, str) or not token or len(token) > 200:
         raise Unauthorized()
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
     now = utcnow()
     if row is None or not row.is_live(now):
         raise Unauthorized()
-    _touch(row, now)
+    if touch:
+        _touch(row, now)
     return row
 
 
@@ -133,6 +155,14 @@ def get_token(token_id: int) -> ApiToken:
     return token
 
 
+def stand_name(token: ApiToken) -> str | None:
+    """A stand token's stand as people know it: edition, label and company (else None)."""
+    stand = db.session.get(Stand, token.stand_id) if token.stand_id is not None else None
+    if stand is None:
+        return None
+    return f"{stand.event.slug} {stand.label} · {stand.company.name}"
+
+
 def list_tokens(page: int, per_page: int, include_revoked: bool = True) -> Page:
     """Tokens, newest first; never their secrets (only hashes are stored)."""
     statement = select(ApiToken).order_by(ApiToken.id.desc())
@@ -141,11 +171,52 @@ def list_tokens(page: int, per_page: int, include_revoked: bool = True) -> Page:
     return paginate(statement, page, per_page)
 
 
-def revoke_token(token_id: int, now: datetime | None = None) -> ApiToken:
-    """Revoke a token: its API calls and browser sessions are refused from the next request."""
+@dataclass(frozen=True)
+class Revocation:
+    """A token that may be revoked, and whether it is the one the actor is signed in with."""
+
+    token: ApiToken
+    own: bool
+
+
+def revocation(token_id: int, now: datetime | None = None) -> Revocation:
+    """Check that the token may be revoked now; what revoking it would mean for the actor.
+
+    The last live organiser token is never revoked: without one, nobody can sign in to the
+    console or make a new token until someone has a shell on the server.
+    """
     token = get_token(token_id)
+    now = now or utcnow()
     if token.revoked_at is not None:
         raise Conflict("That token is revoked already.")
+    if token.role == "organiser" and token.is_live(now):
+        # Every live organiser token, locked in id order (PostgreSQL): a second revocation
+        # waits, then re-reads the rows, so two at once cannot each leave the other last.
+        live = db.session.scalars(
+            select(ApiToken.id)
+            .where(
+                ApiToken.role == "organiser",
+                ApiToken.revoked_at.is_(None),
+                or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now),
+            )
+            .order_by(ApiToken.id)
+            .with_for_update()
+        ).all()
+        if set(live) <= {token.id}:
+            raise LastOrganiserToken()
+    return Revocation(token, own=token.id == audit.current_actor().token_id)
+
+
+def revoke_token(token_id: int, now: datetime | None = None, own: bool = False) -> ApiToken:
+    """Revoke a token: its API calls and browser sessions are refused from the next request.
+
+    Revoking the token the actor is signed in with ends their own session too: it is
+    refused (``OwnToken``) unless ``own`` says they know.
+    """
+    checked = revocation(token_id, now)
+    token = checked.token
+    if checked.own and not own:
+        raise OwnToken()
     token.revoked_at = now or utcnow()
     audit.record(
         "token.revoke",
