@@ -7,6 +7,7 @@ Each variable is listed in the README. Tests pass their own mapping to
 import ipaddress
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -161,6 +162,9 @@ DEFAULTS = {
     "OPENAPI_JSON_PATH": "openapi.json",
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_NAME": "speld_session",
+    # A stand tablet's session outlives a browser restart (pages/signin.keep_signed_in): this
+    # long after its last request, and never past its token's expiry (backend/sessions.py).
+    "PERMANENT_SESSION_LIFETIME": timedelta(days=31),
     # A student may open the landing page and answer the survey much later.
     "WTF_CSRF_TIME_LIMIT": None,
     # Checked by backend/pages for form posts only: the API uses bearer tokens, not cookies,

@@ -63,10 +63,6 @@ class PinOfOtherEvent(DomainError):
     code, status, message = "pin_other_event", 422, "This pin belongs to another event."
 
 
-class OutsideEvent(DomainError):
-    code, status, message = "outside_event", 422, "scanned_at is outside the event's dates."
-
-
 class NonceReused(DomainError):
     code, status, message = "nonce_reused", 409, "That nonce was used for another pin."
 

@@ -168,7 +168,7 @@ def scanned_per_day(scope: Scope, days: list[date]) -> dict[date, int]:
 
 
 def uncounted_scans(scope: Scope) -> dict:
-    """Bot, test and void-pin scans, orphan scans and void pins (docs/metrics.md)."""
+    """Bot, test and void-pin scans, rehearsals, orphan scans and void pins (docs/metrics.md)."""
     # Scans of active pins that do not count are few: two seeks into ix_scans_counted
     # (bots and tests; humans scanning a pin while it was void) instead of a pass.
     every_device = Scan.device_class.in_(DEVICE_CLASSES)
@@ -202,11 +202,24 @@ def uncounted_scans(scope: Scope) -> dict:
     return {
         "bot_scans": int(by_kind["bot"]),
         "test_scans": int(by_kind["test"]),
+        "rehearsal_visits": rehearsal_visits(scope),
         "void_pin_scans": int(void_pin_scans),
         "orphan_scans": orphan_scans(scope),
         "refused_lookups": refused_lookups(scope),
         "void_pins": int(void_pins or 0),
     }
+
+
+def rehearsal_visits(scope: Scope) -> int:
+    """Stand visits of the event's pins (void or not) made outside the fair's days."""
+    # Rehearsals are few and they are tests: the (pin_id, stand_id, is_test) key finds them.
+    query = select(func.count(StandVisit.id)).where(
+        StandVisit.pin_id.in_(scope.pins(None)),
+        StandVisit.is_test == true(),
+        StandVisit.is_rehearsal == true(),
+        *scope.during(StandVisit.visited_at),
+    )
+    return int(scope.session.scalar(query) or 0)
 
 
 def _beside_the_fair(scope: Scope) -> tuple:

@@ -82,6 +82,7 @@ class Excluded:
     repeat_scans: int | None
     bot_scans: int | None
     test_scans: int | None
+    rehearsal_visits: int | None  # stand visits outside the fair's days
     void_pin_scans: int | None
     orphan_scans: int | None
     refused_lookups: int | None  # unknown codes answered 429 by the guessing brake

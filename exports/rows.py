@@ -159,6 +159,7 @@ EXCLUDED_WORDS = {
     "repeat_scans": Words("herhaalde scans", "repeat_scans"),
     "bot_scans": Words("bots en linkvoorbeelden", "bot_scans"),
     "test_scans": Words("testscans", "test_scans"),
+    "rehearsal_visits": Words("standbezoeken buiten de beursdagen (oefening)", "rehearsal_visits"),
     "void_pin_scans": Words("scans van ingetrokken pins", "void_pin_scans"),
     "orphan_scans": Words("scans van onbekende codes", "orphan_scans"),
     "refused_lookups": Words("onbekende codes geweigerd door de gokrem", "refused_lookups"),

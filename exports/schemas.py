@@ -46,6 +46,7 @@ class ExcludedOut(Schema):
     repeat_scans = fields.Integer(**COUNT)
     bot_scans = fields.Integer(**COUNT)
     test_scans = fields.Integer(**COUNT)
+    rehearsal_visits = fields.Integer(**COUNT)
     void_pin_scans = fields.Integer(**COUNT)
     orphan_scans = fields.Integer(**COUNT)
     refused_lookups = fields.Integer(**COUNT)

@@ -143,8 +143,8 @@ TABLES: dict[str, Table] = {
                 "label",
                 W("buiten de fasen gehouden", "kept out of the stages"),
                 W(
-                    "Scans en pins die niet in de fasen tellen (ze overlappen).",
-                    "Scans and pins kept out of the stages (they overlap).",
+                    "Scans, standbezoeken en pins die niet in de fasen tellen (ze overlappen).",
+                    "Scans, stand visits and pins kept out of the stages (they overlap).",
                 ),
                 EXCLUDED_WORDS,
             ),

@@ -7,6 +7,7 @@ named by DATABASE_URL (CI sets one). The schema is built by the migrations.
 import os
 import shutil
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -105,6 +106,28 @@ def auth(make):
         return {"Authorization": f"Bearer {make.token(role, stand)}"}
 
     return headers
+
+
+# 11:00 in Enschede on the first day of the factories' edition (18-19 February 2026).
+FAIR_DAY = datetime(2026, 2, 18, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The pages' clock, set by the test: ``clock(moment)``; at first ``FAIR_DAY``.
+
+    Stamps and scans outside the fair's days are rehearsals, so a test that means a
+    fair-day visit says which day it is rather than reading the wall clock.
+    """
+    from backend.pages import journey, scanner
+
+    def set_to(moment: datetime) -> datetime:
+        for module in (journey, scanner):
+            monkeypatch.setattr(module, "utcnow", lambda: moment)
+        return moment
+
+    set_to(FAIR_DAY)
+    return set_to
 
 
 PHONE = (

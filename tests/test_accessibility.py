@@ -11,7 +11,7 @@ A screenshot of each is saved.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -233,7 +233,9 @@ def scanner_pick_stand(v: Visit) -> int:
 
 def _type_at_scanner(v: Visit, codes: list[str], state: str) -> int:
     """Codes typed at a stand's scanner, until its result shows ``state``."""
-    event = v.make.event(starts_on=date.today(), ends_on=date.today())
+    # An edition running now: the scanner's answers are the fair's, not a rehearsal's.
+    today = date.today()
+    event = v.make.event(starts_on=today - timedelta(days=1), ends_on=today + timedelta(days=1))
     stand = v.make.stand(event=event)
     pin = v.make.pin_codes(event, size=1)[0]
     status = scanner_for(v, "stand", stand=stand)
@@ -262,8 +264,29 @@ def dashboard_signed_in(v: Visit, path: str = "/dashboard/") -> int:
     return v.go(path)
 
 
+# Names as long as real ones get: a phone must show them whole, without scrolling sideways.
+LONG_COMPANY = "Koninklijke Nederlandse Textielfabrieken Twentse Katoenspinnerij B.V."
+LONG_LABEL = "Tablet TP-07 · Twentse Katoenspinnerij, reserve bij de Vrijhof-balie"
+
+
+def long_names(v: Visit, event) -> None:
+    """A stand of a company with a long name, and a batch and tokens with long labels."""
+    stand = v.make.stand(event=event, company=v.make.company(name=LONG_COMPANY))
+    v.make.batch(event, size=4, channel="saxion-hengelo-avond", label=LONG_LABEL[:80])
+    tokens.create_token("stand", LONG_LABEL, stand.id)
+    expiring = date.today() + timedelta(days=60)
+    tokens.create_token(
+        "viewer",
+        "Gemeente Enschede, team Economie",
+        expires_at=datetime.combine(expiring, time(18), UTC),
+    )
+    revoked, _ = tokens.create_token("stand", f"{LONG_LABEL} (kwijt)", stand.id)
+    tokens.revoke_token(revoked.id)
+
+
 def dashboard_fair(v: Visit) -> int:
     event, _ = v.make.plaza(stands=8)
+    long_names(v, event)
     simulate(event.slug, students=40, seed=7)
     status = dashboard_signed_in(v, f"/dashboard/{event.slug}")
     expect(v.page.locator("[data-testid=stages]")).to_be_visible()
@@ -291,6 +314,7 @@ def console_page(to: Callable[[object], str]) -> Callable[[Visit], int]:
         event, plaza = v.make.plaza(stands=4)
         batch = v.make.batch(event, size=12, label="Plaza day 1")
         pin, lost = list(pins.iter_pin_codes(batch.id))[:2]
+        long_names(v, event)
         simulate(event.slug, students=20, seed=3)
         pins.void_pin(lost, "lost at the desk")
         v.sign_in("/dashboard/sign-in", v.make.token("organiser"))
@@ -421,6 +445,14 @@ PAGES = [
 ]
 
 
+# The parts of a page that scroll sideways inside it (a table in a box, say): on a phone
+# what is off to the side is as hidden as on a page that scrolls.
+SCROLLING_BOXES = """() => [...document.querySelectorAll("body *")]
+    .filter((e) => /auto|scroll/.test(getComputedStyle(e).overflowX) && e.scrollWidth > e.clientWidth + 1)
+    .map((e) => e.tagName.toLowerCase() + (e.dataset.testid ? `[${e.dataset.testid}]` : "")
+        + [...e.querySelectorAll("[data-testid]")].slice(0, 1).map((t) => ` > ${t.dataset.testid}`).join(""))"""
+
+
 def serious(page) -> list[dict]:
     """axe-core's violations of impact serious or critical on the page as it stands."""
     violations = AXE.run(page).response["violations"]
@@ -478,6 +510,8 @@ def test_no_serious_accessibility_violation(
             found[size] = describe(violations)
         if not page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"):
             found[f"{size} (scrolls sideways)"] = "the page is wider than the screen"
+        if boxes := page.evaluate(SCROLLING_BOXES):
+            found[f"{size} (a part scrolls sideways)"] = ", ".join(boxes)
     context.close()
     assert not found, "\n".join(f"at {size} px:\n{text}" for size, text in found.items())
 

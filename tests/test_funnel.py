@@ -179,6 +179,7 @@ EXCLUDED = {
     "repeat_scans": 1,  # a's second scan within 30 minutes
     "bot_scans": 2,  # on a, and on f after it was void
     "test_scans": 1,  # the organiser on c
+    "rehearsal_visits": 0,
     "void_pin_scans": 3,  # f before voiding (void now), f by a student and by the bot after
     "orphan_scans": 2,  # 17 Feb 12:00 and 18 Feb 11:15; not 25 Feb
     "refused_lookups": 1,  # the guesser's 31st unknown code on 18 Feb
@@ -357,6 +358,7 @@ def test_channel_filter_narrows_every_figure_but_orphans(fair):
         "repeat_scans": 0,
         "bot_scans": 0,
         "test_scans": 0,
+        "rehearsal_visits": 0,
         "void_pin_scans": 0,
         "orphan_scans": 2,  # orphans belong to no channel
         "refused_lookups": 1,  # nor do guesses
@@ -405,6 +407,7 @@ def test_batch_filter_keeps_one_print_run(fair):
         "repeat_scans": 0,
         "bot_scans": 1,  # on f, after it was void
         "test_scans": 0,
+        "rehearsal_visits": 0,
         "void_pin_scans": 3,
         "orphan_scans": 2,
         "refused_lookups": 1,
@@ -440,6 +443,7 @@ def test_time_window_includes_since_and_excludes_until(fair):
         "repeat_scans": 0,
         "bot_scans": 0,
         "test_scans": 0,
+        "rehearsal_visits": 0,
         "void_pin_scans": 0,
         "orphan_scans": 0,  # the window, not the fair's days, decides
         "refused_lookups": 0,
@@ -611,8 +615,8 @@ def test_an_event_without_pins_has_zeros_and_no_ratios(make):
         for stage in ("issued", "scanned", "landed", "clicked", "visited_stand", "answered_survey")
     ]
     assert figures["excluded"] == dict.fromkeys(
-        ("human_scans", "repeat_scans", "bot_scans", "test_scans", "void_pin_scans",
-         "orphan_scans", "refused_lookups", "void_pins"), 0,
+        ("human_scans", "repeat_scans", "bot_scans", "test_scans", "rehearsal_visits",
+         "void_pin_scans", "orphan_scans", "refused_lookups", "void_pins"), 0,
     )  # fmt: skip
     assert figures["breakdowns"] == {
         "channels": [],

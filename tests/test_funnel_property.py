@@ -222,6 +222,15 @@ def reference(db, event, filters: Filters) -> dict:
         c for c in rows(PortalClick)
         if c.kind == "human" and c.pin_id in active and within(c.clicked_at)
     ]  # fmt: skip
+
+    def on_fair_day(moment) -> bool:
+        return event.starts_on <= moment.astimezone(zone).date() <= event.ends_on
+
+    # A visit outside the fair's days, by either door, is a rehearsal: a test, never counted.
+    for v in rows(StandVisit):
+        assert v.is_rehearsal == (not on_fair_day(v.visited_at)), v.visited_at
+        assert v.is_test or not v.is_rehearsal
+    rehearsals = [v for v in rows(StandVisit) if v.is_rehearsal]
     visits = [
         v for v in rows(StandVisit)
         if not v.is_test and v.pin_id in active and within(v.visited_at)
@@ -273,6 +282,9 @@ def reference(db, event, filters: Filters) -> dict:
         "repeat_scans": sum(1 for s in counted if s.is_repeat),
         "bot_scans": sum(1 for s in all_scans if s.kind == "bot"),
         "test_scans": sum(1 for s in all_scans if s.kind == "test"),
+        "rehearsal_visits": sum(
+            1 for v in rehearsals if v.pin_id in scope and within(v.visited_at)
+        ),
         "void_pin_scans": sum(1 for s in all_scans if s.pin_void or s.pin_id in void_now),
         "orphan_scans": sum(1 for o in rows(OrphanScan) if lo <= o.scanned_at < hi),
         "refused_lookups": sum(

@@ -1,9 +1,11 @@
 """The student journey through the pages, asserting the rows written and how each is classified."""
 
+import io
 import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from PIL import Image
 from sqlalchemy import select
 
 from backend.models import (
@@ -161,7 +163,11 @@ def test_landing_page_is_small_self_contained_and_locked_down(phone, pin):
     html = response.get_data(as_text=True)
     assert len(response.data) < 50_000
     assert "http://" not in html.replace('href="http://localhost', "")
-    assert "<script" not in html and "<link" not in html
+    assert "<script" not in html
+    # The one link is Speld's own icon: nothing from elsewhere, no stylesheet to fetch.
+    assert re.findall(r"<link[^>]*>", html) == [
+        '<link rel="icon" href="/favicon.ico" sizes="16x16 32x32 48x48">'
+    ]
     csp = response.headers["Content-Security-Policy"]
     assert "default-src 'none'" in csp and "style-src 'sha256-" in csp
 
@@ -198,7 +204,7 @@ def test_company_of_another_event_is_a_friendly_404(phone, make, pin, db):
     assert db.session.query(PortalClick).count() == 0
 
 
-def test_stand_poster_with_the_pin_cookie_stamps_once(phone, make, db):
+def test_stand_poster_with_the_pin_cookie_stamps_once(phone, make, db, clock):
     event, stands = make.plaza(stands=2)
     code = make.pin_codes(event)[0]
     phone.get(f"/p/{code}")
@@ -208,8 +214,9 @@ def test_stand_poster_with_the_pin_cookie_stamps_once(phone, make, db):
     assert "1 van 2 Twentse stands bezocht" in first.get_data(as_text=True)
     again = phone.get(f"/S/{stands[0].code}")
     assert "al gestempeld" in again.get_data(as_text=True)
+    assert "telt niet mee" not in again.get_data(as_text=True)
     visit = db.session.scalar(select(StandVisit))
-    assert (visit.method, visit.is_test) == ("self", False)
+    assert (visit.method, visit.is_test, visit.is_rehearsal) == ("self", False, False)
     assert db.session.query(StandVisit).count() == 1
 
 
@@ -350,3 +357,15 @@ def test_many_unknown_codes_from_one_address_are_limited(phone, pin, db):
     assert statuses[:30] == [404] * 30
     assert set(statuses[30:]) == {429}
     assert db.session.query(Pin).count() == 2
+
+
+def test_the_favicon_is_speld_s_own_and_every_page_links_it(phone, make):
+    response = phone.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response.mimetype == "image/vnd.microsoft.icon"
+    assert "max-age" in response.headers["Cache-Control"]
+    icon = Image.open(io.BytesIO(response.data))
+    assert icon.format == "ICO" and {(16, 16), (32, 32), (48, 48)} <= icon.info["sizes"]
+    event, stands = make.plaza(stands=1)
+    for path in ("/", f"/s/{stands[0].code}", "/scan", "/dashboard/sign-in", "/privacy"):
+        assert '<link rel="icon" href="/favicon.ico"' in phone.get(path).get_data(as_text=True)

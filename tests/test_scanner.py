@@ -2,6 +2,7 @@
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 import pytest
 from sqlalchemy import select
@@ -21,8 +22,10 @@ def csrf_from(response) -> str:
 
 @pytest.fixture
 def today_fair(make):
-    """An edition on today's date (scans are refused outside its days) with one stand."""
-    event = make.event(starts_on=date.today(), ends_on=date.today())
+    """An edition running now (outside its days scans are rehearsals) with one stand."""
+    event = make.event(
+        starts_on=date.today() - timedelta(days=1), ends_on=date.today() + timedelta(days=1)
+    )
     return event, make.stand(event=event)
 
 
@@ -92,6 +95,35 @@ def test_a_stand_card_signs_the_browser_in_for_its_stand(client, make, today_fai
     assert f"Stand {stand.label} · {stand.company.name}" in page
     assert f'"visitsUrl": "/scan/stands/{stand.id}/visits"' in page
     assert "spd_" not in page  # the token is never written into the page
+    assert 'data-testid="rehearsal"' not in page  # the edition runs today
+
+
+def cookie_expires(response) -> datetime | None:
+    """When the session cookie this response sets ends; None: when the browser closes."""
+    [cookie] = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("speld_session=")]
+    found = re.search(r"Expires=([^;]+)", cookie)
+    return parsedate_to_datetime(found[1]) if found else None
+
+
+def test_a_stand_tablet_stays_signed_in_until_its_token_expires(client, make, today_fair):
+    """Its cookie outlives a browser restart; an organiser's and a signed-out one do not."""
+    _, stand = today_fair
+    plain = sign_in(client, make.token("stand", stand))
+    month = utcnow() + timedelta(days=31)
+    assert abs(cookie_expires(plain) - month) < timedelta(minutes=1)
+    # Each request renews it, never past the token's expiry.
+    assert abs(cookie_expires(client.get("/scan")) - month) < timedelta(minutes=1)
+
+    expires_at = (utcnow() + timedelta(days=2)).replace(microsecond=0)
+    _, token = tokens.create_token("stand", "tablet 2", stand.id, expires_at=expires_at)
+    assert cookie_expires(sign_in(client, token)) == expires_at
+    assert cookie_expires(client.get("/scan")) == expires_at
+
+    page = client.get("/scan")
+    signed_out = client.post("/scan/sign-out", data={"csrf_token": csrf_from(page)})
+    assert signed_out.status_code == 303
+    assert cookie_expires(signed_out) is None
+    assert cookie_expires(sign_in(client, make.token("organiser"))) is None
 
 
 @pytest.mark.parametrize("role", ["viewer", None])

@@ -10,7 +10,8 @@ import json
 import shutil
 import time
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image, ImageDraw
@@ -20,13 +21,18 @@ from sqlalchemy import select
 from backend.models import ApiToken, StandVisit
 from backend.models.types import utcnow
 from backend.services import tokens
+from backend.services.pins import void_pin as make_void
 from qr import codes
 from qr.render import matrix
 from tests.conftest import CHROMIUM_ARGS, need
 
 BASE = "https://pins.example.org"  # the test app's PUBLIC_BASE_URL, which pins encode
 WIDTH, HEIGHT, FPS = 640, 480, 5
-WAIT_MS = 30_000  # the fake camera loops every 21 s: each expected sight comes within one loop
+WAIT_MS = 30_000
+# The evening before the factories' edition (18-19 February 2026), when tablets are set up.
+DAY_BEFORE = datetime(
+    2026, 2, 17, 16, 30, tzinfo=ZoneInfo("Europe/Amsterdam")
+)  # the fake camera loops every 21 s: each expected sight comes within one loop
 
 
 @contextmanager
@@ -76,8 +82,10 @@ def write_y4m(path, scenes: list[tuple[str | None, float]]) -> None:
 
 @pytest.fixture
 def fair(make):
-    """Today's edition (offline scans are refused outside its days) with a stand and pins."""
-    event = make.event(starts_on=date.today(), ends_on=date.today())
+    """An edition running now (outside its days scans are rehearsals) with a stand and pins."""
+    event = make.event(
+        starts_on=date.today() - timedelta(days=1), ends_on=date.today() + timedelta(days=1)
+    )
     stand = make.stand(event=event, label="TP-07")
     return event, stand, make.pin_codes(event, size=3)
 
@@ -344,3 +352,141 @@ def test_without_a_camera_the_page_says_so_and_typed_codes_still_work(
         page.screenshot(path=screenshots / "typed-code-only-en.png")
         context.close()
     assert db.session.query(StandVisit).count() == 1
+
+
+def type_code(page, code: str) -> None:
+    page.fill("#code", code)
+    page.click("#typed button")
+
+
+@pytest.mark.parametrize(
+    ("locale", "texts"),
+    [
+        (
+            "nl-NL",
+            (
+                "Test, telt niet mee",
+                "Al geregistreerd (test, telt niet mee)",
+                "Deze pin is ingetrokken",
+            ),
+        ),
+        (
+            "en-GB",
+            (
+                "Test, not counted",
+                "Already registered (test, not counted)",
+                "This pin was withdrawn",
+            ),
+        ),
+    ],
+)
+def test_the_day_before_the_fair_the_tablet_rehearses(
+    browser, live_server, make, db, clock, screenshots, locale, texts
+):
+    """Scans are accepted and said as "test, not counted"; a void pin is still refused as void."""
+    created, again, withdrawn = texts
+    event, (stand,) = make.plaza(stands=1)  # 18-19 February 2026
+    pin, void_pin = make.pin_codes(event, size=2)
+    make_void(void_pin, "lost", DAY_BEFORE)
+    clock(DAY_BEFORE)
+    context, page = open_scanner(browser, live_server, make.token("stand", stand), locale)
+    context.clock.set_system_time(DAY_BEFORE)  # the tablet's clock, which goes on: scanned_at
+    page.set_viewport_size({"width": 390, "height": 844})
+    # Said before the first scan, so nobody takes a rehearsal for the real thing.
+    expect(page.get_by_test_id("rehearsal")).to_contain_text(
+        "geen dag van de beurs" if locale == "nl-NL" else "not one of the fair's days"
+    )
+
+    type_code(page, pin)
+    expect_result(page, "test", created, pin)
+    page.screenshot(path=screenshots / f"1-rehearsal-{locale[:2]}.png")
+    type_code(page, pin)
+    expect_result(page, "test", again, pin)
+    type_code(page, void_pin)
+    expect_result(page, "bad", withdrawn, void_pin)
+    rows = page.locator("#recent li")
+    expect(rows.nth(2)).to_contain_text(created)
+    expect(rows.nth(0)).to_contain_text(withdrawn)
+    expect(page.get_by_test_id("today")).to_have_text("0")
+    page.screenshot(path=screenshots / f"2-rehearsal-list-{locale[:2]}.png", full_page=True)
+    context.close()
+    [visit] = db.session.scalars(select(StandVisit)).all()
+    assert (visit.is_test, visit.is_rehearsal) == (True, True)
+    assert DAY_BEFORE <= visit.visited_at < DAY_BEFORE + timedelta(minutes=5)
+
+
+@pytest.mark.parametrize("locale", ["nl-NL", "en-GB"])
+def test_a_tablet_stays_signed_in_after_the_browser_restarts(
+    browser, live_server, make, db, fair, screenshots, locale
+):
+    """Closed with two scans waiting, reopened: still signed in, and the scans are sent."""
+    event, stand, pins = fair
+    context, page = open_scanner(browser, live_server, make.token("stand", stand), locale)
+    context.set_offline(True)
+    for count, code in enumerate(pins[:2], start=1):
+        type_code(page, code)
+        expect(page.get_by_test_id("waiting")).to_have_text(str(count))
+    state = context.storage_state(indexed_db=True)
+    context.close()
+    assert db.session.query(StandVisit).count() == 0
+
+    # A browser that restarts keeps only the cookies that have an expiry.
+    kept = {**state, "cookies": [c for c in state["cookies"] if c["expires"] > 0]}
+    assert [c["name"] for c in kept["cookies"]] == ["speld_session"]
+    restarted = browser.new_context(
+        storage_state=kept, locale=locale, viewport={"width": 390, "height": 844}
+    )
+    page = restarted.new_page()
+    page.goto(f"{live_server}/scan")
+    expect(page.get_by_test_id("stand")).to_be_visible()
+    expect(page.locator("#recent li[data-status=created]")).to_have_count(2, timeout=WAIT_MS)
+    expect(page.get_by_test_id("waiting")).to_have_text("0")
+    expect(page.locator("#unsent")).to_be_hidden()
+    page.screenshot(path=screenshots / f"restarted-{locale[:2]}.png", full_page=True)
+    restarted.close()
+    assert len(visits_by_pin(db)) == 2
+
+
+def test_at_arms_length_on_a_phone_codes_stay_whole_refusals_are_red_and_the_camera_in_view(
+    live_server, make, db, fair, screenshots
+):
+    event, stand, pins = fair
+    other = make.pin_codes(make.event(), size=1)[0]
+    with chromium(*FAKE_CAMERA) as browser:
+        for locale in ("nl-NL", "en-GB"):
+            context, page = open_scanner(
+                browser, live_server, make.token("stand", stand), locale, permissions=["camera"]
+            )
+            page.set_viewport_size({"width": 390, "height": 844})
+            answered = []
+            page.on("response", lambda r, seen=answered: seen.append((r.url, r.status)))
+            page.reload()
+            expect(page.locator("#camera")).to_be_visible(timeout=WAIT_MS)
+            icon = "fetch(document.querySelector('link[rel=icon]').href).then((r) => r.status)"
+            assert page.evaluate(icon) == 200  # no more 404 for the favicon on every load
+            type_code(page, pins[0])
+            expect(page.locator("#result")).not_to_have_attribute("data-state", "idle")
+            type_code(page, other)
+            expect(page.locator("#result")).to_have_attribute("data-state", "bad")
+            context.set_offline(True)
+            type_code(page, pins[1])
+            expect(page.locator("#result")).to_have_attribute("data-state", "queued")
+            expect(page.locator("#banner")).to_be_visible()
+            page.screenshot(path=screenshots / f"1-offline-box-{locale[:2]}.png")
+            # The camera's preview starts in the first screen, below the answer, not under it.
+            camera = page.locator("#camera").bounding_box()
+            assert camera["y"] < 844 / 2, camera
+            page.locator("#recent").scroll_into_view_if_needed()
+            page.screenshot(path=screenshots / f"2-last-ten-{locale[:2]}.png", full_page=True)
+            rows = page.locator("#recent li")
+            expect(rows).to_have_count(3)
+            for i in range(3):
+                code = rows.nth(i).locator(".code")
+                height = code.evaluate("e => e.getBoundingClientRect().height")
+                line = code.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)")
+                assert height < 1.5 * line, (i, height, line)  # one line: the code never wraps
+            refused = page.locator("#recent li[data-status=refused] .status")
+            assert refused.evaluate("e => getComputedStyle(e).color") == "rgb(164, 38, 44)"
+            assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+            assert [url for url, status in answered if status >= 400] == []  # every file was there
+            context.close()

@@ -4,11 +4,11 @@ import flask_migrate
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from backend.extensions import db as _db
-from backend.models import ApiToken, Batch, Pin
+from backend.models import ApiToken, Batch, Pin, StandVisit
 
 
 def _differences():
@@ -68,3 +68,12 @@ def test_database_refuses_a_status_outside_the_list(db, make):
 
 def test_database_refuses_a_stand_token_without_a_stand(db):
     _insert_fails(db, ApiToken(label="x", role="stand", token_hash="0" * 64))
+
+
+def test_database_refuses_a_rehearsal_that_would_count(db, make):
+    stand = make.stand()
+    pin_id = db.session.scalar(select(Pin.id).where(Pin.code == make.pin_codes(stand.event, 1)[0]))
+    visit = dict(pin_id=pin_id, stand_id=stand.id, method="staff", is_rehearsal=True)
+    _insert_fails(db, StandVisit(**visit, is_test=False))
+    db.session.add(StandVisit(**visit, is_test=True))
+    db.session.commit()

@@ -101,6 +101,7 @@ def _visit_out(result):
         "method": visit.method,
         "visited_at": visit.visited_at,
         "created": result.created,
+        "rehearsal": result.rehearsal,
     }
 
 

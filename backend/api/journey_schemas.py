@@ -104,6 +104,12 @@ class VisitOut(Schema):
     method = fields.String()
     visited_at = fields.DateTime()
     created = fields.Boolean()
+    rehearsal = fields.Boolean(
+        metadata={
+            "description": "Outside the fair's days: accepted as a rehearsal, kept as a test "
+            "and not counted"
+        }
+    )
 
 
 def load_visit_item(item):
@@ -130,6 +136,12 @@ class VisitResult(Schema):
     nonce = fields.String(allow_none=True)
     status = fields.String(metadata={"description": "created, exists or refused"})
     visit_id = fields.Integer(metadata={"description": "When created or exists"})
+    rehearsal = fields.Boolean(
+        metadata={
+            "description": "Outside the fair's days: accepted as a rehearsal, kept as a test "
+            "and not counted"
+        }
+    )
     error = fields.Nested(
         ErrorBody,
         metadata={"description": "When refused: the error body a single visit would have got"},

@@ -133,7 +133,9 @@ class StandVisit(db.Model):
 
     Unique per pin and stand, so registering twice is harmless and counted once.
     Test stamps (organisers trying a poster) are kept apart by ``is_test`` so
-    they never block or count as a real visit.
+    they never block or count as a real visit. A visit outside the fair's days is
+    a rehearsal: a test too (``is_test``), and ``is_rehearsal`` says why, so the
+    funnel reports rehearsals as their own kind (``services/stamps.py``).
     """
 
     __tablename__ = "stand_visits"
@@ -142,6 +144,8 @@ class StandVisit(db.Model):
         # A client nonce makes an offline retry harmless.
         UniqueConstraint("stand_id", "nonce"),
         CheckConstraint(one_of("method", VISIT_METHODS), name="method"),
+        # A rehearsal is a test: it can never count.
+        CheckConstraint("is_test OR NOT is_rehearsal", name="rehearsal_is_test"),
         # The funnel reads its per-stand and per-day figures from these two indexes alone.
         Index("ix_stand_visits_stand_id", "stand_id", "is_test", "pin_id", "method", "visited_at"),
         Index("ix_stand_visits_visited_at", "visited_at", "is_test", "pin_id"),
@@ -152,6 +156,7 @@ class StandVisit(db.Model):
     stand_id: Mapped[int] = mapped_column(ForeignKey("stands.id"))
     method: Mapped[str] = mapped_column(String(8))
     is_test: Mapped[bool] = mapped_column(default=False)
+    is_rehearsal: Mapped[bool] = mapped_column(default=False, server_default=false())
     nonce: Mapped[str | None] = mapped_column(String(64))
     # When the visit happened (may be earlier than recorded_at for offline staff scans).
     visited_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -8,7 +8,7 @@ import base64
 import hashlib
 from pathlib import Path
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template, request, send_file
 
 from backend.extensions import csrf
 from backend.pages import (  # noqa: F401
@@ -21,6 +21,7 @@ from backend.pages import (  # noqa: F401
     staff,
 )
 
+FAVICON = Path(__file__).parent / "static" / "favicon.ico"
 INLINE_CSS = (Path(__file__).parent / "static" / "style.css").read_text().strip()
 _CSS_HASH = base64.b64encode(hashlib.sha256(INLINE_CSS.encode()).digest()).decode()
 # The dashboard's pages send the same block plus their own rules; students' pages stay small.
@@ -51,6 +52,12 @@ bp = Blueprint("pages", __name__, template_folder="templates")
 def index():
     """A plain front page, so the server's root says what it is."""
     return render_template("index.html")
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Speld's own icon, which browsers ask for on every page (drawn by scripts/make_favicon.py)."""
+    return send_file(FAVICON, mimetype="image/vnd.microsoft.icon", max_age=86400)
 
 
 def _security_headers(response):

@@ -57,6 +57,8 @@ TEXT = {
         "explain_bot_scans": "Geen mens: zoekmachines en programma's die een linkvoorbeeld "
         "maken (zoals een chat-app).",
         "explain_test_scans": "Scans door ingelogde organisatoren die pins uitprobeerden.",
+        "explain_rehearsal_visits": "Standbezoeken (poster of tablet) buiten de dagen van de "
+        "beurs: een oefening, getoond als test en nergens meegeteld.",
         "explain_void_pin_scans": "Scans van pins die zijn ingetrokken (verloren of misdrukt).",
         "explain_orphan_scans": "Adressen met een code die niet bestaat (verkeerd overgetypt "
         "of geraden); die horen bij geen enkele pin of kanaal.",
@@ -87,11 +89,12 @@ TEXT = {
         "from_previous": "t.o.v. vorige",
         "from_issued": "t.o.v. uitgegeven",
         "excluded": "Niet meegeteld",
-        "excluded_note": "Deze scans en pins staan buiten de fasen.",
+        "excluded_note": "Deze scans, standbezoeken en pins staan buiten de fasen.",
         "human_scans": "Scans door mensen (alle)",
         "repeat_scans": "Herhaalde scans",
         "bot_scans": "Bots en linkvoorbeelden",
         "test_scans": "Testscans",
+        "rehearsal_visits": "Oefening: standbezoeken buiten de beursdagen",
         "void_pin_scans": "Scans van ingetrokken pins",
         "orphan_scans": "Scans van onbekende codes",
         "refused_lookups": "Onbekende codes geweigerd door de gokrem",
@@ -219,6 +222,8 @@ TEXT = {
         "explain_bot_scans": "Not a person: search engines and programs that make a link "
         "preview (such as a chat app).",
         "explain_test_scans": "Scans by signed-in organisers trying pins.",
+        "explain_rehearsal_visits": "Stand visits (poster or tablet) outside the fair's days: "
+        "a rehearsal, shown as a test and counted nowhere.",
         "explain_void_pin_scans": "Scans of pins that were made void (lost or misprinted).",
         "explain_orphan_scans": "Addresses with a code that does not exist (mistyped or "
         "guessed); they belong to no pin or channel.",
@@ -249,11 +254,12 @@ TEXT = {
         "from_previous": "from previous",
         "from_issued": "from issued",
         "excluded": "Not counted",
-        "excluded_note": "These scans and pins are kept out of the stages.",
+        "excluded_note": "These scans, stand visits and pins are kept out of the stages.",
         "human_scans": "Scans by people (all)",
         "repeat_scans": "Repeat scans",
         "bot_scans": "Bots and link previews",
         "test_scans": "Test scans",
+        "rehearsal_visits": "Rehearsal: stand visits outside the fair's days",
         "void_pin_scans": "Scans of void pins",
         "orphan_scans": "Scans of unknown codes",
         "refused_lookups": "Unknown codes refused by the guessing brake",

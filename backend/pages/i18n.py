@@ -53,6 +53,8 @@ TEXT = {
         "stamp_title": "Stempel voor {company}",
         "stamp_new": "Gestempeld! Je bezoek aan stand {label} is geregistreerd.",
         "stamp_again": "Deze stand had je al gestempeld; dat telt één keer.",
+        "stamp_rehearsal": "Test, telt niet mee: buiten de dagen van de beurs is een stempel "
+        "een oefening.",
         "stamp_need_pin": "Typ de code van je pin om je bezoek te stempelen.",
         "pin_code": "Code van je pin",
         "stamp_button": "Stempel",
@@ -129,6 +131,7 @@ TEXT = {
         "stamp_title": "Stamp for {company}",
         "stamp_new": "Stamped! Your visit to stand {label} is registered.",
         "stamp_again": "You had stamped this stand already; it counts once.",
+        "stamp_rehearsal": "Test, not counted: outside the fair's days a stamp is a rehearsal.",
         "stamp_need_pin": "Type the code on your pin to stamp your visit.",
         "pin_code": "Your pin's code",
         "stamp_button": "Stamp",

@@ -186,6 +186,7 @@ def stand(code):
             "stamped.html",
             stand=stamped.stand,
             created=stamped.created,
+            rehearsal=stamped.rehearsal,
             state=journey.stamp_card(stamped.pin, utcnow()),
         )
     )

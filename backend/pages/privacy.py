@@ -34,7 +34,7 @@ DISCLOSED = {
     "orphan_scans": {"id": None, "scanned_at": "times", "path": "orphan", **_REQUEST},
     "landing_visits": {"id": None, "pin_id": "pin", "visited_at": "times", **_REQUEST},
     "portal_clicks": {"id": None, "pin_id": "pin", "company_id": "clicks", "clicked_at": "times", **_REQUEST},
-    "stand_visits": {"id": None, "pin_id": "pin", "stand_id": "stands", "method": "stands", "is_test": None, "nonce": None, "visited_at": "times", "recorded_at": "times"},
+    "stand_visits": {"id": None, "pin_id": "pin", "stand_id": "stands", "method": "stands", "is_test": None, "is_rehearsal": None, "nonce": None, "visited_at": "times", "recorded_at": "times"},
     "survey_responses": {"id": None, "pin_id": "pin", "named_before": "answers", "is_test": None, "answered_at": "times",
                          "after_stand_visit": "answers", "after_company_list": "answers"},
     "follow_up_responses": {"id": None, "pin_id": "pin", "named_now": "answers", "is_test": None, "answered_at": "times"},

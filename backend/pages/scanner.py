@@ -27,6 +27,7 @@ from backend.errors import (
     handle_http_exception,
 )
 from backend.models.types import utcnow
+from backend.pages import signin
 from backend.pages.i18n import current_language, translator
 from backend.pages.scanner_strings import TEXT
 from backend.services import stamps
@@ -109,6 +110,7 @@ def page():
     if stand_id is None:
         return _page(signed_in=True, role=token.role, stands=scannable_stands())
     stand = scanner_stand(token, stand_id)
+    now = utcnow()
     info = {"id": stand.id, "label": stand.label, "company": stand.company.name}
     return _page(
         signed_in=True,
@@ -116,7 +118,8 @@ def page():
         stand=stand,
         stand_info=info,
         visits_url=url_for(".visits", stand_id=stand.id),
-        today=today_count(stand, utcnow()),
+        today=today_count(stand, now),
+        rehearsal=not stamps.during_the_fair(stand.event, now),
     )
 
 
@@ -127,15 +130,17 @@ def sign_in():
     if token is None or token.role not in SCANNER_ROLES:
         return _page(401, signed_in=False, problem=True)
     # The same keys as /staff and the dashboard, so one sign-in serves them all.
-    session["staff_role"] = token.role
-    session["staff_token_id"] = token.id
+    signin.sign_in_as(token)
+    if token.role == "stand":
+        # A stand tablet is restarted, closed and reopened all fair long: it stays signed in
+        # until its card's token expires or is revoked. An organiser's session does not.
+        signin.keep_signed_in(token)
     return redirect(url_for(".page"), 303)
 
 
 @bp.post("/scan/sign-out")
 def sign_out():
-    session.pop("staff_role", None)
-    session.pop("staff_token_id", None)
+    signin.sign_out()
     return redirect(url_for(".page"), 303)
 
 

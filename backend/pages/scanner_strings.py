@@ -21,7 +21,10 @@ TEXT = {
         "other_event": "Geen pin van deze editie",
         "void": "Deze pin is ingetrokken",
         "unknown": "Onbekende pin",
-        "outside_event": "Scan valt buiten de dagen van de beurs",
+        "rehearsal": "Test, telt niet mee",
+        "rehearsal_repeat": "Al geregistreerd (test, telt niet mee)",
+        "rehearsal_day": "Oefenen: vandaag is geen dag van de beurs. Scans worden als test "
+        "geregistreerd en tellen niet mee.",
         "refused": "Geweigerd",
         "poster": "Dit is een standposter, geen pin",
         "not_pin": "Geen pin van Speld",
@@ -65,7 +68,10 @@ TEXT = {
         "other_event": "Not a pin of this edition",
         "void": "This pin was withdrawn",
         "unknown": "Unknown pin",
-        "outside_event": "Scanned outside the fair's days",
+        "rehearsal": "Test, not counted",
+        "rehearsal_repeat": "Already registered (test, not counted)",
+        "rehearsal_day": "Rehearsal: today is not one of the fair's days. Scans are registered "
+        "as tests and not counted.",
         "refused": "Refused",
         "poster": "This is a stand poster, not a pin",
         "not_pin": "Not a Speld pin",

@@ -11,21 +11,47 @@ from flask import session
 from backend.models import ApiToken
 from backend.services.audit import acting_as, actor_for_token
 from backend.services.tokens import authenticate_or_none, live_token, session_role
+from backend.sessions import UNTIL_KEY
 
 
 def sign_in(raw_token: str | None) -> ApiToken | None:
     """Sign this browser in with ``raw_token``; the live token row, or None if it is not one."""
     token = authenticate_or_none((raw_token or "").strip())
     if token is not None:
-        # The session is this browser's signed cookie, so its language and CSRF token are kept.
-        session["staff_role"] = token.role
-        session["staff_token_id"] = token.id
+        sign_in_as(token)
     return token
+
+
+def sign_in_as(token: ApiToken) -> None:
+    """Sign this browser in as ``token`` (already authenticated): its role and id, never itself."""
+    # The session is this browser's signed cookie, so its language and CSRF token are kept.
+    session["staff_role"] = token.role
+    session["staff_token_id"] = token.id
+    _forget_browser_close()
+
+
+def keep_signed_in(token: ApiToken) -> None:
+    """Keep this browser signed in after it restarts, until the token expires.
+
+    For stand tablets: their cookie outlives the browser (a permanent session, at
+    most until ``token.expires_at``). The token is still re-checked on every
+    request, so revoking it ends the session at once.
+    """
+    session.permanent = True
+    if token.expires_at is not None:
+        session[UNTIL_KEY] = int(token.expires_at.timestamp())
+
+
+def _forget_browser_close() -> None:
+    # A new sign-in or a sign-out ends with the browser again, unless kept on purpose.
+    session.permanent = False
+    session.pop(UNTIL_KEY, None)
 
 
 def sign_out() -> None:
     session.pop("staff_role", None)
     session.pop("staff_token_id", None)
+    _forget_browser_close()
 
 
 def signed_in_role(touch: bool = False) -> str | None:

@@ -3,10 +3,15 @@
 A visit is unique per pin and stand (and per test flag), so registering the
 same pin twice is harmless and counted once. Offline staff scans arrive in
 batches with a nonce per item, so a batch sent twice changes nothing.
+
+Both doors (the poster and the stand scanner) meet in ``stamp``, which holds the
+one rule for when: a visit outside the fair's days, in the event's time zone, is
+a rehearsal. It is accepted and answered like any other, and kept as a test
+(``is_test`` and ``is_rehearsal``) so the funnel never counts it.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -16,14 +21,13 @@ from backend.errors import (
     DomainError,
     InvalidInput,
     NonceReused,
-    OutsideEvent,
     PinOfOtherEvent,
     PinVoid,
     StandCodeNotFound,
     StandRetired,
 )
 from backend.extensions import db
-from backend.models import Pin, Stand, StandVisit
+from backend.models import Event, Pin, Stand, StandVisit
 from backend.services.exposure import visit_came_before_answer
 from backend.services.pins import find_pin
 from backend.services.stands import get_stand
@@ -31,8 +35,6 @@ from backend.services.validation import check_text
 from qr import codes
 
 MAX_OFFLINE_BATCH = 500
-# Offline devices' clocks drift and fairs run late: accept a day either side.
-DATE_SLACK = timedelta(days=1)
 
 
 def find_stand_by_code(raw_code: str) -> Stand:
@@ -53,10 +55,21 @@ def poster_stand(raw_code: str) -> Stand:
     return stand
 
 
+def during_the_fair(event: Event, moment: datetime) -> bool:
+    """Whether ``moment`` falls on one of the fair's days, in the event's time zone."""
+    day = moment.astimezone(ZoneInfo(event.timezone)).date()
+    return event.starts_on <= day <= event.ends_on
+
+
 @dataclass(frozen=True)
 class StampResult:
     visit: StandVisit
     created: bool
+
+    @property
+    def rehearsal(self) -> bool:
+        """Outside the fair's days: accepted, kept as a test, not counted."""
+        return self.visit.is_rehearsal
 
 
 def _check(pin: Pin, stand: Stand, visited_at: datetime | None) -> None:
@@ -83,8 +96,14 @@ def _existing(pin_id: int, stand_id: int, is_test: bool) -> StandVisit | None:
 def stamp(
     pin: Pin, stand: Stand, method: str, is_test: bool, now: datetime, **extra
 ) -> StampResult:
-    """Register one visit; an existing one is returned unchanged; a retired stand refuses."""
+    """Register one visit; an existing one is returned unchanged; a retired stand refuses.
+
+    Outside the fair's days the visit is a rehearsal: a test, whoever made it.
+    """
     _check(pin, stand, extra.get("visited_at"))
+    visited_at = extra.get("visited_at") or now
+    rehearsal = not during_the_fair(stand.event, visited_at)
+    is_test = is_test or rehearsal
     nonce = extra.get("nonce")
     if nonce is not None:
         earlier = db.session.scalar(
@@ -102,7 +121,8 @@ def stamp(
         stand_id=stand.id,
         method=method,
         is_test=is_test,
-        visited_at=extra.get("visited_at") or now,
+        is_rehearsal=rehearsal,
+        visited_at=visited_at,
         recorded_at=now,
         nonce=nonce,
     )
@@ -128,6 +148,7 @@ class PosterStamp:
     stand: Stand
     pin: Pin
     created: bool
+    rehearsal: bool
 
 
 def self_stamp(stand_code: str, pin_code: str, is_test: bool, now: datetime) -> PosterStamp:
@@ -135,24 +156,13 @@ def self_stamp(stand_code: str, pin_code: str, is_test: bool, now: datetime) -> 
     stand = find_stand_by_code(stand_code)
     pin = find_pin(pin_code)
     result = stamp(pin, stand, "self", is_test, now)
-    return PosterStamp(stand, pin, result.created)
-
-
-def _check_when(stand: Stand, scanned_at: datetime) -> None:
-    event = stand.event
-    zone = ZoneInfo(event.timezone)
-    first = datetime.combine(event.starts_on, time.min, tzinfo=zone)
-    last = datetime.combine(event.ends_on, time.max, tzinfo=zone)
-    if not first - DATE_SLACK <= scanned_at <= last + DATE_SLACK:
-        raise OutsideEvent()
+    return PosterStamp(stand, pin, result.created, result.rehearsal)
 
 
 def staff_stamp(stand_id: int, pin_ref: str, now: datetime, scanned_at=None, nonce=None):
-    """Stand staff scanned a student's pin (a code or a full pin URL)."""
+    """Stand staff scanned a student's pin (a code or a full pin URL), at ``scanned_at`` or now."""
     check_text(nonce=nonce)
     stand = get_stand(stand_id)
-    if scanned_at is not None:
-        _check_when(stand, scanned_at)
     pin = find_pin(pin_code_from(pin_ref))
     return stamp(pin, stand, "staff", False, now, visited_at=scanned_at, nonce=nonce)
 
@@ -207,6 +217,7 @@ def staff_stamp_batch(stand_id: int, items: list[dict], now: datetime) -> BatchR
             outcome = {
                 "status": "created" if result.created else "exists",
                 "visit_id": result.visit.id,
+                "rehearsal": result.rehearsal,
             }
         except DomainError as error:
             db.session.rollback()

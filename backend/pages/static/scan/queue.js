@@ -1,6 +1,7 @@
 // The scans this tablet made, in IndexedDB: the offline queue and the "last ten" list in one.
-// A record: {nonce, stand, pin, scanned_at, status, error}. status is "queued" until the server
-// answered "created", "exists" or "error" (error = the refusal's code). Records survive a
+// A record: {nonce, stand, pin, scanned_at, status, error, rehearsal}. status is "queued" until
+// the server answered "created", "exists" (rehearsal: outside the fair's days, not counted) or
+// "refused" (error = the refusal's code). Records survive a
 // reload or a closed tab; nothing is deleted when a sync fails or the sign-in is revoked.
 
 const NAME = "speld-scanner";

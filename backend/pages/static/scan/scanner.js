@@ -16,7 +16,6 @@ const REFUSALS = {
   pin_other_event: "other_event",
   pin_void: "void",
   pin_not_found: "unknown",
-  outside_event: "outside_event",
 };
 let revoked = false;
 let syncing = null;
@@ -43,8 +42,9 @@ function signInFromFragment() {
 }
 
 function statusText(record) {
-  if (record.status === "created") return t("ok");
-  if (record.status === "exists") return t("repeat");
+  // Outside the fair's days the server accepts a scan as a rehearsal: a test, not counted.
+  if (record.status === "created") return t(record.rehearsal ? "rehearsal" : "ok");
+  if (record.status === "exists") return t(record.rehearsal ? "rehearsal_repeat" : "repeat");
   if (record.status === "queued") return t("waiting");
   return t(REFUSALS[record.error] ?? "refused");
 }
@@ -56,7 +56,7 @@ function signal(state) {
     audio ??= new AudioContext();
     const tone = audio.createOscillator();
     const gain = audio.createGain();
-    tone.frequency.value = { ok: 880, repeat: 660, queued: 880 }[state] ?? 220;
+    tone.frequency.value = { ok: 880, test: 880, repeat: 660, queued: 880 }[state] ?? 220;
     gain.gain.value = 0.2;
     tone.connect(gain).connect(audio.destination);
     tone.start();
@@ -75,7 +75,8 @@ function show(state, title, code = "", quiet = false) {
 }
 
 function showRecord(record, quiet = false) {
-  const state = { created: "ok", exists: "repeat", queued: "queued" }[record.status] ?? "bad";
+  let state = { created: "ok", exists: "repeat", queued: "queued" }[record.status] ?? "bad";
+  if (record.rehearsal && state !== "bad") state = "test";
   show(state, record.status === "queued" ? t("queued") : statusText(record), record.pin, quiet);
 }
 
@@ -101,6 +102,7 @@ async function refresh() {
       const row = document.createElement("li");
       row.dataset.status = record.status;
       row.dataset.pin = record.pin;
+      if (record.rehearsal) row.dataset.rehearsal = "";
       const time = new Date(record.scanned_at).toLocaleTimeString(config.lang);
       row.append(item("time", time), item("code", display(record.pin)), item("status", statusText(record)));
       return row;
@@ -147,7 +149,12 @@ async function send() {
   const sent = new Map(batch.map((record) => [record.nonce, record]));
   const answered = body.results
     .filter((result) => sent.has(result.nonce))
-    .map((result) => ({ ...sent.get(result.nonce), status: result.status, error: result.error?.code ?? null }));
+    .map((result) => ({
+      ...sent.get(result.nonce),
+      status: result.status,
+      error: result.error?.code ?? null,
+      rehearsal: result.rehearsal ?? false,
+    }));
   await queue.put(...answered);
   $("today").textContent = String(body.today);
 }
