@@ -418,7 +418,7 @@ def hand_over(story, page, role: str, label: str, stand: str = "", event: str = 
     return secret, card
 
 
-def hand_over_the_cards(story, page, db) -> dict:
+def hand_over_the_cards(story, page, tmp_path) -> dict:
     """A card for each role: two stand tablets, the municipality's viewer, a second organiser."""
     cards = {}
     for key, role, label, stand, event in (
@@ -433,6 +433,9 @@ def hand_over_the_cards(story, page, db) -> dict:
         secret, card = cards[key]
         assert qr_of_pdf(card) == f"{BASE}/scan#token={secret}"
         assert secret not in pdf_text(card)[0]
+    (tmp_path / "tablet.pdf").write_bytes(cards["alfa"][1])
+    fonts = embedded_fonts(tmp_path / "tablet.pdf")
+    assert fonts and all(embedded for _, embedded in fonts), fonts
     viewer, card = cards["viewer"]
     assert qr_of_pdf(card) == f"{BASE}/dashboard/{SLUG}" and viewer in pdf_text(card)[0]
     desk, card = cards["desk"]
@@ -492,6 +495,8 @@ def the_desk_on_a_phone(story, page, cards, lead_id: int, db):
     assert_in_view(small.locator("[data-testid=batches] a", has_text=said["manifest"]))
     small.goto(story.url("/console/tokens"))
     assert_in_view(small.locator(f"[data-testid=revoke-{lead_id}]"))
+    small.goto(story.url(f"/dashboard/{SLUG}"))
+    assert_in_view(small.locator("[data-testid=stages] tr[data-stage=issued] td").last)
 
     page.goto(story.url("/console/tokens"))
     page.click(f"[data-testid=revoke-{lead_id}]")
@@ -727,7 +732,7 @@ def test_bdt_2027_is_rehearsed_from_an_empty_database(
     import_the_companies(story, page, db, tmp_path)
     change_the_stands(story, page, db)
     pins = mint_pins(story, page, db)
-    cards = hand_over_the_cards(story, page, db)
+    cards = hand_over_the_cards(story, page, tmp_path)
     the_viewer_follows_the_card(story, cards)
     the_desk_on_a_phone(story, page, cards, lead_id, db)
     poster = poster_url(story, page, "TP-01")
