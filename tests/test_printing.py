@@ -153,7 +153,7 @@ def test_pins_list_is_paginated_and_organiser_only(client, auth, batch):
         ({"label": "x", "channel": "ut-desk", "size": 0}, 422),
         ({"label": "x", "channel": "ut-desk", "size": 50_001}, 422),
         ({"label": "x", "channel": "ut-desk", "size": "10"}, 422),
-        ({"label": "x", "channel": "UT desk", "size": 10}, 422),
+        ({"label": "x", "channel": "UT/desk", "size": 10}, 422),  # "UT desk" would be ut-desk
         ({"label": "Day 1", "channel": "ut-desk", "size": 10}, 409),
     ],
 )
