@@ -12,7 +12,7 @@ import json
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, Response, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import generate_csrf
 from marshmallow import ValidationError
 from werkzeug.exceptions import BadRequest, HTTPException
@@ -40,7 +40,6 @@ from backend.services.stand_scanner import (
     scanner_token,
     today_count,
 )
-from backend.services.tokens import authenticate_or_none, session_role
 from backend.services.validation import json_problem, parse_id
 
 STATIC = Path(__file__).parent / "static" / "scan"
@@ -71,8 +70,7 @@ bp = Blueprint("scanner", __name__, static_folder="static/scan", static_url_path
 
 def _session_token():
     """The signed-in token row, or ``Unauthorized`` (also once its token is revoked)."""
-    token_id = session.get("staff_token_id")
-    return scanner_token(session_role(session.get("staff_role"), token_id), token_id)
+    return scanner_token(signin.signed_in_token())
 
 
 def _headers(response):
@@ -137,11 +135,10 @@ def page():
 @bp.post("/scan/sign-in")
 def sign_in():
     """Sign this browser in with a stand (or organiser) token: the session keeps its id."""
-    token = authenticate_or_none(request.form.get("token", "").strip())
-    if token is None or token.role not in SCANNER_ROLES:
+    # The same sign-in as /staff and the dashboard, so one sign-in serves them all.
+    token = signin.sign_in(request.form.get("token"), roles=SCANNER_ROLES)
+    if token is None:
         return _page(401, signed_in=False, problem=True)
-    # The same keys as /staff and the dashboard, so one sign-in serves them all.
-    signin.sign_in_as(token)
     if token.role == "stand":
         # A stand tablet is restarted, closed and reopened all fair long: it stays signed in
         # until its card's token expires or is revoked. An organiser's session does not.
