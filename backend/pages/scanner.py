@@ -19,15 +19,13 @@ from werkzeug.exceptions import BadRequest, HTTPException
 
 from backend.api.journey_schemas import VisitBatchIn, VisitResult, load_visit_item
 from backend.client import count_unknown_code
-from backend.errors import (
+from backend.error_responses import (
     HTTP_CODES,
-    DomainError,
-    InvalidInput,
-    StandNotFound,
-    Unauthorized,
     handle_domain_error,
     handle_http_exception,
+    json_error,
 )
+from backend.errors import DomainError, InvalidInput, StandNotFound, Unauthorized
 from backend.models.types import utcnow
 from backend.pages import signin
 from backend.pages.i18n import current_language, translator
@@ -199,15 +197,10 @@ def service_worker():
     return response
 
 
-def _json_error(status: int, code: str, message: str, fields: dict | None = None):
-    body = {"error": {"code": code, "message": message, "fields": fields or {}}}
-    return jsonify(body), status
-
-
 @bp.errorhandler(DomainError)
 def _domain_error(error: DomainError):
     if request.endpoint == "scanner.visits":
-        return _json_error(error.status, error.code, error.message, error.fields)
+        return json_error(error.status, error.code, error.message, error.fields)
     return handle_domain_error(error)
 
 
@@ -216,5 +209,5 @@ def _http_error(error: HTTPException):
     # A missing or stale CSRF token is a 400 here: the page reads it as "sign in again".
     if request.endpoint == "scanner.visits":
         status = error.code or 500
-        return _json_error(status, HTTP_CODES.get(status, "error"), error.description or "")
+        return json_error(status, HTTP_CODES.get(status, "error"), error.description or "")
     return handle_http_exception(error)
