@@ -9,7 +9,7 @@ the same use case as ``POST /api/v1/stands/<id>/visits/batch``.
 
 import hashlib
 import json
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
@@ -169,12 +169,22 @@ def visits(stand_id):
     )
 
 
-@cache
 def _asset_version() -> str:
-    # A new version of any asset makes a new cache in the browser, and the old one is dropped.
+    """The files' version: a hash of their bytes, so an edited file makes a new version.
+
+    A new version of any asset makes a new cache in the browser, and the old one is
+    dropped. Hashed again only when a file's size or modification time changed, so
+    an edit in development is served at once and production reads the files once.
+    """
+    paths = [STATIC / name for name in ASSETS + ("sw.js",)]
+    return _hash_files(tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths))
+
+
+@lru_cache(maxsize=4)
+def _hash_files(stamps: tuple[tuple[str, int, int], ...]) -> str:
     digest = hashlib.sha256()
-    for name in ASSETS + ("sw.js",):
-        digest.update((STATIC / name).read_bytes())
+    for path, _mtime, _size in stamps:
+        digest.update(Path(path).read_bytes())
     return digest.hexdigest()[:16]
 
 
