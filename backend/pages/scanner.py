@@ -18,7 +18,7 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from backend.api.journey_schemas import VisitBatchIn, VisitResult, load_visit_item
-from backend.client import count_unknown_code
+from backend.client import count_unknown_code, signed_in_token
 from backend.error_responses import (
     HTTP_CODES,
     handle_domain_error,
@@ -68,7 +68,7 @@ bp = Blueprint("scanner", __name__, static_folder="static/scan", static_url_path
 
 def _session_token():
     """The signed-in token row, or ``Unauthorized`` (also once its token is revoked)."""
-    return scanner_token(signin.signed_in_token())
+    return scanner_token(signed_in_token())
 
 
 def _headers(response):
