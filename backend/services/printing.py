@@ -77,18 +77,26 @@ class BatchSummary:
     void: int
     qr_version: int
     module_mm: float
+    layout: SheetLayout
 
     @property
     def id(self) -> int:
         return self.batch.id
 
 
-def summarize(batches: list[Batch], base_url: str) -> list[BatchSummary]:
-    """Counts and print geometry for batches (one counting query for all of them)."""
+def summarize(
+    batches: list[Batch], base_url: str, layout: SheetLayout | None = None
+) -> list[BatchSummary]:
+    """Counts, and the QR as the sheets of ``layout`` print it (the 25 mm machine by default),
+    for batches (one counting query for all of them)."""
+    layout = layout or SheetLayout()
     counts = batch_counts([b.id for b in batches])
     version = pin_qr_version(base_url)
-    size = round(module_mm(SheetLayout(), version), 3)
-    return [BatchSummary(b, **counts[b.id], qr_version=version, module_mm=size) for b in batches]
+    size = round(module_mm(layout, version), 3)
+    return [
+        BatchSummary(b, **counts[b.id], qr_version=version, module_mm=size, layout=layout)
+        for b in batches
+    ]
 
 
 def pin_items(batch_id: int, base_url: str) -> Iterator[tuple[str, str]]:
