@@ -285,3 +285,20 @@ def test_a_batch_reports_the_25_mm_machine_unless_a_layout_is_asked_for(client, 
     refused = client.get(f"/api/v1/batches/{batch['id']}?preset=31", headers=auth("organiser"))
     assert refused.status_code == 422 and "preset" in refused.json["error"]["fields"]
 
+
+def _docinfo(data: bytes) -> dict[str, str]:
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return {str(k): str(v) for k, v in pdf.docinfo.items()}
+
+
+def test_print_files_name_the_edition_and_the_batch(client, auth, batch, db):
+    batch_row = db.session.get(Batch, batch["id"])
+    edition = batch_row.event.name
+    sheets = client.get(f"/api/v1/batches/{batch['id']}/sheets.pdf", headers=auth("organiser"))
+    info = _docinfo(sheets.data)
+    assert edition in info["/Title"] and "Day 1" in info["/Title"]
+    assert info["/Producer"].startswith("Speld ")
+    posters = client.get(f"/api/v1/events/{batch['event']}/posters.pdf", headers=auth("organiser"))
+    assert posters.status_code == 200
+    info = _docinfo(posters.data)
+    assert edition in info["/Title"] and info["/Creator"].startswith("Speld ")

@@ -113,6 +113,7 @@ def _meta(batch: Batch, branding: Branding | None) -> PrintMeta:
         date=utcnow().date().isoformat(),
         total=batch.size,
         branding=branding,
+        edition=batch.event.name,
     )
 
 
@@ -190,7 +191,8 @@ def print_posters(
         Poster(company=s.company.name, label=s.label, url=codes.stand_url(base_url, s.code))
         for s in stands
     )
-    return render_posters(posters, out, branding=branding)
+    edition = stands[0].event.name if stands else ""
+    return render_posters(posters, out, branding=branding, edition=edition)
 
 
 def event_stands(event: Event, retired: bool = True) -> list[Stand]:
