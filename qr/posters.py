@@ -193,7 +193,7 @@ def render_posters(
         canvas.showPage()  # a valid, empty document
     DocInfo(
         title=joined("Speld stand posters", edition),
-        subject=joined("Stand posters", edition, f"{pages} stands"),
+        subject=joined("Stand posters", edition, f"{pages} stand{'s' if pages != 1 else ''}"),
     ).apply(canvas)
     canvas.save()
     return pages
