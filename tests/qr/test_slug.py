@@ -4,7 +4,6 @@ Its size is chosen so the line is exactly as wide as the room it has; measured a
 width could come out 6e-14 pt too wide, and the line lost its date ("… | 2026-12-…").
 """
 
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
