@@ -41,7 +41,10 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
     """The error envelope for the API, or the friendly page for people."""
     if wants_json():
         return json_error(status, code, message, fields, headers)
-    return render_template("error.html", status=status, message=message), status, headers or {}
+    from backend.pages.i18n import current_language  # delivery's words, looked up late
+
+    page = render_template("error.html", status=status, message=message, lang=current_language())
+    return page, status, headers or {}
 
 
 def _validation_fields(error: HTTPException) -> dict:
