@@ -26,6 +26,7 @@ from gunicorn.config import Config
 from hypothesis import given
 from hypothesis import strategies as st
 
+from backend.services.retention import LOG_DAYS
 from bench.kill_master import ACTIVATE, group, stop_group
 from bench.stack import free_port, wait_for
 from tests.conftest import need
@@ -185,6 +186,24 @@ def test_gunicorn_masks_every_client_address_in_its_lines(address, before, after
     assert log.count(f"12:04:59 {after}") == 3  # the rest of the line as it was
     assert log.count(f"{before} listening at http://127.0.0.1:8000 {after}") == 3
     assert "peer [address] reset" in log
+
+
+def test_the_logs_are_kept_as_long_as_the_privacy_page_says():
+    journal = (DEPLOY / "journald-speld.conf").read_text()
+    assert re.search(rf"^MaxRetentionSec={LOG_DAYS}day$", journal, re.M)
+    assert (
+        "journald-speld.conf /etc/systemd/journald.conf.d/"
+        in (ROOT / "docs" / "deploy.md").read_text()
+    )
+    # nginx's files: Debian's package rotates them (the host the deploy guide starts from).
+    rotate = Path("/etc/logrotate.d/nginx")
+    need(rotate.exists(), "Debian's nginx package (its /etc/logrotate.d/nginx) is not installed")
+    rules = rotate.read_text()
+    assert "/var/log/nginx/*.log" in rules and re.search(r"^\s*daily$", rules, re.M)
+    assert re.search(rf"^\s*rotate {LOG_DAYS}$", rules, re.M)
+    site = (DEPLOY / "nginx" / "speld.conf").read_text()
+    logs = re.findall(r"^\s*(?:access|error)_log (?!off;)(\S+)", site, re.M)
+    assert logs and all(re.fullmatch(r"/var/log/nginx/[^/]+\.log", log) for log in logs), logs
 
 
 def _answers(port: int, timeout: float = 5) -> bool:
