@@ -11,8 +11,10 @@ import csv
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -78,7 +80,7 @@ def _text(value):
     return value.isoformat() if isinstance(value, date) else value
 
 
-def to_csv(figures: Funnel, table: str = DEFAULT_TABLE, lang: str = API_LANGUAGE) -> bytes:
+def to_csv(figures: Funnel, lang: str = API_LANGUAGE, table: str = DEFAULT_TABLE) -> bytes:
     """One table as CSV; cells that a spreadsheet would run as a formula are neutralised.
 
     In every language a CSV is for programs: comma-separated, decimal points, shares
@@ -94,8 +96,8 @@ def to_csv(figures: Funnel, table: str = DEFAULT_TABLE, lang: str = API_LANGUAGE
     return out.getvalue().encode("utf-8")
 
 
-def to_json(figures: Funnel, lang: str = API_LANGUAGE) -> bytes:
-    """The funnel as the API's JSON, indented; machine keys in every language."""
+def to_json(figures: Funnel, lang: str = API_LANGUAGE, table: str = DEFAULT_TABLE) -> bytes:
+    """The funnel as the API's JSON, indented; machine keys in every language, every table."""
     return json.dumps(funnel_json(figures), ensure_ascii=False, indent=2).encode("utf-8")
 
 
@@ -217,7 +219,11 @@ def _explanation_sheet(book: Workbook, lang: str, bold: Font, replaced: _Replace
 
 
 def to_xlsx(
-    figures: Funnel, generated_at: datetime | None = None, lang: str = API_LANGUAGE
+    figures: Funnel,
+    lang: str = API_LANGUAGE,
+    table: str = DEFAULT_TABLE,
+    *,
+    generated_at: datetime | None = None,
 ) -> bytes:
     """A workbook: About, a sheet per table (number formats, frozen header), an explanation."""
     book = Workbook()
@@ -244,7 +250,11 @@ def to_xlsx(
 
 
 def to_zip(
-    figures: Funnel, generated_at: datetime | None = None, lang: str = API_LANGUAGE
+    figures: Funnel,
+    lang: str = API_LANGUAGE,
+    table: str = DEFAULT_TABLE,
+    *,
+    generated_at: datetime | None = None,
 ) -> bytes:
     """Every table as CSV, the workbook, the JSON and the definitions, in one file.
 
@@ -254,29 +264,39 @@ def to_zip(
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, spec in TABLES.items():
-            archive.writestr(f"{spec.file(lang)}.csv", to_csv(figures, name, lang))
-        archive.writestr(f"{WORKBOOK(lang)}.xlsx", to_xlsx(figures, generated_at, lang))
+            archive.writestr(f"{spec.file(lang)}.csv", to_csv(figures, lang, name))
+        archive.writestr(
+            f"{WORKBOOK(lang)}.xlsx", to_xlsx(figures, lang, generated_at=generated_at)
+        )
         archive.writestr("funnel.json", to_json(figures))
         if METRICS_DOC.exists():
             archive.write(METRICS_DOC, "metrics.md")
     return out.getvalue()
 
 
+class Format(NamedTuple):
+    """A file format: its media type and its writer.
+
+    Every writer takes ``(figures, lang, table)`` and returns bytes; a format that
+    holds every table (the workbook, the JSON, the ZIP) does not need ``table``,
+    and the JSON keeps its machine keys in every ``lang``.
+    """
+
+    mimetype: str
+    write: Callable[[Funnel, str, str], bytes]
+
+
 FORMATS = {
-    "csv": ("text/csv", to_csv),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", to_xlsx),
-    "json": ("application/json", to_json),
-    "zip": ("application/zip", to_zip),
+    "csv": Format("text/csv", to_csv),
+    "xlsx": Format("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", to_xlsx),
+    "json": Format("application/json", to_json),
+    "zip": Format("application/zip", to_zip),
 }
 
 
 def write(figures: Funnel, kind: str, lang: str = API_LANGUAGE, table: str = DEFAULT_TABLE):
     """The bytes of one format (``table`` for CSV only) in ``lang``."""
-    if kind == "csv":
-        return to_csv(figures, table, lang)
-    if kind == "json":
-        return to_json(figures)
-    return FORMATS[kind][1](figures, lang=lang)
+    return FORMATS[kind].write(figures, lang, table)
 
 
 def file_name(slug: str, kind: str, lang: str = API_LANGUAGE, table: str = DEFAULT_TABLE) -> str:
