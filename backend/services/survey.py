@@ -1,8 +1,9 @@
 """The survey: two questions before any company name, and one follow-up after a Plaza visit.
 
 One response per pin; a new answer replaces the old and keeps the honest
-exposure flags (``backend/services/exposure.py``); the same answer again is no new answer. A skip records no answer,
-only that the student does not want to be asked again.
+exposure flags (``backend/services/exposure.py``); the same answer again is no
+new answer. A skip records no answer, only that the student does not want to be
+asked again.
 """
 
 from datetime import datetime
@@ -93,6 +94,7 @@ def _write(
     now: datetime,
     seen: Exposure,
 ) -> None:
+    """(Re)write the answer, flagged with what was ``seen`` (a flag once set stays set)."""
     record_exposure(response, seen)
     response.named_before = named_before
     response.is_test = is_test
