@@ -172,3 +172,13 @@ def test_a_hidden_count_reads_as_a_dash_in_the_plural(app):
     t = i18n.translator("en", dashboard_strings.TEXT)
     said = t("exposed_note", n=None, share="—")
     assert said.startswith("— answers came after a stand visit")
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"), [("nl", "18 feb 2026 – 19 feb 2026"), ("en", "Feb 18, 2026 – Feb 19, 2026")]
+)
+def test_an_edition_s_days_are_written_in_the_reader_s_language(organiser, make, lang, said):
+    event = make.event(starts_on=date(2026, 2, 18), ends_on=date(2026, 2, 19))
+    for path in ("/dashboard/", f"/dashboard/{event.slug}"):
+        assert said in organiser.get(f"{path}?lang={lang}").get_data(as_text=True)
+    assert "2026-02-18 –" not in organiser.get(f"/dashboard/?lang={lang}").get_data(as_text=True)

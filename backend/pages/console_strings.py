@@ -200,6 +200,7 @@ TEXT = {
     "retired": N_("Retired"),
     "retired_since": N_("Retired on %(when)s."),
     "entries": N_plural("%(n)s entry", "%(n)s entries"),
+    "companies_total": N_plural("%(n)s company", "%(n)s companies"),
     "fix_field": N_("%(field)s, line %(line)s"),
     "reinstate_stand": N_("Bring it back"),
     "no_free_company": N_("Every company already has a stand in this edition."),
