@@ -18,7 +18,7 @@ from backend.pages import console_strings, dashboard_strings, i18n, scanner_stri
 from backend.services import survey, tokens
 from backend.services.stamps import staff_stamp
 from tests.test_company_import import companies, xlsx
-from tests.test_console import post
+from tests.test_console import NEW_EVENT, post
 from tests.test_dashboard import sign_in
 
 
@@ -109,9 +109,15 @@ def test_the_audit_log_shows_no_raw_value(organiser, make, db):
         assert raw not in dutch, raw
     assert "Token ingetrokken" in dutch and "Token aangemaakt" in dutch
     assert "Rol: kijker" in dutch and "Ingetrokken: —" in dutch and "Verloopt: —" in dutch
+    assert "systeem" in dutch  # tokens made outside a request
     assert f"{revoked:%Y}" in dutch and f"{revoked.year}-" not in dutch
     english = text_of(organiser.get("/console/audit?lang=en").get_data(as_text=True))
     assert "Token revoked" in english and "Role: viewer" in english and "Revoked: —" in english
+    assert post(organiser, "/console/events", NEW_EVENT).status_code == 303
+    made = text_of(organiser.get("/console/audit?lang=nl").get_data(as_text=True))
+    signed_in = db.session.scalars(select(ApiToken).where(ApiToken.role == "organiser")).one()
+    assert f"{signed_in.label} (#{signed_in.id}, organisator) Editie aangemaakt" in made
+    assert "Eerste dag: 17 feb 2027" in made  # a day, not 2027-02-17
 
 
 def test_a_pin_s_history_is_in_words(organiser, phone, make):

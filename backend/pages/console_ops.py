@@ -6,6 +6,7 @@ sheets and bundle are prepared in the background while a page shows how far alon
 """
 
 import base64
+import re
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -29,7 +30,7 @@ from backend.pages.console import (
     typed,
 )
 from backend.pages.console_refusals import Refusal
-from backend.pages.console_strings import ACTIONS, FIELDS, HAPPENINGS, TEXT
+from backend.pages.console_strings import ACTIONS, ACTORS, FIELDS, HAPPENINGS, TEXT
 from backend.pages.i18n import DASH, current_language, day, moment, translator
 from backend.services import (
     audit,
@@ -459,8 +460,23 @@ def audit_log():
         local=_local(zone),
         zone=zone.key,
         action=lambda key: translator(lang, ACTIONS)(key) if key in ACTIONS else key,
+        actor=lambda label: audit_actor(label, lang),
         changes=lambda values: audit_changes(values, zone, lang),
     )
+
+
+_TOKEN_ACTOR = re.compile(r"(.*) \(#([0-9]+), (organiser|viewer|stand)\)")
+
+
+def audit_actor(label: str, lang: str) -> str:
+    """Who made a change, in words: a token's role named, the command line and the system said."""
+    if label in ACTORS:
+        return translator(lang, ACTORS)(label)
+    token = _TOKEN_ACTOR.fullmatch(label)
+    if token is None:
+        return label
+    name, number, role = token.groups()
+    return f"{name} (#{number}, {translator(lang, TEXT)(f'role_{role}')})"
 
 
 # The audited fields that hold a day or a moment (ISO text in the stored JSON).

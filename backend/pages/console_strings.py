@@ -231,6 +231,12 @@ ACTIONS = {
     "token.revoke": N_("Token revoked"),
 }
 
+# Who made a change, when it was not a token (``audit.CLI``, ``audit.SYSTEM``), in words.
+ACTORS = {
+    "command line (flask speld)": N_("command line (flask speld)"),
+    "system": N_("system"),
+}
+
 # The fields an audit entry's before and after name (and an import's changes), in words.
 FIELDS = {
     "slug": N_("Short name"),
