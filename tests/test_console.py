@@ -456,8 +456,11 @@ def test_times_are_shown_in_the_edition_s_time_zone(organiser, make, db):
         .values(expires_at=datetime(2031, 2, 18, 15, 0, tzinfo=UTC))
     )
     db.session.commit()
-    listing = organiser.get("/console/tokens").get_data(as_text=True)
-    assert "2031-02-18 10:00" in listing and "America/New_York" in listing
+    listing = organiser.get("/console/tokens?lang=nl").get_data(as_text=True)
+    # Babel's medium date and short time: Dutch 24-hour, English with AM/PM.
+    assert "18 feb 2031, 10:00" in listing and "America/New_York" in listing
+    english = organiser.get("/console/tokens?lang=en").get_data(as_text=True)
+    assert "Feb 18, 2031, 10:00\u202fAM" in english
     audit = organiser.get("/console/audit").get_data(as_text=True)
     assert "America/New_York" in audit and " UTC" not in audit
 

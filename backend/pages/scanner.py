@@ -39,7 +39,7 @@ from backend.services.stand_scanner import (
     today_count,
 )
 from backend.services.validation import json_problem, parse_id
-from backend.services.words import unformatted
+from backend.services.words import catalogue, unformatted
 
 STATIC = Path(__file__).parent / "static" / "scan"
 # The one page allowed to run scripts: its own files, and compiling the decoder's WebAssembly.
@@ -80,11 +80,21 @@ def _headers(response):
     return response
 
 
+def _for_script(lang: str, message: str | tuple[str, str]) -> str | list[str]:
+    """A message for the script, placeholders left; a count's as [singular, plural].
+
+    Dutch and English have these two forms only (``scanner_strings``).
+    """
+    if isinstance(message, tuple):
+        return [catalogue(lang).ngettext(*message, n) for n in (1, 2)]
+    return unformatted(lang, message)
+
+
 def _page(status: int = 200, **context):
     lang = current_language()
     config = {
         "lang": lang,
-        "strings": {key: unformatted(lang, message) for key, message in TEXT.items()},
+        "strings": {key: _for_script(lang, message) for key, message in TEXT.items()},
         "csrf": generate_csrf(),
         "stand": context.get("stand_info"),
         "visitsUrl": context.get("visits_url"),
