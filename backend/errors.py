@@ -22,10 +22,21 @@ class DomainError(Exception):
     status = 400
     message = "The request could not be handled."
 
-    def __init__(self, message: str | None = None, fields: dict | None = None):
+    def __init__(
+        self,
+        message: str | None = None,
+        fields: dict | None = None,
+        *,
+        reason: str | None = None,
+        values: dict | None = None,
+    ):
         super().__init__(message or self.message)
         self.message = message or self.message
         self.fields = fields or {}
+        # How people and API clients read it: the sentence of (code, reason) in the table of
+        # refusals (backend/pages/refusals.py), its placeholders filled from ``values``.
+        self.reason = reason
+        self.values = values or {}
 
 
 class NotFound(DomainError):
@@ -191,9 +202,11 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
         response = jsonify(body)
     else:
         from backend.pages.i18n import current_language  # delivery's words, looked up late
+        from backend.pages.refusals import sentence
 
         lang = current_language()
-        response = render_template("error.html", status=status, message=message, lang=lang)
+        said = sentence(code, status, lang)  # the table's, in the reader's language
+        response = render_template("error.html", status=status, message=said, lang=lang)
     return response, status, headers or {}
 
 
@@ -210,7 +223,9 @@ def _validation_fields(error: HTTPException) -> dict:
 
 
 def handle_domain_error(error: DomainError):
-    return error_response(error.status, error.code, error.message, error.fields)
+    from backend.pages.refusals import english  # the table of refusals, in delivery
+
+    return error_response(error.status, error.code, english(error), error.fields)
 
 
 def handle_http_exception(error: HTTPException):

@@ -27,7 +27,7 @@ from backend.pages.console import (
     shows_refused_form,
     typed,
 )
-from backend.pages.console_refusals import Refusal
+from backend.pages.refusals import Refusal
 from backend.services import (
     audit,
     console,

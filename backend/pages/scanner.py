@@ -29,7 +29,7 @@ from backend.errors import (
     handle_http_exception,
 )
 from backend.models.types import utcnow
-from backend.pages import signin
+from backend.pages import refusals, signin
 from backend.pages.i18n import current_language, translator
 from backend.pages.scanner_strings import TEXT
 from backend.services import stamps
@@ -211,7 +211,7 @@ def _json_error(status: int, code: str, message: str, fields: dict | None = None
 @bp.errorhandler(DomainError)
 def _domain_error(error: DomainError):
     if request.endpoint == "scanner.visits":
-        return _json_error(error.status, error.code, error.message, error.fields)
+        return _json_error(error.status, error.code, refusals.english(error), error.fields)
     return handle_domain_error(error)
 
 
