@@ -261,6 +261,7 @@ _LABELS = {
     "diameter_mm": "diameter",
     "expires_at": "expires_col",
     "rows": "file",
+    "event": "edition_for_viewer",
 }
 
 
