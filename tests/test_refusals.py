@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import backend.services
-from backend.errors import HTTP_CODES, Conflict, DomainError, NotFound
+from backend.error_responses import HTTP_CODES
+from backend.errors import Conflict, DomainError, NotFound
 from backend.pages import console
 from backend.pages.refusals import REFUSALS, english, message, refusal
 from backend.services import company_import
