@@ -65,7 +65,8 @@ class PinSurvey(MethodView):
         """Answer (or re-answer) the two questions for this pin, saying what the screen showed.
 
         An answer after the pin's first stand visit, after company names were shown
-        to it, or replacing an earlier answer is stored as exposed.
+        to it, or changing an earlier answer is stored as exposed; the same answer
+        again (a retry) changes nothing.
         """
         return survey.answer_survey(
             code,
