@@ -29,9 +29,9 @@ from backend.pages.console import (
     shows_refused_form,
     typed,
 )
-from backend.pages.console_refusals import Refusal
 from backend.pages.console_strings import ACTIONS, ACTORS, FIELDS, HAPPENINGS, TEXT
 from backend.pages.i18n import DASH, current_language, day, moment, translator
+from backend.pages.refusals import Refusal
 from backend.services import (
     audit,
     console,

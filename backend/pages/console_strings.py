@@ -36,8 +36,14 @@ TEXT = {
     "new_company": N_("New company"),
     "import": N_("Import from CSV or XLSX"),
     "import_intro": N_(
-        "Columns: name, twente (yes/no), portal_url, and optionally stand and zone."
+        "The spreadsheet's first row holds the column headers, typed as below. "
+        "Only the column with the companies' names is needed; leave out what you do not use."
     ),
+    "column_name": N_("the company's name"),
+    "column_twente": N_("whether it is a Twente company: yes or no (empty is no)"),
+    "column_portal_url": N_("the address of its page, like www.example.nl"),
+    "column_stand": N_("the label of its stand at this edition, like TP-01"),
+    "column_zone": N_("the zone of its stand; empty is the Twente Plaza"),
     "file": N_("File"),
     "preview": N_("Preview"),
     "line": N_("Line"),

@@ -198,14 +198,6 @@ TEXT = {
         "recognised. Choose a wider selection or show everything.",
     ),
     "problem_title": N_("This filter is not valid"),
-    "problem_channel": N_("Pick a channel from the list."),
-    "problem_batch": N_("Pick a batch of this edition."),
-    "problem_since": N_("Use a date (2026-02-18) or date and time (2026-02-18T13:00)."),
-    "problem_until": N_("Use a date or date and time, later than ‘from’."),
-    "problem_unknown": N_("There is no such filter."),
-    "problem_filters": N_(
-        "A filter holds something that is not allowed (such as a NUL character)."
-    ),
     "not_found_title": N_("We do not know this edition"),
     "not_found_body": N_("Pick an edition from the list."),
     "error_title": N_("Something went wrong"),

@@ -27,7 +27,7 @@ from backend.error_responses import (
 )
 from backend.errors import DomainError, InvalidInput, StandNotFound, Unauthorized
 from backend.models.types import utcnow
-from backend.pages import signin
+from backend.pages import refusals, signin
 from backend.pages.i18n import current_language, translator
 from backend.pages.scanner_strings import TEXT
 from backend.services import stamps
@@ -221,7 +221,7 @@ def service_worker():
 @bp.errorhandler(DomainError)
 def _domain_error(error: DomainError):
     if request.endpoint == "scanner.visits":
-        return json_error(error.status, error.code, error.message, error.fields)
+        return json_error(error.status, error.code, refusals.english(error), error.fields)
     return handle_domain_error(error)
 
 
