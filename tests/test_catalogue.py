@@ -101,3 +101,13 @@ def test_a_template_says_no_word_outside_the_catalogue(path):
 
 def test_the_template_check_sees_a_bare_word():
     assert _words_outside_tags('<p title="Stand">{{ t("x") }} Opslaan</p>') == ["Stand", "Opslaan"]
+
+
+def test_each_request_chooses_its_own_language(client, db):
+    # Flask-Babel keeps the locale on `g`; where an app context outlives one request (the
+    # tests' database fixture, the CLI) the second request must not speak the first's language.
+    dutch = client.get("/?lang=nl").get_data(as_text=True)
+    english = client.get("/?lang=en").get_data(as_text=True)
+    assert "Pins, stempels en de funnel voor Business Days Twente." in dutch
+    assert "Pins, stamps and the funnel for Business Days Twente." in english
+    assert "Pins, stempels" not in english

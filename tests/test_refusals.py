@@ -205,9 +205,6 @@ def test_the_api_s_message_is_the_table_s_english(client, auth, make, request_ki
     lang=st.sampled_from(["nl", "en"]),
 )
 def test_the_error_page_for_an_unknown_address_is_in_the_reader_s_language(client, path, lang):
-    # Requests here share the test's app context, where Flask-Babel keeps the locale it
-    # chose first; a server gives each request its own.
-    flask_babel.refresh()
     response = client.get(f"/nowhere/{path}", headers={"Accept-Language": lang})
     assert response.status_code == 404
     page = response.get_data(as_text=True)
