@@ -29,6 +29,8 @@ from backend.pages.chart_text import (  # noqa: F401  (the page formats numbers 
     words,
     wrap,
 )
+from backend.pages.dashboard_strings import TEXT
+from backend.services.words import say
 from exports.figures import StageRow
 
 WIDTH, NARROW = 720, 360
@@ -136,11 +138,12 @@ def _horizontal(
 def funnel_chart(
     stages: Sequence[StageRow],
     labels: dict | None = None,
-    title: str = "Funnel",
+    title: str | None = None,
     lang: str = "en",
     chart_width: int = WIDTH,
 ) -> Markup:
     """One bar per stage: distinct pins, and on the right the share of issued pins."""
+    title = title or say(lang, TEXT["funnel_chart"])
     if not stages:
         return empty_chart(title, words(lang)["empty"], chart_width)
     labels = labels or {}
@@ -191,7 +194,7 @@ def bar_chart(
 def baseline_chart(
     named_none_share: float | None,
     baseline: float,
-    title: str = "Could name no Twente company",
+    title: str | None = None,
     lang: str = "en",
     hidden: bool = False,
     chart_width: int = 480,
@@ -200,6 +203,7 @@ def baseline_chart(
 
     ``hidden``: the share is None because the respondents are too few to show, not absent.
     """
+    title = title or say(lang, TEXT["named_none"])
     said = words(lang)
     row_height = 40
     left = 12 + max(width(said[key], SIZE) for key in ("ours", "baseline"))

@@ -11,6 +11,8 @@ from markupsafe import Markup
 
 from backend.pages.chart_text import DASH, count, day_forms, fitting, text, width, words
 from backend.pages.charts import BRAND, LINE, MUTED, NARROW, SIZE, SMALL, WIDTH, empty_chart, frame
+from backend.pages.dashboard_strings import TEXT
+from backend.services.words import say
 from exports.figures import HourRow
 
 
@@ -62,7 +64,7 @@ def _days(slots: list[tuple], left: float, right: float, lang: str) -> tuple:
 
 def timeline_chart(
     hourly: Sequence[HourRow],
-    title: str = "Scans per hour",
+    title: str | None = None,
     lang: str = "en",
     chart_width: int = WIDTH,
 ) -> Markup:
@@ -72,6 +74,7 @@ def timeline_chart(
     (``wo 18 feb``, ``18 feb``, ``18``; ``Wed, Feb 18`` in English); hours are named as often as they fit,
     a bar's count only where it fits above the bar.
     """
+    title = title or say(lang, TEXT["timeline"])
     slots = _slots(hourly)
     if not slots:
         return empty_chart(title, words(lang)["empty"], chart_width)
