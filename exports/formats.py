@@ -132,10 +132,10 @@ def _suppression_note(figures: Funnel, lang: str) -> str:
             f"too few students in this view to show any count (threshold {threshold})",
         )(lang)
     return Words(
-        f"aantallen van 1 tot en met {threshold - 1}, en waar nodig nog een in dezelfde kolom "
-        f"zodat geen enkele uit een totaal terug te rekenen is, zijn leeg ({cells} cellen)",
-        f"counts from 1 to {threshold - 1}, and where needed one more of the same column so "
-        f"that none can be worked out from a total, are left empty ({cells} cells)",
+        f"aantallen van 1 tot en met {threshold - 1}, en waar nodig andere ernaast zodat geen "
+        f"enkele uit de getoonde terug te rekenen of in te perken is, zijn leeg ({cells} cellen)",
+        f"counts from 1 to {threshold - 1}, and where needed others beside them so that none "
+        f"can be worked out or narrowed down from those shown, are left empty ({cells} cells)",
     )(lang)
 
 
