@@ -7,9 +7,20 @@ PORT ?= 8000
 DEMO_STUDENTS ?= 1000
 export FLASK_APP := wsgi
 
-.PHONY: run test fuzz lint setup clean
+.PHONY: run test fuzz lint setup clean catalogues messages
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed catalogues
+
+# The gettext catalogues, compiled from translations/*/LC_MESSAGES/messages.po (docs/i18n.md).
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
+catalogues: $(CATALOGUES)
+
+translations/%.mo: translations/%.po $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+# After changing a word in the code: add new msgids to the catalogues, drop gone ones.
+messages: $(VENV)/.installed
+	$(BIN)/python scripts/catalogues.py
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \

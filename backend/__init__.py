@@ -15,6 +15,7 @@ from backend.auth import forget_actor
 from backend.cli import speld
 from backend.errors import register_error_handlers
 from backend.extensions import (
+    babel,
     csrf,
     db,
     migrate,
@@ -23,7 +24,8 @@ from backend.extensions import (
     render_migration_item,
 )
 from backend.pages import register_pages, scanlane
-from backend.services import scans
+from backend.pages.i18n import current_language
+from backend.services import scans, words
 from backend.sessions import CachedSerializerSessionInterface
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -65,6 +67,14 @@ def register_extensions(app: Flask) -> None:
         render_item=render_migration_item,
     )
     csrf.init_app(app)
+    # Templates get `_`, `ngettext` and Babel's formats in the request's language.
+    babel.init_app(
+        app,
+        locale_selector=current_language,
+        default_translation_directories=str(words.CATALOGUES),
+    )
+    for lang in words.LANGUAGES:
+        words.catalogue(lang)  # a missing or stale catalogue stops the start, not a page
     with app.app_context():
         register_sqlite_pragmas(db.engine)
         register_liveness_check(db.engine)

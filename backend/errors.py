@@ -200,7 +200,10 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
         body = {"error": {"code": code, "message": message, "fields": fields or {}}}
         response = jsonify(body)
     else:
-        response = render_template("error.html", status=status, message=message)
+        from backend.pages.i18n import current_language  # delivery's words, looked up late
+
+        lang = current_language()
+        response = render_template("error.html", status=status, message=message, lang=lang)
     return response, status, headers or {}
 
 

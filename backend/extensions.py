@@ -4,6 +4,7 @@ import select
 import sqlite3
 
 import psycopg
+from flask_babel import Babel
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -28,6 +29,7 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
+babel = Babel()
 
 
 def _sqlite_pragmas(dbapi_connection, _record):

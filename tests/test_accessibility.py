@@ -6,12 +6,15 @@ servant would (scan, tap, stamp, sign in) and says which status it expects. axe-
 impact "serious" or "critical" fails the row, with each rule's id, impact, target and
 help in the message. Student pages are checked on a phone (390 px); the dashboard's
 and the organiser console's on a phone and at 1366 px. No page may scroll sideways.
-A screenshot of each is saved.
+A screenshot of each is saved. Each page also speaks one language: no message of the other
+language's catalogue appears on it (``foreign_messages``).
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from types import SimpleNamespace
 
 import pytest
@@ -21,6 +24,7 @@ from sqlalchemy.exc import OperationalError
 
 from backend.services import journey, pins, tokens
 from backend.services.simulation import simulate
+from tests.test_catalogue import read as read_catalogue
 from tests.test_journey_browser import IPHONE
 from tests.test_scanner_browser import chromium
 
@@ -453,6 +457,64 @@ SCROLLING_BOXES = """() => [...document.querySelectorAll("body *")]
         + [...e.querySelectorAll("[data-testid]")].slice(0, 1).map((t) => ` > ${t.dataset.testid}`).join(""))"""
 
 
+# Every piece of text a reader meets: text nodes (hidden ones too: a script shows them later)
+# and the attributes that are read out or shown.
+READABLE = """() => {
+    const said = [];
+    const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    while (walk.nextNode()) {
+        const parent = walk.currentNode.parentElement;
+        if (!parent.closest("script, style, template")) said.push(walk.currentNode.textContent);
+    }
+    for (const e of document.querySelectorAll("[aria-label], [title], [alt], [placeholder]")) {
+        for (const name of ["aria-label", "title", "alt", "placeholder"]) {
+            if (e.hasAttribute(name)) said.push(e.getAttribute(name));
+        }
+    }
+    said.push(document.title);
+    return said.map((text) => text.replace(/\\s+/g, " ").trim()).filter(Boolean);
+}"""
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%%")
+
+
+def _texts(lang: str) -> list[str]:
+    said = []
+    for message in read_catalogue(lang):
+        if message.id:
+            forms = message.string if isinstance(message.string, tuple) else (message.string,)
+            said += [form.replace("%%", "%") for form in forms]
+    return said
+
+
+@cache
+def telltales(lang: str) -> tuple[frozenset, tuple]:
+    """What only ``lang`` says: whole messages, and the fragments of its longer sentences.
+
+    Whatever the other language's catalogue says too (``Dashboard``, ``Stand``) tells nothing.
+    """
+    other = "en" if lang == "nl" else "nl"
+    theirs = " \n ".join(_texts(other)).lower()
+    whole, fragments = set(), set()
+    for text in _texts(lang):
+        if not PLACEHOLDER.search(text) and text.lower() not in theirs:
+            whole.add(text)
+        for part in PLACEHOLDER.split(text):
+            part = part.strip(" .,:;()‘’'\"")
+            if len(part) >= 12 and " " in part and part.lower() not in theirs:
+                fragments.add(part)
+    return frozenset(whole), tuple(sorted(fragments))
+
+
+def foreign_messages(page, lang: str) -> list[str]:
+    """The other language's messages found on ``page`` (which speaks ``lang``)."""
+    whole, fragments = telltales("en" if lang == "nl" else "nl")
+    said = page.evaluate(READABLE)
+    everything = " \n ".join(said)
+    found = [text for text in said if text in whole]
+    found += [part for part in fragments if part in everything]
+    return sorted(set(found))
+
+
 def serious(page) -> list[dict]:
     """axe-core's violations of impact serious or critical on the page as it stands."""
     violations = AXE.run(page).response["violations"]
@@ -512,6 +574,8 @@ def test_no_serious_accessibility_violation(
             found[f"{size} (scrolls sideways)"] = "the page is wider than the screen"
         if boxes := page.evaluate(SCROLLING_BOXES):
             found[f"{size} (a part scrolls sideways)"] = ", ".join(boxes)
+    if foreign := foreign_messages(page, row.lang or lang):
+        found["words"] = f"the other language's messages: {foreign}"
     context.close()
     assert not found, "\n".join(f"at {size} px:\n{text}" for size, text in found.items())
 
@@ -542,3 +606,22 @@ def test_the_check_finds_violations_on_a_page_under_its_csp(chromium_once, live_
     context.close()
     assert {v["id"] for v in found} == {"button-name", "color-contrast"}, describe(found)
     assert any("button" in " ".join(n["target"]) for v in found for n in v["nodes"])
+
+
+def test_the_language_check_finds_the_other_language_on_a_page(chromium_once, live_server, db):
+    """The word check is not blind: an English button and sentence on a Dutch page are named."""
+    context = chromium_once.new_context(viewport=PHONE, locale="nl-NL")
+    page = context.new_page()
+    page.goto(f"{live_server}/privacy")
+    assert foreign_messages(page, "nl") == []
+    page.evaluate(
+        """() => {
+            const main = document.querySelector("main");
+            main.insertAdjacentHTML("beforeend", "<button>Sign out</button>");
+            main.insertAdjacentHTML("beforeend", "<p>Signed in as viewer. Scans count.</p>");
+        }"""
+    )
+    found = foreign_messages(page, "nl")
+    context.close()
+    assert "Sign out" in found
+    assert any(part.startswith("Signed in as") for part in found), found

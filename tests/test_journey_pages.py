@@ -121,7 +121,7 @@ def test_revoking_the_token_ends_the_staff_browsers_test_marking(app, make, pin,
 @pytest.mark.parametrize(
     "role,lang,said,leads_to",
     [
-        ("viewer", "nl", "Ingelogd als kijker (viewer).", ["/dashboard/"]),
+        ("viewer", "nl", "Ingelogd als kijker.", ["/dashboard/"]),
         ("viewer", "en", "Signed in as viewer.", ["/dashboard/"]),
         ("stand", "nl", "Ingelogd als stand.", ["/scan"]),
         ("organiser", "en", "Signed in as organiser.", ["/console/", "/scan"]),

@@ -20,6 +20,7 @@ from backend.pages import (  # noqa: F401
     scanner,
     staff,
 )
+from backend.pages.i18n import LANGUAGE_NAMES, current_language
 
 FAVICON = Path(__file__).parent / "static" / "favicon.ico"
 INLINE_CSS = (Path(__file__).parent / "static" / "style.css").read_text().strip()
@@ -51,7 +52,7 @@ bp = Blueprint("pages", __name__, template_folder="templates")
 @bp.get("/")
 def index():
     """A plain front page, so the server's root says what it is."""
-    return render_template("index.html")
+    return render_template("index.html", lang=current_language())
 
 
 @bp.get("/favicon.ico")
@@ -88,4 +89,5 @@ def register_pages(app):
     app.register_blueprint(scanner.bp)
     app.register_blueprint(privacy.bp)
     app.context_processor(lambda: {"inline_css": INLINE_CSS, "dashboard_css": DASHBOARD_CSS})
+    app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.after_request(_security_headers)

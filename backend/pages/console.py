@@ -64,7 +64,7 @@ def confirm(key: str, **values) -> None:
 
 
 def _notice(t, said) -> str:
-    if isinstance(said, dict) and said.get("key") in TEXT["en"]:
+    if isinstance(said, dict) and said.get("key") in TEXT:
         return t(said["key"], **said.get("values", {}))
     return ""
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from backend.errors import DomainError
 from backend.pages.console_strings import TEXT
 from backend.services.company_import import Reason
+from backend.services.words import say
 
 LANGUAGES = ("nl", "en")  # the order of each pair below
 
@@ -243,7 +244,7 @@ def refusal(error: DomainError, lang: str, endpoint: str | None) -> Refusal:
             text = messages if isinstance(messages, str) else " ".join(map(str, messages))
             fields.append((name, name, text))
         else:
-            fields.append((name, TEXT[lang][known[0]], known[1 + index]))
+            fields.append((name, say(lang, TEXT[known[0]]), known[1 + index]))
     return Refusal(message, detail, fields)
 
 
@@ -268,4 +269,4 @@ def import_reason(reason: Reason, lang: str) -> str:
         said = IMPORT_REASONS[reason.rule][index].format(
             line=reason.line, stand=reason.stand, company=reason.company
         )
-    return f"{TEXT[lang][_IMPORT_HEADINGS.get(reason.field, reason.field)]}: {said}"
+    return f"{say(lang, TEXT[_IMPORT_HEADINGS.get(reason.field, reason.field)])}: {said}"

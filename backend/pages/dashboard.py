@@ -57,7 +57,7 @@ def _page(template: str, status: int = 200, **context):
         points=lambda difference: charts.points(difference, lang),
         decimal=lambda value: charts.decimal(value, lang),
         zone=lambda slug: zone_name(slug, lang),
-        known=TEXT[lang],
+        known=TEXT,
         **context,
     )
     return page, status
@@ -162,7 +162,7 @@ def _problems(error: DomainError) -> dict:
         return {"batch": "problem_batch"}
     problems = {}
     for field, message in error.fields.items():
-        if isinstance(message, str) and message in TEXT["en"]:
+        if isinstance(message, str) and message in TEXT:
             problems[field[:40]] = message
         elif field in FILTERS:
             problems[field] = f"problem_{field}"

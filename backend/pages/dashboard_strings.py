@@ -1,339 +1,213 @@
-"""What the dashboard says, in Dutch and English: the same shape as the journey's strings.
+"""What the dashboard says: its keys and their msgids, translated from the catalogue.
 
-``backend.pages.i18n`` holds the student pages' strings, picks the language and
-makes the translator; the dashboard's own strings are kept here so
-``dashboard.py`` stays about routes. ``dashboard.html`` shows a breakdown's
-name through ``t`` only if it is a key here (``known``), else as stored.
+``dashboard.html`` shows a breakdown's name through ``t`` only if it is a key here
+(``known``), else as stored. The words themselves are in ``translations/``.
 """
 
+from backend.services.words import N_
+
 TEXT = {
-    "nl": {
-        "dashboard": "Dashboard",
-        "switch": "English",
-        "sign_in": "Inloggen",
-        "sign_out": "Uitloggen",
-        "sign_in_title": "Dashboard voor de gemeente",
-        "sign_in_console_title": "Console voor organisatoren",
-        "console": "Console",
-        "sign_in_console_intro": "Log in met een organisatortoken. Het token zelf wordt niet "
-        "bewaard: deze browser onthoudt alleen je rol.",
-        "viewer_for_console": "Een viewertoken opent het dashboard, niet de console. De console "
-        "is voor organisatoren.",
-        "stand_for_console": "Een standtoken opent de stand-scanner (/scan), niet de console.",
-        "sign_in_intro": "Log in met een viewer- of organisatortoken. Het token zelf wordt niet "
-        "bewaard: deze browser onthoudt alleen je rol.",
-        "token": "Token",
-        "bad_token": "Dat token is niet geldig.",
-        "stand_token": "Met een standtoken kun je het dashboard niet openen.",
-        "signed_in_as": "Ingelogd als {role}.",
-        "role_viewer": "viewer",
-        "role_organiser": "organisator",
-        "test_note": "Scans, stempels en antwoorden vanuit deze browser tellen als test.",
-        "events": "Edities",
-        "no_events": "Er zijn nog geen edities.",
-        "filters": "Filters",
-        "channel": "Kanaal",
-        "batch": "Batch",
-        "since": "Vanaf",
-        "until": "Tot en met",
-        "all": "Alle",
-        "apply": "Toepassen",
-        "reset": "Alles tonen",
-        "date_hint": "Datum (2026-02-18) of datum en tijd (2026-02-18T13:00), in {tz}; een "
-        "datum bij ‘tot en met’ telt de hele dag mee.",
-        "no_filter": "Geen filter: alle pins van deze editie.",
-        "filters_applied": "Filter actief:",
-        "clear_filter": "‘{name}’ wissen",
-        "date_format": "jjjj-mm-dd",
-        "table": "Tabel: {name}",
-        "stages_note": "* Fasen zijn onafhankelijk: elke fase telt de pins die dat deden, ook "
-        "als ze de fase ervoor niet deden. Standpersoneel kan bijvoorbeeld een pin registreren "
-        "die nooit doorklikte of zelf gescand werd. Daarom kan ‘t.o.v. vorige’ boven 100% "
-        "komen; het is een verhouding, geen doorstroom.",
-        "explain_human_scans": "Alle scans van actieve pins door mensen, herhalingen "
-        "meegeteld: een volume, geen aantal pins.",
-        "explain_repeat_scans": "Dezelfde bezoeker scande dezelfde pin binnen {minutes} minuten "
-        "opnieuw.",
-        "explain_bot_scans": "Geen mens: zoekmachines en programma's die een linkvoorbeeld "
-        "maken (zoals een chat-app).",
-        "explain_test_scans": "Scans door ingelogde organisatoren die pins uitprobeerden.",
-        "explain_rehearsal_visits": "Standbezoeken (poster of tablet) buiten de dagen van de "
-        "beurs: een oefening, getoond als test en nergens meegeteld.",
-        "explain_void_pin_scans": "Scans van pins die zijn ingetrokken (verloren of misdrukt).",
-        "explain_orphan_scans": "Adressen met een code die niet bestaat (verkeerd overgetypt "
-        "of geraden); die horen bij geen enkele pin of kanaal.",
-        "explain_refused_lookups": "Onbekende codes die werden geweigerd omdat één adres te "
-        "veel codes probeerde: een teken van gokken, nooit een geweigerde student.",
-        "explain_void_pins": "Pins met de status ingetrokken; ze tellen in geen enkele fase.",
-        "stands_note": "Pins: unieke pins met een bezoek aan de stand; een pin telt één keer "
-        "per stand. Zelf: de student scande de code op de standposter. Standpersoneel: de "
-        "stand scande de pin. Zelf + standpersoneel = pins.",
-        "timeline_note": "Scans door mensen per uur ({tz}), herhaalde scans meegeteld. Een "
-        "uur zonder scans binnen een dag is een lege kolom.",
-        "times_in": "Tijden in {tz}.",
-        "suppression": "Aantallen onder {n} zijn verborgen ({mark}) om studenten niet "
-        "herkenbaar te maken, en waar nodig nog een aantal in dezelfde kolom, zodat geen "
-        "verborgen aantal uit een totaal terug te rekenen is: {cells} cellen.",
-        "exact": "Exacte aantallen (organisator).",
-        "definitions": "Definities versie {v}.",
-        "funnel": "Trechter",
-        "funnel_chart": "Trechter: unieke pins per fase",
-        "issued": "Uitgegeven",
-        "scanned": "Gescand",
-        "landed": "Landingspagina",
-        "clicked": "Doorgeklikt",
-        "visited_stand": "Stand bezocht",
-        "answered_survey": "Vragen beantwoord",
-        "stage": "Fase",
-        "pins": "Pins",
-        "from_previous": "t.o.v. vorige",
-        "from_issued": "t.o.v. uitgegeven",
-        "excluded": "Niet meegeteld",
-        "excluded_note": "Deze scans, standbezoeken en pins staan buiten de fasen.",
-        "human_scans": "Scans door mensen (alle)",
-        "repeat_scans": "Herhaalde scans",
-        "bot_scans": "Bots en linkvoorbeelden",
-        "test_scans": "Testscans",
-        "rehearsal_visits": "Oefening: standbezoeken buiten de beursdagen",
-        "void_pin_scans": "Scans van ingetrokken pins",
-        "orphan_scans": "Scans van onbekende codes",
-        "refused_lookups": "Onbekende codes geweigerd door de gokrem",
-        "void_pins": "Ingetrokken pins",
-        "stands": "Stands",
-        "stands_chart": "Unieke pins per stand",
-        "label": "Stand",
-        "company": "Bedrijf",
-        "zone": "Zone",
-        "registrations": "Registraties",
-        "self": "Zelf",
-        "staff": "Standpersoneel",
-        "timeline": "Scans per uur",
-        "daily": "Per dag",
-        "day": "Dag",
-        "scans": "Scans",
-        "awareness": "Bekendheid van Twentse bedrijven",
-        "respondents": "Respondenten",
-        "named_none": "Kon geen enkel Twents bedrijf noemen",
-        "versus": "{ours} tegenover {baseline} in 2018: {diff}.",
-        "unexposed_note": "Alleen antwoorden die gegeven zijn vóór een standbezoek en voordat de "
-        "bedrijvenlijst te zien was (ongeprimed).",
-        "interval": "95%-interval: {low} tot {high}. Verschil met 2018: {dlow} tot {dhigh}.",
-        "fewer_than_baseline": "Minder studenten dan in 2018 konden geen enkel Twents bedrijf "
-        "noemen.",
-        "more_than_baseline": "Meer studenten dan in 2018 konden geen enkel Twents bedrijf noemen.",
-        "not_distinguishable": "Met {n} antwoorden niet te onderscheiden van 2018.",
-        "no_answers": "Nog geen antwoorden.",
-        "response_rates": "{n} pins beantwoordden de vragen: {landed} van de pins die de pagina "
-        "bezochten, {issued} van alle uitgegeven pins. Studenten kozen zelf of ze antwoordden.",
-        "exposed_note": "{n} antwoorden kwamen na een standbezoek of nadat de bedrijvenlijst te "
-        "zien was; die tellen hierboven niet mee ({share} van hen kon geen bedrijf noemen).",
-        "follow_up": "Vervolgvraag: nu",
-        "follow_up_text": "{pairs} pins beantwoordden na een bezoek aan het Twente Plaza ook de "
-        "vraag hoeveel bedrijven ze nu konden noemen. Geen enkel bedrijf: {before} vooraf, {now} "
-        "nu (McNemar, exact: p = {p}). Deze studenten kozen zelf om twee keer te antwoorden.",
-        "follow_up_none": "Nog niemand beantwoordde de vervolgvraag.",
-        "q1": "Vraag 1: hoeveel Twentse bedrijven kon je noemen vóór Business Days?",
-        "answer": "Antwoord",
-        "share": "Aandeel",
-        "answer_0": "geen",
-        "companies": "Vraag 2: welke bedrijven kende men al?",
-        "knew": "Kende het al",
-        "discovery": "Ontdekking",
-        "discovery_text": "{part} van de {whole} standbezoeken door respondenten waren bij een "
-        "bedrijf dat ze nog niet kenden.",
-        "channels": "Kanalen",
-        "devices": "Apparaten",
-        "device": "Apparaat",
-        "mobile": "mobiel",
-        "tablet": "tablet",
-        "desktop": "desktop",
-        "bot": "bot",
-        "other": "overig",
-        "downloads": "Downloaden",
-        "downloads_note": "Met dezelfde filters.",
-        "csv": "Trechter (CSV)",
-        "xlsx": "Alle tabellen (Excel)",
-        "zip": "Alles (ZIP)",
-        "hidden": "verborgen: minder dan {n}, of nodig om een ander verborgen aantal te beschermen",
-        "too_small": "Te weinig studenten in deze selectie om aantallen te tonen: met minder "
-        "dan {n} studenten, of met aantallen die een andere weergave verbergt, zou een "
-        "student herkenbaar worden. Kies een ruimere selectie of toon alles.",
-        "problem_title": "Dit filter klopt niet",
-        "problem_channel": "Kies een kanaal uit de lijst.",
-        "problem_batch": "Kies een batch van deze editie.",
-        "problem_since": "Gebruik een datum (2026-02-18) of datum en tijd (2026-02-18T13:00).",
-        "problem_until": "Gebruik een datum of datum en tijd, later dan ‘vanaf’.",
-        "problem_unknown": "Dit filter bestaat niet.",
-        "problem_filters": "Een filter bevat iets wat niet kan (zoals een NUL-teken).",
-        "not_found_title": "Deze editie kennen we niet",
-        "not_found_body": "Kies een editie uit de lijst.",
-        "error_title": "Er ging iets mis",
-        "error_body": "Het verzoek klopte niet.",
-        "to_events": "Naar de edities",
-        "to_dashboard": "Naar het dashboard",
-    },
-    "en": {
-        "dashboard": "Dashboard",
-        "switch": "Nederlands",
-        "sign_in": "Sign in",
-        "sign_out": "Sign out",
-        "sign_in_title": "Municipality dashboard",
-        "sign_in_console_title": "Organiser console",
-        "console": "Console",
-        "sign_in_console_intro": "Sign in with an organiser token. The token itself is not "
-        "kept: this browser only remembers your role.",
-        "viewer_for_console": "A viewer token opens the dashboard, not the console. The console "
-        "is for organisers.",
-        "stand_for_console": "A stand token opens the stand scanner (/scan), not the console.",
-        "sign_in_intro": "Sign in with a viewer or organiser token. The token itself is not "
-        "kept: this browser only remembers your role.",
-        "token": "Token",
-        "bad_token": "That token is not valid.",
-        "stand_token": "A stand token cannot open the dashboard.",
-        "signed_in_as": "Signed in as {role}.",
-        "role_viewer": "viewer",
-        "role_organiser": "organiser",
-        "test_note": "Scans, stamps and answers from this browser are recorded as tests.",
-        "events": "Editions",
-        "no_events": "There are no editions yet.",
-        "filters": "Filters",
-        "channel": "Channel",
-        "batch": "Batch",
-        "since": "From",
-        "until": "Until",
-        "all": "All",
-        "apply": "Apply",
-        "reset": "Show all",
-        "date_hint": "A date (2026-02-18) or date and time (2026-02-18T13:00), in {tz}; a "
-        "date in ‘until’ includes that whole day.",
-        "no_filter": "No filter: all pins of this edition.",
-        "filters_applied": "Filter applied:",
-        "clear_filter": "Clear ‘{name}’",
-        "date_format": "yyyy-mm-dd",
-        "table": "Table: {name}",
-        "stages_note": "* Stages are independent: each counts the pins that did that thing, "
-        "whether or not they did the stage before. Stand staff can, for instance, register a pin "
-        "that never clicked through or was never scanned by its student. So ‘from previous’ can "
-        "exceed 100%; it is a ratio, not a flow.",
-        "explain_human_scans": "Every scan of an active pin by a person, repeats included: a "
-        "volume, not a number of pins.",
-        "explain_repeat_scans": "The same visitor scanned the same pin again within {minutes} "
-        "minutes.",
-        "explain_bot_scans": "Not a person: search engines and programs that make a link "
-        "preview (such as a chat app).",
-        "explain_test_scans": "Scans by signed-in organisers trying pins.",
-        "explain_rehearsal_visits": "Stand visits (poster or tablet) outside the fair's days: "
-        "a rehearsal, shown as a test and counted nowhere.",
-        "explain_void_pin_scans": "Scans of pins that were made void (lost or misprinted).",
-        "explain_orphan_scans": "Addresses with a code that does not exist (mistyped or "
-        "guessed); they belong to no pin or channel.",
-        "explain_refused_lookups": "Unknown codes refused because one address tried too many "
-        "codes: a sign of guessing, never a student refused.",
-        "explain_void_pins": "Pins with the status void; they count in no stage.",
-        "stands_note": "Pins: distinct pins with a visit to the stand; a pin counts once per "
-        "stand. Self: the student scanned the code on the stand's poster. Stand staff: the stand "
-        "scanned the pin. Self + stand staff = pins.",
-        "timeline_note": "Scans by people per hour ({tz}), repeat scans included. An hour "
-        "without scans within a day is an empty column.",
-        "times_in": "Times in {tz}.",
-        "suppression": "Counts below {n} are hidden ({mark}) so that no student can be "
-        "recognised, and where needed one more count of the same column, so that no hidden "
-        "count can be worked out from a total: {cells} cells.",
-        "exact": "Exact counts (organiser).",
-        "definitions": "Definitions version {v}.",
-        "funnel": "Funnel",
-        "funnel_chart": "Funnel: distinct pins per stage",
-        "issued": "Issued",
-        "scanned": "Scanned",
-        "landed": "Landing page",
-        "clicked": "Clicked through",
-        "visited_stand": "Visited a stand",
-        "answered_survey": "Answered the survey",
-        "stage": "Stage",
-        "pins": "Pins",
-        "from_previous": "from previous",
-        "from_issued": "from issued",
-        "excluded": "Not counted",
-        "excluded_note": "These scans, stand visits and pins are kept out of the stages.",
-        "human_scans": "Scans by people (all)",
-        "repeat_scans": "Repeat scans",
-        "bot_scans": "Bots and link previews",
-        "test_scans": "Test scans",
-        "rehearsal_visits": "Rehearsal: stand visits outside the fair's days",
-        "void_pin_scans": "Scans of void pins",
-        "orphan_scans": "Scans of unknown codes",
-        "refused_lookups": "Unknown codes refused by the guessing brake",
-        "void_pins": "Void pins",
-        "stands": "Stands",
-        "stands_chart": "Distinct pins per stand",
-        "label": "Stand",
-        "company": "Company",
-        "zone": "Zone",
-        "registrations": "Registrations",
-        "self": "Self",
-        "staff": "Stand staff",
-        "timeline": "Scans per hour",
-        "daily": "Per day",
-        "day": "Day",
-        "scans": "Scans",
-        "awareness": "Awareness of Twente companies",
-        "respondents": "Respondents",
-        "named_none": "Could name no Twente company",
-        "versus": "{ours} against {baseline} in 2018: {diff}.",
-        "unexposed_note": "Only answers given before any stand visit and before the list of "
-        "companies was shown (unprimed).",
-        "interval": "95% interval: {low} to {high}. Difference from 2018: {dlow} to {dhigh}.",
-        "fewer_than_baseline": "Fewer students than in 2018 could name no Twente company.",
-        "more_than_baseline": "More students than in 2018 could name no Twente company.",
-        "not_distinguishable": "Not distinguishable from 2018 with {n} answers.",
-        "no_answers": "No answers yet.",
-        "response_rates": "{n} pins answered the questions: {landed} of the pins that opened the "
-        "page, {issued} of all pins issued. Students chose whether to answer.",
-        "exposed_note": "{n} answers came after a stand visit or after the list of companies was "
-        "shown; they are not counted above ({share} of them could name no company).",
-        "follow_up": "Follow-up: now",
-        "follow_up_text": "{pairs} pins, after a visit to the Twente Plaza, also answered how many "
-        "companies they could name now. No company at all: {before} before, {now} now "
-        "(McNemar, exact: p = {p}). These students chose to answer twice.",
-        "follow_up_none": "Nobody has answered the follow-up question yet.",
-        "q1": "Question 1: how many Twente companies could you name before Business Days?",
-        "answer": "Answer",
-        "share": "Share",
-        "answer_0": "none",
-        "companies": "Question 2: which companies did respondents know before?",
-        "knew": "Knew it before",
-        "discovery": "Discovery",
-        "discovery_text": "{part} of {whole} stand visits by respondents were to a company "
-        "they did not know before.",
-        "channels": "Channels",
-        "devices": "Devices",
-        "device": "Device",
-        "mobile": "mobile",
-        "tablet": "tablet",
-        "desktop": "desktop",
-        "bot": "bot",
-        "other": "other",
-        "downloads": "Download",
-        "downloads_note": "With the same filters.",
-        "csv": "Funnel (CSV)",
-        "xlsx": "All tables (Excel)",
-        "zip": "Everything (ZIP)",
-        "hidden": "hidden: fewer than {n}, or needed to protect another hidden count",
-        "too_small": "Too few students in this selection to show any counts: with fewer than "
-        "{n} students, or with counts another view hides, a student could be recognised. "
-        "Choose a wider selection or show everything.",
-        "problem_title": "This filter is not valid",
-        "problem_channel": "Pick a channel from the list.",
-        "problem_batch": "Pick a batch of this edition.",
-        "problem_since": "Use a date (2026-02-18) or date and time (2026-02-18T13:00).",
-        "problem_until": "Use a date or date and time, later than ‘from’.",
-        "problem_unknown": "There is no such filter.",
-        "problem_filters": "A filter holds something that is not allowed (such as a NUL character).",
-        "not_found_title": "We do not know this edition",
-        "not_found_body": "Pick an edition from the list.",
-        "error_title": "Something went wrong",
-        "error_body": "The request was not right.",
-        "to_events": "To the editions",
-        "to_dashboard": "To the dashboard",
-    },
+    "dashboard": N_("Dashboard"),
+    "sign_in": N_("Sign in"),
+    "sign_out": N_("Sign out"),
+    "sign_in_title": N_("Municipality dashboard"),
+    "sign_in_console_title": N_("Organiser console"),
+    "console": N_("Console"),
+    "sign_in_console_intro": N_(
+        "Sign in with an organiser token. The token itself is not kept: this "
+        "browser only remembers your role."
+    ),
+    "viewer_for_console": N_(
+        "A viewer token opens the dashboard, not the console. The console is for organisers."
+    ),
+    "stand_for_console": N_("A stand token opens the stand scanner (/scan), not the console."),
+    "sign_in_intro": N_(
+        "Sign in with a viewer or organiser token. The token itself is not kept: "
+        "this browser only remembers your role."
+    ),
+    "token": N_("Token"),
+    "bad_token": N_("That token is not valid."),
+    "stand_token": N_("A stand token cannot open the dashboard."),
+    "signed_in_as": N_("Signed in as %(role)s."),
+    "role_viewer": N_("viewer"),
+    "role_organiser": N_("organiser"),
+    "test_note": N_("Scans, stamps and answers from this browser are recorded as tests."),
+    "events": N_("Editions"),
+    "no_events": N_("There are no editions yet."),
+    "filters": N_("Filters"),
+    "channel": N_("Channel"),
+    "batch": N_("Batch"),
+    "since": N_("From"),
+    "until": N_("Until"),
+    "all": N_("All"),
+    "apply": N_("Apply"),
+    "reset": N_("Show all"),
+    "date_hint": N_(
+        "A date (2026-02-18) or date and time (2026-02-18T13:00), in %(tz)s; a "
+        "date in ‘until’ includes that whole day."
+    ),
+    "no_filter": N_("No filter: all pins of this edition."),
+    "filters_applied": N_("Filter applied:"),
+    "clear_filter": N_("Clear ‘%(name)s’"),
+    "date_format": N_("yyyy-mm-dd"),
+    "table": N_("Table: %(name)s"),
+    "stages_note": N_(
+        "* Stages are independent: each counts the pins that did that thing, "
+        "whether or not they did the stage before. Stand staff can, for instance, "
+        "register a pin that never clicked through or was never scanned by its "
+        "student. So ‘from previous’ can exceed 100%%; it is a ratio, not a flow."
+    ),
+    "explain_human_scans": N_(
+        "Every scan of an active pin by a person, repeats included: a volume, not a number of pins."
+    ),
+    "explain_repeat_scans": N_(
+        "The same visitor scanned the same pin again within %(minutes)s minutes."
+    ),
+    "explain_bot_scans": N_(
+        "Not a person: search engines and programs that make a link preview (such as a chat app)."
+    ),
+    "explain_test_scans": N_("Scans by signed-in organisers trying pins."),
+    "explain_rehearsal_visits": N_(
+        "Stand visits (poster or tablet) outside the fair's days: a rehearsal, "
+        "shown as a test and counted nowhere."
+    ),
+    "explain_void_pin_scans": N_("Scans of pins that were made void (lost or misprinted)."),
+    "explain_orphan_scans": N_(
+        "Addresses with a code that does not exist (mistyped or guessed); they "
+        "belong to no pin or channel."
+    ),
+    "explain_refused_lookups": N_(
+        "Unknown codes refused because one address tried too many codes: a sign of "
+        "guessing, never a student refused."
+    ),
+    "explain_void_pins": N_("Pins with the status void; they count in no stage."),
+    "stands_note": N_(
+        "Pins: distinct pins with a visit to the stand; a pin counts once per "
+        "stand. Self: the student scanned the code on the stand's poster. Stand "
+        "staff: the stand scanned the pin. Self + stand staff = pins."
+    ),
+    "timeline_note": N_(
+        "Scans by people per hour (%(tz)s), repeat scans included. An hour without "
+        "scans within a day is an empty column."
+    ),
+    "times_in": N_("Times in %(tz)s."),
+    "suppression": N_(
+        "Counts below %(n)s are hidden (%(mark)s) so that no student can be "
+        "recognised, and where needed one more count of the same column, so that "
+        "no hidden count can be worked out from a total: %(cells)s cells."
+    ),
+    "exact": N_("Exact counts (organiser)."),
+    "definitions": N_("Definitions version %(v)s."),
+    "funnel": N_("Funnel"),
+    "funnel_chart": N_("Funnel: distinct pins per stage"),
+    "issued": N_("Issued"),
+    "scanned": N_("Scanned"),
+    "landed": N_("Landing page"),
+    "clicked": N_("Clicked through"),
+    "visited_stand": N_("Visited a stand"),
+    "answered_survey": N_("Answered the survey"),
+    "stage": N_("Stage"),
+    "pins": N_("Pins"),
+    "from_previous": N_("from previous"),
+    "from_issued": N_("from issued"),
+    "excluded": N_("Not counted"),
+    "excluded_note": N_("These scans, stand visits and pins are kept out of the stages."),
+    "human_scans": N_("Scans by people (all)"),
+    "repeat_scans": N_("Repeat scans"),
+    "bot_scans": N_("Bots and link previews"),
+    "test_scans": N_("Test scans"),
+    "rehearsal_visits": N_("Rehearsal: stand visits outside the fair's days"),
+    "void_pin_scans": N_("Scans of void pins"),
+    "orphan_scans": N_("Scans of unknown codes"),
+    "refused_lookups": N_("Unknown codes refused by the guessing brake"),
+    "void_pins": N_("Void pins"),
+    "stands": N_("Stands"),
+    "stands_chart": N_("Distinct pins per stand"),
+    "label": N_("Stand"),
+    "company": N_("Company"),
+    "zone": N_("Zone"),
+    "registrations": N_("Registrations"),
+    "self": N_("Self"),
+    "staff": N_("Stand staff"),
+    "timeline": N_("Scans per hour"),
+    "daily": N_("Per day"),
+    "day": N_("Day"),
+    "scans": N_("Scans"),
+    "awareness": N_("Awareness of Twente companies"),
+    "respondents": N_("Respondents"),
+    "named_none": N_("Could name no Twente company"),
+    "versus": N_("%(ours)s against %(baseline)s in 2018: %(diff)s."),
+    "unexposed_note": N_(
+        "Only answers given before any stand visit and before the list of "
+        "companies was shown (unprimed)."
+    ),
+    "interval": N_(
+        "95%% interval: %(low)s to %(high)s. Difference from 2018: %(dlow)s to %(dhigh)s."
+    ),
+    "fewer_than_baseline": N_("Fewer students than in 2018 could name no Twente company."),
+    "more_than_baseline": N_("More students than in 2018 could name no Twente company."),
+    "not_distinguishable": N_("Not distinguishable from 2018 with %(n)s answers."),
+    "no_answers": N_("No answers yet."),
+    "response_rates": N_(
+        "%(n)s pins answered the questions: %(landed)s of the pins that opened the "
+        "page, %(issued)s of all pins issued. Students chose whether to answer."
+    ),
+    "exposed_note": N_(
+        "%(n)s answers came after a stand visit or after the list of companies was "
+        "shown; they are not counted above (%(share)s of them could name no "
+        "company)."
+    ),
+    "follow_up": N_("Follow-up: now"),
+    "follow_up_text": N_(
+        "%(pairs)s pins, after a visit to the Twente Plaza, also answered how many "
+        "companies they could name now. No company at all: %(before)s before, "
+        "%(now)s now (McNemar, exact: p = %(p)s). These students chose to answer "
+        "twice."
+    ),
+    "follow_up_none": N_("Nobody has answered the follow-up question yet."),
+    "q1": N_("Question 1: how many Twente companies could you name before Business Days?"),
+    "answer": N_("Answer"),
+    "share": N_("Share"),
+    "answer_0": N_("none"),
+    "companies": N_("Question 2: which companies did respondents know before?"),
+    "knew": N_("Knew it before"),
+    "discovery": N_("Discovery"),
+    "discovery_text": N_(
+        "%(part)s of %(whole)s stand visits by respondents were to a company they "
+        "did not know before."
+    ),
+    "channels": N_("Channels"),
+    "devices": N_("Devices"),
+    "device": N_("Device"),
+    "mobile": N_("mobile"),
+    "tablet": N_("tablet"),
+    "desktop": N_("desktop"),
+    "bot": N_("bot"),
+    "other": N_("other"),
+    "downloads": N_("Download"),
+    "downloads_note": N_("With the same filters."),
+    "csv": N_("Funnel (CSV)"),
+    "xlsx": N_("All tables (Excel)"),
+    "zip": N_("Everything (ZIP)"),
+    "hidden": N_("hidden: fewer than %(n)s, or needed to protect another hidden count"),
+    "too_small": N_(
+        "Too few students in this selection to show any counts: with fewer than "
+        "%(n)s students, or with counts another view hides, a student could be "
+        "recognised. Choose a wider selection or show everything."
+    ),
+    "problem_title": N_("This filter is not valid"),
+    "problem_channel": N_("Pick a channel from the list."),
+    "problem_batch": N_("Pick a batch of this edition."),
+    "problem_since": N_("Use a date (2026-02-18) or date and time (2026-02-18T13:00)."),
+    "problem_until": N_("Use a date or date and time, later than ‘from’."),
+    "problem_unknown": N_("There is no such filter."),
+    "problem_filters": N_(
+        "A filter holds something that is not allowed (such as a NUL character)."
+    ),
+    "not_found_title": N_("We do not know this edition"),
+    "not_found_body": N_("Pick an edition from the list."),
+    "error_title": N_("Something went wrong"),
+    "error_body": N_("The request was not right."),
+    "to_events": N_("To the editions"),
+    "to_dashboard": N_("To the dashboard"),
 }

@@ -42,6 +42,7 @@ from backend.services.stand_scanner import (
 )
 from backend.services.tokens import authenticate_or_none, session_role
 from backend.services.validation import json_problem, parse_id
+from backend.services.words import unformatted
 
 STATIC = Path(__file__).parent / "static" / "scan"
 # The one page allowed to run scripts: its own files, and compiling the decoder's WebAssembly.
@@ -87,7 +88,7 @@ def _page(status: int = 200, **context):
     lang = current_language()
     config = {
         "lang": lang,
-        "strings": TEXT[lang],
+        "strings": {key: unformatted(lang, message) for key, message in TEXT.items()},
         "csrf": generate_csrf(),
         "stand": context.get("stand_info"),
         "visitsUrl": context.get("visits_url"),

@@ -1,97 +1,58 @@
-"""The stand scanner's strings, Dutch and English; the page hands them to its script as JSON."""
+"""The stand scanner's msgids; the page hands them, translated, to its script as JSON."""
+
+from backend.services.words import N_
 
 TEXT = {
-    "nl": {
-        "title": "Stand-scanner",
-        "switch": "English",
-        "sign_in_title": "Tablet aanmelden",
-        "sign_in_intro": "Scan de aanmeldkaart van je stand met de camera van deze tablet. "
-        "Geen kaart bij de hand? Plak het token hieronder.",
-        "token_label": "Token van de aanmeldkaart",
-        "sign_in": "Aanmelden",
-        "signing_in": "Bezig met aanmelden…",
-        "bad_token": "Deze aanmeldkaart is niet (meer) geldig. Vraag de organisatie om een nieuwe.",
-        "pick_stand": "Kies de stand waarvoor je scant",
-        "no_stands": "Er zijn nog geen stands.",
-        "sign_out": "Afmelden",
-        "stand_line": "Stand {label} · {company}",
-        "point_camera": "Richt de camera op de QR-code van een pin.",
-        "ok": "Geregistreerd",
-        "repeat": "Al geregistreerd",
-        "other_event": "Geen pin van deze editie",
-        "void": "Deze pin is ingetrokken",
-        "unknown": "Onbekende pin",
-        "rehearsal": "Test, telt niet mee",
-        "rehearsal_repeat": "Al geregistreerd (test, telt niet mee)",
-        "rehearsal_day": "Oefenen: vandaag is geen dag van de beurs. Scans worden als test "
-        "geregistreerd en tellen niet mee.",
-        "refused": "Geweigerd",
-        "poster": "Dit is een standposter, geen pin",
-        "not_pin": "Geen pin van Speld",
-        "typo": "Die code klopt niet: controleer de tekens",
-        "queued": "Bewaard; wordt verstuurd zodra er netwerk is",
-        "today": "Vandaag",
-        "waiting": "Wacht op netwerk",
-        "last_scans": "Laatste tien scans",
-        "none_yet": "Nog geen scans op deze tablet.",
-        "type_code": "Of typ de code onder de QR-code",
-        "register": "Registreren",
-        "camera_denied": "De camera mag niet worden gebruikt. Sta de camera toe in de "
-        "instellingen van de browser, of typ de codes hieronder.",
-        "no_camera": "Geen camera gevonden. Typ de codes hieronder.",
-        "old_browser": "Deze browser kan de camera niet gebruiken of geen QR-codes lezen. "
-        "Typ de codes hieronder.",
-        "signed_out": "Afgemeld",
-        "revoked": "Deze tablet is afgemeld: de aanmeldkaart is ingetrokken. Er wordt niets "
-        "meer geregistreerd.",
-        "unsent": "{count} scans op deze tablet zijn nog niet verstuurd. Ze blijven bewaard "
-        "en worden verstuurd zodra je opnieuw aanmeldt voor deze stand.",
-        "offline": "Geen netwerk: scans worden op deze tablet bewaard.",
-    },
-    "en": {
-        "title": "Stand scanner",
-        "switch": "Nederlands",
-        "sign_in_title": "Sign this tablet in",
-        "sign_in_intro": "Scan your stand's sign-in card with this tablet's camera. "
-        "No card at hand? Paste the token below.",
-        "token_label": "Sign-in card token",
-        "sign_in": "Sign in",
-        "signing_in": "Signing in…",
-        "bad_token": "This sign-in card is not valid (any more). Ask the organisers for a new one.",
-        "pick_stand": "Pick the stand you scan for",
-        "no_stands": "There are no stands yet.",
-        "sign_out": "Sign out",
-        "stand_line": "Stand {label} · {company}",
-        "point_camera": "Point the camera at a pin's QR code.",
-        "ok": "Registered",
-        "repeat": "Already registered",
-        "other_event": "Not a pin of this edition",
-        "void": "This pin was withdrawn",
-        "unknown": "Unknown pin",
-        "rehearsal": "Test, not counted",
-        "rehearsal_repeat": "Already registered (test, not counted)",
-        "rehearsal_day": "Rehearsal: today is not one of the fair's days. Scans are registered "
-        "as tests and not counted.",
-        "refused": "Refused",
-        "poster": "This is a stand poster, not a pin",
-        "not_pin": "Not a Speld pin",
-        "typo": "That code is wrong: check the characters",
-        "queued": "Saved; sent when the network is back",
-        "today": "Today",
-        "waiting": "Waiting for network",
-        "last_scans": "Last ten scans",
-        "none_yet": "No scans on this tablet yet.",
-        "type_code": "Or type the code under the QR code",
-        "register": "Register",
-        "camera_denied": "The camera may not be used. Allow the camera in the browser's "
-        "settings, or type the codes below.",
-        "no_camera": "No camera found. Type the codes below.",
-        "old_browser": "This browser cannot use the camera or read QR codes. Type the codes below.",
-        "signed_out": "Signed out",
-        "revoked": "This tablet is signed out: its sign-in card was revoked. Nothing is "
-        "registered any more.",
-        "unsent": "{count} scans on this tablet have not been sent. They are kept and sent "
-        "once you sign in again for this stand.",
-        "offline": "Offline: scans are kept on this tablet.",
-    },
+    "title": N_("Stand scanner"),
+    "sign_in_title": N_("Sign this tablet in"),
+    "sign_in_intro": N_(
+        "Scan your stand's sign-in card with this tablet's camera. No card at "
+        "hand? Paste the token below."
+    ),
+    "token_label": N_("Sign-in card token"),
+    "sign_in": N_("Sign in"),
+    "signing_in": N_("Signing in…"),
+    "bad_token": N_("This sign-in card is not valid (any more). Ask the organisers for a new one."),
+    "pick_stand": N_("Pick the stand you scan for"),
+    "no_stands": N_("There are no stands yet."),
+    "sign_out": N_("Sign out"),
+    "stand_line": N_("Stand %(label)s · %(company)s"),
+    "point_camera": N_("Point the camera at a pin's QR code."),
+    "ok": N_("Registered"),
+    "repeat": N_("Already registered"),
+    "other_event": N_("Not a pin of this edition"),
+    "void": N_("This pin was withdrawn"),
+    "unknown": N_("Unknown pin"),
+    "rehearsal": N_("Test, not counted"),
+    "rehearsal_repeat": N_("Already registered (test, not counted)"),
+    "rehearsal_day": N_(
+        "Rehearsal: today is not one of the fair's days. Scans are registered as "
+        "tests and not counted."
+    ),
+    "refused": N_("Refused"),
+    "poster": N_("This is a stand poster, not a pin"),
+    "not_pin": N_("Not a Speld pin"),
+    "typo": N_("That code is wrong: check the characters"),
+    "queued": N_("Saved; sent when the network is back"),
+    "today": N_("Today"),
+    "waiting": N_("Waiting for network"),
+    "last_scans": N_("Last ten scans"),
+    "none_yet": N_("No scans on this tablet yet."),
+    "type_code": N_("Or type the code under the QR code"),
+    "register": N_("Register"),
+    "camera_denied": N_(
+        "The camera may not be used. Allow the camera in the browser's settings, "
+        "or type the codes below."
+    ),
+    "no_camera": N_("No camera found. Type the codes below."),
+    "old_browser": N_("This browser cannot use the camera or read QR codes. Type the codes below."),
+    "signed_out": N_("Signed out"),
+    "revoked": N_(
+        "This tablet is signed out: its sign-in card was revoked. Nothing is registered any more."
+    ),
+    "unsent": N_(
+        "%(count)s scans on this tablet have not been sent. They are kept and sent "
+        "once you sign in again for this stand."
+    ),
+    "offline": N_("Offline: scans are kept on this tablet."),
 }

@@ -8,7 +8,7 @@ const config = JSON.parse(document.getElementById("speld-config").textContent);
 const stand = config.stand;
 const $ = (id) => document.getElementById(id);
 const t = (key, values = {}) =>
-  config.strings[key].replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
+  config.strings[key].replace(/%\((\w+)\)s/g, (_, name) => String(values[name])).replace(/%%/g, "%");
 // A QR code stays in view for a while: it counts again only after this long out of sight.
 const QUIET_MS = 2000;
 const RETRY_MS = 10000;
