@@ -474,7 +474,6 @@ def test_a_stand_session_from_the_staff_page_does_not_open_the_dashboard(client,
     assert client.get(f"/dashboard/{fair.slug}").status_code == 302
 
 
-
 def test_the_headline_comes_with_its_interval_and_an_honest_verdict(organiser, fair):
     def said(html: str, testid: str) -> str:
         found = re.search(rf'data-testid="{testid}">(.*?)</p>', html, re.S)
@@ -557,3 +556,35 @@ def test_zone_names_are_one_mapping_in_dutch_and_english():
         "Main hall",
     )
     assert zone_name("food-court", "en") == "Food court" == zone_name("food-court", "nl")
+
+
+@pytest.mark.parametrize(
+    "lang, words",
+    [("nl", "dus dit aandeel kan boven 100% uitkomen"), ("en", "so this share can pass 100%")],
+)
+def test_a_response_rate_above_100_percent_of_the_landed_pins_says_why(
+    organiser, make, lang, words
+):
+    event, _ = make.plaza(stands=1)
+    codes = make.pin_codes(event, size=8)
+    for code in codes[:6]:  # answered in the companion app, which needs no landing page
+        survey.answer_survey(code, "0", [], False, at(10))
+    for n, code in enumerate(codes[:2]):
+        journey.visit_landing(code, Visitor("human", "mobile", "iOS", f"v{n}"), at(11))
+    html = unescape(page(organiser, f"/dashboard/{event.slug}?lang={lang}"))
+    rates = re.search(r'data-testid="response-rates">(.*?)</p>', html, re.S)[1]
+    assert "300,0%" in rates or "300.0%" in rates
+    assert words in rates
+    below = unescape(page(organiser, f"/dashboard/{event.slug}?lang={lang}&channel=none"))
+    assert "response-rates-over" not in below  # no pins: no rate, no sentence
+
+
+@pytest.mark.parametrize(
+    "lang, words", [("nl", "één hele dag van de beurs"), ("en", "one whole day of the fair")]
+)
+def test_a_viewer_asking_for_part_of_a_day_is_told_what_a_viewer_may_see(viewer, fair, lang, words):
+    for query in ("since=2026-02-18T14:00&until=2026-02-19", "until=2026-02-18T14:00"):
+        html = unescape(page(viewer, f"/dashboard/{fair.slug}?{query}&lang={lang}", 422))
+        assert 'data-testid="filter-problem"' in html and words in html, query
+    html = page(viewer, f"/dashboard/{fair.slug}?since=2026-02-18&until=2026-02-18&lang={lang}")
+    assert row(html, "stage", "issued")[0] == "8"  # a whole day: the edition's pins

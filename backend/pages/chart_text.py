@@ -131,11 +131,26 @@ def decimal(value: float | None, lang: str = "en") -> str:
 
 
 def points(difference: float | None, lang: str = "en") -> str:
-    """A difference of shares in percentage points, always signed."""
+    """A difference of shares in percentage points, always signed.
+
+    One decimal, or two where one would print a bound that is not 0 as 0.0: an interval
+    wholly below 0 (the verdict "fewer") never reads "… to −0.0 pp" unless its bound is
+    below 0 by less than 0.005 pp, which "−0.00" says (the JSON holds 4 decimals of a share).
+    """
     if difference is None:
         return DASH
-    shown = f"{difference * 100:+.1f}".replace("-", "\u2212")
+    value = difference * 100
+    places = 1 if value == 0 or abs(value) >= 0.05 else 2
+    shown = f"{value:+.{places}f}".replace("-", "\u2212")
     return (shown.replace(".", ",") + " procentpunt") if lang == "nl" else shown + " pp"
+
+
+def p_value(p: float | None, lang: str = "en") -> str:
+    """A p-value after "p": ``= 0.042``, or ``< 0.001`` where three decimals would say 0."""
+    if p is None:
+        return DASH
+    shown = "< 0.001" if p < 0.0005 else f"= {p:.3f}"
+    return shown.replace(".", ",") if lang == "nl" else shown
 
 
 def day_forms(day, lang: str) -> list[str]:

@@ -23,6 +23,7 @@ from backend.pages.chart_text import (  # noqa: F401  (the page formats numbers 
     WORDS,
     count,
     decimal,
+    p_value,
     percent,
     points,
     text,

@@ -16,7 +16,7 @@ from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import MultiDict
 
 from backend.api.funnel import FunnelQuery
-from backend.errors import BatchNotFound, DomainError, EventNotFound, InvalidInput
+from backend.errors import BatchNotFound, DomainError, EventNotFound, InvalidInput, OutsideRelease
 from backend.models.zones import zone_name
 from backend.pages import charts, signin, timeline
 from backend.pages.dashboard_strings import TEXT
@@ -56,6 +56,7 @@ def _page(template: str, status: int = 200, **context):
         pct=lambda share: charts.percent(share, lang),
         points=lambda difference: charts.points(difference, lang),
         decimal=lambda value: charts.decimal(value, lang),
+        p_value=lambda p: charts.p_value(p, lang),
         zone=lambda slug: zone_name(slug, lang),
         known=TEXT,
         **context,
@@ -160,6 +161,8 @@ def _problems(error: DomainError) -> dict:
     """Field -> a key of TEXT, in the reader's language whatever the use case said."""
     if isinstance(error, BatchNotFound):
         return {"batch": "problem_batch"}
+    if isinstance(error, OutsideRelease):  # a viewer's selection outside the release
+        return {field: "problem_release" for field in error.fields} or {"since": "problem_release"}
     problems = {}
     for field, message in error.fields.items():
         if isinstance(message, str) and message in TEXT:

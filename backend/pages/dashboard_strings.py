@@ -93,8 +93,8 @@ TEXT = {
     "times_in": N_("Times in %(tz)s."),
     "suppression": N_(
         "Counts below %(n)s are hidden (%(mark)s) so that no student can be "
-        "recognised, and where needed one more count of the same column, so that "
-        "no hidden count can be worked out from a total: %(cells)s cells."
+        "recognised, and where needed other counts beside them, so that no hidden "
+        "count can be worked out or narrowed down from those shown: %(cells)s cells."
     ),
     "exact": N_("Exact counts (organiser)."),
     "definitions": N_("Definitions version %(v)s."),
@@ -152,6 +152,10 @@ TEXT = {
         "%(n)s pins answered the questions: %(landed)s of the pins that opened the "
         "page, %(issued)s of all pins issued. Students chose whether to answer."
     ),
+    "response_rates_over": N_(
+        "More pins answered than opened the page: the companion app asks the questions "
+        "without it, so this share can pass 100%%."
+    ),
     "exposed_note": N_(
         "%(n)s answers came after a stand visit or after the list of companies was "
         "shown; they are not counted above (%(share)s of them could name no "
@@ -161,7 +165,7 @@ TEXT = {
     "follow_up_text": N_(
         "%(pairs)s pins, after a visit to the Twente Plaza, also answered how many "
         "companies they could name now. No company at all: %(before)s before, "
-        "%(now)s now (McNemar, exact: p = %(p)s). These students chose to answer "
+        "%(now)s now (McNemar, exact: p %(p)s). These students chose to answer "
         "twice."
     ),
     "follow_up_none": N_("Nobody has answered the follow-up question yet."),
@@ -192,8 +196,8 @@ TEXT = {
     "hidden": N_("hidden: fewer than %(n)s, or needed to protect another hidden count"),
     "too_small": N_(
         "Too few students in this selection to show any counts: with fewer than "
-        "%(n)s students, or with counts another view hides, a student could be "
-        "recognised. Choose a wider selection or show everything."
+        "%(n)s students, a student could be recognised. Choose a wider selection or "
+        "show everything."
     ),
     "problem_title": N_("This filter is not valid"),
     "problem_channel": N_("Pick a channel from the list."),
@@ -201,6 +205,11 @@ TEXT = {
     "problem_since": N_("Use a date (2026-02-18) or date and time (2026-02-18T13:00)."),
     "problem_until": N_("Use a date or date and time, later than ‘from’."),
     "problem_unknown": N_("There is no such filter."),
+    "problem_release": N_(
+        "A viewer sees the whole edition, one channel, one batch or one whole day of the "
+        "fair (‘from’ and ‘to’ the same day), one at a time. Other selections are for "
+        "organisers."
+    ),
     "problem_filters": N_(
         "A filter holds something that is not allowed (such as a NUL character)."
     ),
