@@ -135,7 +135,7 @@ def points(difference: float | None, lang: str = "en") -> str:
 
     One decimal, or two where one would print a bound that is not 0 as 0.0: an interval
     wholly below 0 (the verdict "fewer") never reads "… to −0.0 pp" unless its bound is
-    below 0 by less than 0.005 pp, which "−0.00" says (the JSON holds 4 decimals of a share).
+    below 0 by less than 0.005 pp: the JSON's 4 decimals hold it as −0.0, and its sign shows.
     """
     if difference is None:
         return DASH
