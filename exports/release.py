@@ -23,12 +23,28 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from threading import Lock
 
-import numpy as np
-from scipy.optimize import linprog
-from scipy.sparse import lil_matrix
-
 Key = tuple
 EPSILON = 1e-6
+
+
+class _Solver:
+    """numpy and scipy's HiGHS, imported on first use: the app and the CLI start without them."""
+
+    def __getattr__(self, name):
+        import numpy
+        from scipy.optimize import linprog
+        from scipy.sparse import lil_matrix
+
+        self.zeros, self.array, self.linprog, self.lil_matrix = (
+            numpy.zeros,
+            numpy.array,
+            linprog,
+            lil_matrix,
+        )
+        return getattr(self, name)
+
+
+_solver = _Solver()
 
 
 @dataclass
@@ -163,7 +179,7 @@ class _Program:
             if not chosen and not added:
                 found += [None, None]
                 continue
-            a = lil_matrix((len(chosen) + len(added), width))
+            a = _solver.lil_matrix((len(chosen) + len(added), width))
             for i, (loose, _, _) in enumerate(chosen):
                 for k, c in loose.items():
                     a[i, self.index[k]] = c
@@ -171,12 +187,12 @@ class _Program:
                 for j, c in terms.items():
                     a[i, j] = c
             b = [-constant for _, constant, _ in chosen] + [0.0] * len(added)
-            found += [a.tocsr(), np.array(b, dtype=float)]
+            found += [a.tocsr(), _solver.array(b, dtype=float)]
         return found
 
     def _run(self, c, extra=0, more=None, bounds=None):
         a_eq, b_eq, a_ub, b_ub = self._matrices(extra, more)
-        return linprog(
+        return _solver.linprog(
             c,
             A_ub=a_ub,
             b_ub=b_ub,
@@ -188,7 +204,7 @@ class _Program:
 
     def bound(self, cell: Key, direction: int) -> float | None:
         """The smallest (1) or largest (-1) value of ``cell``; None if infeasible."""
-        c = np.zeros(len(self.variables))
+        c = _solver.zeros(len(self.variables))
         c[self.index[cell]] = direction
         result = self._run(c)
         if result.status == 2:
@@ -199,7 +215,7 @@ class _Program:
 
     def all_zero(self, cells: list[Key]) -> set[Key] | None:
         """Of ``cells``, those 0 at once when their sum is smallest (None: infeasible)."""
-        c = np.zeros(len(self.variables))
+        c = _solver.zeros(len(self.variables))
         for cell in cells:
             c[self.index[cell]] = 1
         result = self._run(c)
@@ -210,7 +226,7 @@ class _Program:
     def all_reach(self, needs: dict[Key, float]) -> set[Key] | None:
         """Of ``needs``' cells, those at their need at once when their capped sum is largest."""
         n, cells = len(self.variables), list(needs)
-        c = np.zeros(n + len(cells))
+        c = _solver.zeros(n + len(cells))
         c[n:] = -1  # the most of sum(min(cell, need))
         more = [{n + i: 1, self.index[cell]: -1} for i, cell in enumerate(cells)]
         bounds = [(0, None)] * n + [(0, needs[cell]) for cell in cells]
