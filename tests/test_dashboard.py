@@ -235,8 +235,8 @@ def test_filters_narrow_the_figures_and_travel_to_the_downloads(organiser, fair)
         as_text=True
     )
     assert csv_text.splitlines()[:2] == [
-        "fase,pins,t.o.v. vorige fase,t.o.v. uitgegeven",
-        "uitgegeven,2,,1.0",
+        "Fase,Pins,T.o.v. vorige fase,T.o.v. uitgegeven",
+        "Uitgegeven,2,,1.0",
     ]
 
 
