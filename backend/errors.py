@@ -121,6 +121,16 @@ class InvalidInput(DomainError):
     code, status, message = "invalid_input", 422, "Some fields are not valid."
 
 
+class OutsideRelease(InvalidInput):
+    """A viewer asked for figures outside the release (docs/metrics.md, "Small numbers")."""
+
+    code, message = (
+        "outside_release",
+        "Viewers get the edition, a channel, a batch or one whole day of the fair; "
+        "other filters are for organisers.",
+    )
+
+
 class LocalBaseUrl(DomainError):
     code, status, message = (
         "local_public_base_url",

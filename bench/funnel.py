@@ -211,7 +211,7 @@ def main() -> int:
     from backend.extensions import db
     from backend.services.events import get_event
     from exports.formats import to_xlsx
-    from exports.funnel import funnel
+    from exports.funnel import funnel, release
     from exports.suppression import for_viewer
 
     app = create_app()
@@ -221,7 +221,7 @@ def main() -> int:
         seed_s = time.perf_counter() - start
         event = get_event("bdt-2026")
         organiser_s, figures = timed(lambda: funnel(db.session, event))
-        viewer_s, _ = timed(lambda: for_viewer(funnel(db.session, event)))
+        viewer_s, _ = timed(lambda: for_viewer(release(db.session, event)))
         xlsx_s, body = timed(lambda: to_xlsx(funnel(db.session, event)))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     engine = "PostgreSQL" if database else "SQLite"

@@ -63,15 +63,26 @@ class BatchRow:
 
 
 @dataclass(frozen=True)
-class Siblings:
-    """What the views beside a filtered one count, in the same time window, exact.
+class DayStages:
+    """The stages of one day of the fair (a window from local midnight to midnight), exact."""
 
-    Every channel and every batch of the event: a viewer could fetch each of them,
-    so ``exports.suppression`` decides a filtered view knowing what the others show.
+    day: date
+    reached: StageCounts
+
+
+@dataclass(frozen=True)
+class Release:
+    """Everything a viewer may be shown of an edition, exact (docs/metrics.md, "Small numbers").
+
+    The edition without a filter, every batch's stages (a channel's are in the
+    edition's channel table) and every day of the fair's; ``exports.suppression``
+    decides over all of it at once which cells a viewer is not shown.
     """
 
-    channels: tuple[ChannelRow, ...]
+    edition: "Funnel"
     batches: tuple[BatchRow, ...]
+    days: tuple[DayStages, ...]
+    fair_days: tuple[date, ...]
 
 
 @dataclass(frozen=True)

@@ -240,10 +240,10 @@ def _suppression_note(figures: Funnel, lang: str) -> str:
     return say(
         lang,
         N_plural(
-            "counts from 1 to %(last)s, and where needed one more of the same column so that "
-            "none can be worked out from a total, are left empty (%(n)s cell)",
-            "counts from 1 to %(last)s, and where needed one more of the same column so that "
-            "none can be worked out from a total, are left empty (%(n)s cells)",
+            "counts from 1 to %(last)s, and where needed others beside them so that none can "
+            "be worked out or narrowed down from those shown, are left empty (%(n)s cell)",
+            "counts from 1 to %(last)s, and where needed others beside them so that none can "
+            "be worked out or narrowed down from those shown, are left empty (%(n)s cells)",
         ),
         last=threshold - 1,
         n=cells,

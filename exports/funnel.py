@@ -9,6 +9,7 @@ PostgreSQL alike, on the session it is given, and returns exact figures as a
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from datetime import timedelta
 
 from sqlalchemy import case, false, func, select
 from sqlalchemy.orm import Session
@@ -34,10 +35,11 @@ from exports.figures import (
     Breakdowns,
     ChannelRow,
     Comparison,
+    DayStages,
     DeviceRow,
     Edition,
     Funnel,
-    Siblings,
+    Release,
     StageCounts,
     StageRow,
     StandRow,
@@ -120,10 +122,23 @@ def batch_stages(scope: Scope) -> tuple[BatchRow, ...]:
     )
 
 
-def siblings(session: Session, event: Event, filters: Filters) -> Siblings:
-    """Every channel and batch of the event in the filters' time window (docs/metrics.md)."""
-    scope = Scope.of(session, event, Filters(since=filters.since, until=filters.until))
-    return Siblings(channel_stages(scope), batch_stages(scope))
+def release(session: Session, event: Event) -> Release:
+    """What a viewer may be shown of ``event``, exact: the edition, its batches, its days."""
+    whole = Scope.of(session, event, NO_FILTERS)
+    days, day = [], event.starts_on
+    while day <= event.ends_on:
+        window = Filters(
+            since=whole.local_midnight(day), until=whole.local_midnight(day + timedelta(days=1))
+        )
+        scope = Scope.of(session, event, window)
+        days.append(DayStages(day, stage_totals(channel_stages(scope))))
+        day += timedelta(days=1)
+    return Release(
+        edition=funnel(session, event),
+        batches=batch_stages(whole),
+        days=tuple(days),
+        fair_days=tuple(d.day for d in days),
+    )
 
 
 def stage_totals(channels: tuple[ChannelRow, ...]) -> StageCounts:

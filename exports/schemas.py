@@ -190,9 +190,8 @@ class SuppressedOut(Schema):
     cells = fields.Integer(metadata={"description": "counts replaced by null"})
     too_small = fields.Boolean(
         metadata={
-            "description": "true: this view (its channel, batch or time window) holds too few "
-            "students to publish, or would give away what another view hides; it carries no "
-            "counts at all (docs/metrics.md, Small numbers)"
+            "description": "true: this view (its channel or batch) has too few active pins "
+            "to publish; it carries no counts at all (docs/metrics.md, Small numbers)"
         }
     )
 

@@ -6,6 +6,8 @@ from datetime import date, datetime
 from types import SimpleNamespace as Row
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from reportlab.pdfbase import pdfmetrics
 
 from backend.pages import chart_text, charts, timeline
@@ -198,6 +200,27 @@ def test_numbers_are_formatted_for_the_reader():
 )
 def test_a_day_is_named_in_the_readers_language(lang, forms):
     assert chart_text.day_forms(date(2026, 2, 18), lang) == forms
+
+    assert charts.p_value(0.0421, "nl") == "= 0,042" and charts.p_value(None) == charts.DASH
+
+
+@given(st.integers(-10_000, 10_000))
+def test_a_difference_prints_with_its_sign_so_an_interval_agrees_with_its_verdict(n):
+    """A bound of the JSON (a share to 4 decimals) that is not 0 never prints as 0.0:
+    "fewer" beside "… to −0.0 pp" said that the interval reached 0."""
+    difference = n / 10_000
+    for lang, unit in (("en", " pp"), ("nl", " procentpunt")):
+        shown = charts.points(difference, lang)
+        number = float(shown.removesuffix(unit).replace("\u2212", "-").replace(",", "."))
+        assert shown[0] == ("\u2212" if n < 0 else "+")
+        assert (number == 0) == (n == 0), shown
+        assert abs(number - difference * 100) <= 0.05 + 1e-9
+
+
+@given(st.floats(0, 1))
+def test_a_p_value_never_reads_zero(p):
+    shown = charts.p_value(p)
+    assert shown == "< 0.001" if p < 0.0005 else shown == f"= {p:.3f}" != "= 0.000"
 
 
 # Labels never cut: measured in the DejaVu Sans the repository ships (Debian's default sans,

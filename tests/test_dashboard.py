@@ -17,7 +17,6 @@ from backend.services import journey, scans, stamps, survey, tokens
 from backend.services.pins import list_batches
 from backend.services.scans import Visitor
 from exports.scope import Filters
-from exports.suppression import SUPPRESS_BELOW
 from tests.test_funnel import read_funnel
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -107,15 +106,16 @@ def shown(count: int | None) -> str:
 HIDDEN = "×"
 
 
-def test_dashboard_shows_the_funnel_figures(viewer, fair):
+def test_dashboard_shows_the_funnel_figures(viewer, auth, fair):
     html = page(viewer, f"/dashboard/{fair.slug}")
-    # As the viewer's JSON has them: 4 visited a stand and 2 answered, totals below 5 (hidden).
-    figures = read_funnel(fair, Filters(), suppress_below=SUPPRESS_BELOW)
+    # As the viewer's JSON has them: nobody clicked; 4 visited a stand and 2 answered (hidden);
+    # 8 scanned and landed are hidden too: with ut-desk's 6 pins public (/batches), they would
+    # say that both of roc's 2 students scanned and landed.
+    figures = viewer.get(f"/api/v1/events/{fair.slug}/funnel", headers=auth("viewer")).json
     for stage in figures["stages"]:
         assert row(html, "stage", stage["stage"])[0] == shown(stage["pins"])
-    assert [s["pins"] for s in figures["stages"]][-2:] == [None, None]
-    assert [s["pins"] for s in figures["stages"]][:3] == [8, 8, 8]
-    assert row(html, "figure", "bot_scans") == [str(figures["excluded"]["bot_scans"])]
+    assert [s["pins"] for s in figures["stages"]] == [8, None, None, 0, None, None]
+    assert row(html, "figure", "bot_scans") == [shown(figures["excluded"]["bot_scans"])]
     assert '<svg class="chart wide" role="img"' in html and "&lt;b&gt;&#34;A&amp;B&#34;" in html
     assert '<b>"A&B"</b>' not in html
     for section in ("funnel", "awareness", "stands", "timeline", "channels", "devices"):
@@ -199,11 +199,12 @@ def test_the_token_never_appears_in_a_page_a_url_or_a_cookie(client, make, fair)
 def test_viewer_sees_small_channel_counts_suppressed_organiser_exact(client, make, fair):
     sign_in(client, make.token("viewer"))
     viewer_html = page(client, f"/dashboard/{fair.slug}")
-    assert row(viewer_html, "channel", "roc") == ["×", "×", "×", "0", "0", "0"]
+    # roc's 2 pins: too few to show any count of theirs, zeros included.
+    assert row(viewer_html, "channel", "roc") == ["×", "×", "×", "×", "×", "×"]
     assert 'data-suppressed="1"><abbr title=' in viewer_html
-    # ut-desk's 6 issued, scanned and landed were shown before; now hidden too, since the
-    # stage totals (8) minus 6 gave roc's hidden 2 away. Its 4 and 2 are below 5 themselves.
-    assert row(viewer_html, "channel", "ut-desk") == ["×", "×", "×", "0", "×", "×"]
+    # ut-desk's 6 pins are public (/batches); its 6 scanned and landed are hidden, since the
+    # shown totals (8) minus 6 would give roc's hidden 2 away. Its 4 and 2 are below 5.
+    assert row(viewer_html, "channel", "ut-desk") == ["6", "×", "×", "0", "×", "×"]
     sign_in(client, make.token("organiser"))
     organiser_html = page(client, f"/dashboard/{fair.slug}")
     assert row(organiser_html, "channel", "roc")[0] == "2"
@@ -292,15 +293,25 @@ REFUSED_BY_BOTH = [
     "channel=" + "a" * 41,
     "chanel=roc",
     "colour=blue",
-]
-# The dashboard's form sends a field left empty for "all"; the API refuses an empty value.
-EMPTY_FIELDS = ["channel=&batch=&since=&until=", "batch=", "since=&until=2026-02-19"]
-ACCEPTED_BY_BOTH = [
-    "",
-    "channel=roc",
+    # A viewer's figures are the release's: one whole day of the fair, or no window.
     "since=2026-02-18",
     "until=2026-02-19T12:00",
     "since=2026-02-18T10:00%2B01:00&until=2026-02-19",
+    "since=2026-02-18&until=2026-02-19",
+    "since=2026-02-17&until=2026-02-17",
+    "channel=roc&since=2026-02-18&until=2026-02-18",
+]
+# The dashboard's form sends a field left empty for "all"; the API refuses an empty value.
+EMPTY_FIELDS = [
+    "channel=&batch=&since=&until=",
+    "batch=",
+    "channel=&since=2026-02-18&until=2026-02-18",
+]
+ACCEPTED_BY_BOTH = [
+    "",
+    "channel=roc",
+    "since=2026-02-18&until=2026-02-18",
+    "since=2026-02-19T00:00%2B01:00&until=2026-02-20T00:00",
     "channel=roc&channel=Not%20A%20Slug",
     "channel=%20ROC",  # typed as people type it: the channel roc
 ]
@@ -344,11 +355,7 @@ def test_the_dashboard_accepts_the_filters_the_api_accepts(client, auth, viewer,
 )
 def test_a_view_too_small_to_show_says_so_and_shows_no_count(viewer, make, fair, lang, sentence):
     batch = next(b for b in list_batches(fair.slug, 1, 10).items if b.channel == "roc")
-    for query in (
-        "channel=roc",
-        f"batch={batch.id}",
-        "since=2026-02-18T13:00&until=2026-02-18T14:00",
-    ):
+    for query in ("channel=roc", f"batch={batch.id}"):
         html = page(viewer, f"/dashboard/{fair.slug}?{query}&lang={lang}")
         assert sentence in html and 'data-testid="too-small"' in html, query
         main = html.split('data-testid="too-small"')[1]
@@ -525,7 +532,8 @@ def test_a_conversion_above_100_percent_is_marked_with_the_note(organiser, fair,
     assert "400,0%<sup>*</sup>" in html and 'data-testid="stages-note">*' in html
 
 
-def test_an_empty_date_filter_does_not_look_applied_and_a_set_one_can_be_cleared(viewer, fair):
+def test_an_empty_date_filter_does_not_look_applied_and_a_set_one_can_be_cleared(organiser, fair):
+    viewer = organiser  # a window of two days is an organiser's
     html = page(viewer, f"/dashboard/{fair.slug}?since=&until=&channel=")
     assert 'class="applied"' not in html and "Geen filter: alle pins van deze editie." in html
     assert 'placeholder="2026' not in html and 'class="set"' not in html
@@ -549,3 +557,35 @@ def test_zone_names_are_one_mapping_in_dutch_and_english():
         "Main hall",
     )
     assert zone_name("food-court", "en") == "Food court" == zone_name("food-court", "nl")
+
+
+@pytest.mark.parametrize(
+    "lang, words",
+    [("nl", "dus dit aandeel kan boven 100% uitkomen"), ("en", "so this share can pass 100%")],
+)
+def test_a_response_rate_above_100_percent_of_the_landed_pins_says_why(
+    organiser, make, lang, words
+):
+    event, _ = make.plaza(stands=1)
+    codes = make.pin_codes(event, size=8)
+    for code in codes[:6]:  # answered in the companion app, which needs no landing page
+        survey.answer_survey(code, "0", [], False, at(10))
+    for n, code in enumerate(codes[:2]):
+        journey.visit_landing(code, Visitor("human", "mobile", "iOS", f"v{n}"), at(11))
+    html = unescape(page(organiser, f"/dashboard/{event.slug}?lang={lang}"))
+    rates = re.search(r'data-testid="response-rates">(.*?)</p>', html, re.S)[1]
+    assert "300,0%" in rates or "300.0%" in rates
+    assert words in rates
+    below = unescape(page(organiser, f"/dashboard/{event.slug}?lang={lang}&channel=none"))
+    assert "response-rates-over" not in below  # no pins: no rate, no sentence
+
+
+@pytest.mark.parametrize(
+    "lang, words", [("nl", "één hele dag van de beurs"), ("en", "one whole day of the fair")]
+)
+def test_a_viewer_asking_for_part_of_a_day_is_told_what_a_viewer_may_see(viewer, fair, lang, words):
+    for query in ("since=2026-02-18T14:00&until=2026-02-19", "until=2026-02-18T14:00"):
+        html = unescape(page(viewer, f"/dashboard/{fair.slug}?{query}&lang={lang}", 422))
+        assert 'data-testid="filter-problem"' in html and words in html, query
+    html = page(viewer, f"/dashboard/{fair.slug}?since=2026-02-18&until=2026-02-18&lang={lang}")
+    assert row(html, "stage", "issued")[0] == "8"  # a whole day: the edition's pins

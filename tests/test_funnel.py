@@ -17,10 +17,10 @@ from backend.services import journey, pins, scans, stamps, survey
 from backend.services.scans import Visitor
 from exports.figures import DEFINITIONS_VERSION
 from exports.figures import STAGES as STAGE_NAMES
-from exports.funnel import compare, funnel
+from exports.funnel import compare, funnel, release
 from exports.schemas import comparison_json, funnel_json
 from exports.scope import NO_FILTERS, Filters
-from exports.suppression import suppress, suppress_comparison
+from exports.suppression import View, suppress, suppress_comparison, view_of
 from exports.tables import TABLES
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -38,8 +38,37 @@ def read_compare(events, filters: Filters = NO_FILTERS, suppress_below: int | No
     """A comparison as a user reads it: the API's JSON."""
     comparison = compare(db.session, events, filters)
     if suppress_below is not None:
-        comparison = suppress_comparison(comparison, suppress_below)
+        releases = {event.slug: release(db.session, event) for event in events}
+        comparison = suppress_comparison(comparison, releases, suppress_below)
     return comparison_json(comparison)
+
+
+def null_counts(figures: dict) -> int:
+    """The counts of a funnel's JSON shown as hidden (null), as ``suppressed.cells`` says."""
+    parts, aw = figures["breakdowns"], figures["awareness"]
+    counts = [s["pins"] for s in figures["stages"]] + list(figures["excluded"].values())
+    counts += [row[s] for row in parts["channels"] for s in STAGE_NAMES]
+    counts += [row[k] for row in parts["hourly"] for k in ("scans", "pins")]
+    counts += [
+        row[k] for row in parts["daily"] for k in ("scans", "pins", "landed", "visited_stand")
+    ]
+    counts += [
+        row[k] for row in parts["stands"] for k in ("pins", "registrations", "self", "staff")
+    ]
+    counts += [row[k] for row in parts["devices"] for k in ("scans", "pins")]
+    counts += [aw["respondents"], *[r["respondents"] for r in aw["named_before"]]]
+    counts += [r["respondents_knew"] for r in aw["companies"]]
+    counts += [aw["discovery"]["stand_visits_by_respondents"]]
+    counts += [aw["discovery"]["by_respondents_who_did_not_know"]]
+    counts += [
+        aw["exposed"]["respondents"],
+        *[r["respondents"] for r in aw["exposed"]["named_before"]],
+    ]
+    follow = aw["follow_up"]
+    counts += [follow["pairs"], follow["none_before_only"], follow["none_now_only"]]
+    counts += [row[k] for row in follow["shift"] for k in ("before", "now")]
+    counts += [aw["response_rates"]["respondents"]] if aw["response_rates"] else []
+    return sum(count is None for count in counts)
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:
@@ -489,32 +518,36 @@ def test_viewers_get_small_counts_blanked_organisers_exact(fair):
     viewer = read_funnel(fair.event, suppress_below=5)
     roc = next(row for row in organiser["breakdowns"]["channels"] if row["channel"] == "roc")
     assert roc["issued"] == 3
-    # Every channel count is from 1 to 4: 2 x 6 cells, and the 3 companies' counts.
+    # roc's 3 pins and ut-desk's 4 are too few to show any count of theirs, zeros included.
     for row in viewer["breakdowns"]["channels"]:
-        assert [row[stage] for stage in ("issued", "scanned", "landed")] == [None] * 3
+        assert [row[stage] for stage in STAGE_NAMES] == [None] * 6
     assert viewer["awareness"]["companies"] == company_rows(fair, [(None, None)] * 3)
-    # 12 channel counts, the stage totals 3 (clicked) and 4 (answered), and with only 2
-    # unexposed respondents all 10 counts of the survey (respondents, Q1's 4 answers, which add up to
-    # them, the 3 companies, the 2 discovery counts).
-    # + 17 of the survey's figures beside the headline, hidden with it at 2 unexposed answers:
-    # 2 exposed answers (their count and 4 answers), the 11 of the follow-up, the respondents.
-    assert viewer["suppressed"] == {"threshold": 5, "cells": 41, "too_small": False}
-    # Stage totals from 1 to 4 are hidden now: with only one channel (or one channel's count
-    # in a column), the total would be that channel's hidden count. Their shares go with them.
-    hidden = {"clicked", "answered_survey"}
-    assert [s["pins"] for s in viewer["stages"]] == [
-        None if s["stage"] in hidden else s["pins"] for s in organiser["stages"]
-    ]
-    assert [(s["from_previous"], s["from_issued"]) for s in viewer["stages"][3:]] == [
-        (None, None),
-        (None, 0.8571),  # 6 visited a stand, but from_previous would give away clicked's 3
-        (None, None),
+    # Every stage total after issued is hidden: clicked 3 and answered 4 are small, and the
+    # channels' pins are no secret (/batches: 3 and 4), so scanned 6 would say that at least
+    # 2 of roc's 3 scanned (6 - 4); landed 5 and visited 6 the same.
+    assert [s["pins"] for s in viewer["stages"]] == [7, None, None, None, None, None]
+    assert [(s["from_previous"], s["from_issued"]) for s in viewer["stages"]] == [
+        (None, 1.0),
+        *[(None, None)] * 5,
     ]
     assert viewer["awareness"]["respondents"] is None
     assert viewer["awareness"]["named_none_share"] is None
-    # The rest stays exact.
-    assert viewer["excluded"] == organiser["excluded"]
-    assert viewer["breakdowns"]["hourly"] == organiser["breakdowns"]["hourly"]
+    assert viewer["awareness"]["response_rates"] == {
+        "respondents": None,
+        "of_landed": None,
+        "of_issued": None,
+    }
+    # Scans are counts too: 1 to 4 hidden; 8 counted scans, 0 and the public void pins shown.
+    assert viewer["excluded"] == {
+        name: None if 0 < n < 5 and name != "void_pins" else n
+        for name, n in organiser["excluded"].items()
+    }
+    assert all(row["scans"] is None for row in viewer["breakdowns"]["hourly"])
+    assert viewer["suppressed"] == {
+        "threshold": 5,
+        "cells": null_counts(viewer),
+        "too_small": False,
+    }
 
 
 def test_only_counts_below_the_threshold_are_blanked_and_zero_is_shown(fair):
@@ -534,8 +567,11 @@ def test_only_counts_below_the_threshold_are_blanked_and_zero_is_shown(fair):
     assert figures["awareness"]["exposed"]["respondents"] is None
     # 7 channel counts; the totals landed 1, clicked 1, visited 2, answered 2.
     assert [s["pins"] for s in figures["stages"]] == [7, 3, None, None, None, None]
-    # + the two exposed answers (their count and 4 answers) and the survey stage's respondents.
-    assert figures["suppressed"] == {"threshold": 3, "cells": 17, "too_small": False}
+    assert figures["suppressed"] == {
+        "threshold": 3,
+        "cells": null_counts(figures),
+        "too_small": False,
+    }
 
 
 def test_compare_puts_editions_side_by_side_oldest_first(fair):
@@ -684,9 +720,11 @@ def test_suppression_returns_new_figures_and_leaves_the_exact_ones_alone(fair):
     assert viewer is not exact and funnel_json(exact) == before
     assert exact.breakdowns.channels[0].reached.issued == 3  # roc, exact
     assert viewer.breakdowns.channels[0].reached.issued is None
-    assert (viewer.suppressed.threshold, viewer.suppressed.cells) == (5, 41)  # as above
+    assert viewer.suppressed.threshold == 5
+    assert viewer.suppressed.cells == null_counts(funnel_json(viewer)) > 0
     assert (exact.suppressed.threshold, exact.suppressed.cells) == (None, 0)
-    assert viewer.stages[0] == exact.stages[0] and viewer.excluded == exact.excluded
+    assert viewer.stages[0] == exact.stages[0]
+    assert viewer.excluded.human_scans == exact.excluded.human_scans == 8
     assert funnel_json(suppress(exact, None)) == before
 
 
@@ -723,10 +761,10 @@ def test_a_viewers_comparison_hides_what_the_funnel_hides(fair):
     # fair-2025 has 2 pins: too few to show any count, zeros included.
     assert [old[s] for s in ("issued", "scanned", "landed", "respondents")] == [None] * 4
     assert old["scan_rate"] is None and exact[0]["issued"] == 2
-    # fair-2026: as its funnel shows it without filters, clicked 3 and answered 4 hidden, and
-    # with 4 respondents nothing of the survey.
-    funnel = read_funnel(fair.event, suppress_below=5)
+    # fair-2026: as a viewer's funnel without filters shows it (every stage after issued
+    # hidden, see above), and with 2 unexposed respondents nothing of the survey.
+    funnel = funnel_json(view_of(release(db.session, fair.event), View(), 5))
     assert [new[s["stage"]] for s in funnel["stages"]] == [s["pins"] for s in funnel["stages"]]
     assert (new["clicked"], new["answered_survey"], new["respondents"]) == (None, None, None)
-    assert new["named_none_share"] is None and new["scan_rate"] == exact[1]["scan_rate"]
+    assert new["named_none_share"] is None and new["scan_rate"] is None
     assert viewer["suppressed"]["threshold"] == 5 and viewer["suppressed"]["cells"] > 0

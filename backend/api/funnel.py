@@ -41,7 +41,10 @@ class FunnelQuery(Schema):
         metadata={
             "description": "From this date or date-time (ISO 8601, e.g. 2026-02-18 or "
             "2026-02-18T10:00, optionally with Z or an offset; without one in the event's "
-            f"time zone), years {FIRST_YEAR} to {LAST_YEAR}; leave it out for no bound.",
+            f"time zone), years {FIRST_YEAR} to {LAST_YEAR}; leave it out for no bound. "
+            "A viewer's window is one whole day of the fair (since and until that date) "
+            "without a channel or batch; other windows are an organiser's (422 "
+            "outside_release).",
             "pattern": MOMENT_FORMAT,
             "example": "2026-02-18",
         },
@@ -105,7 +108,7 @@ class Funnel(MethodView):
     @blp.response(200, FunnelOut)
     @blp.doc(**BEARER_DOC)
     def get(self, args, slug):
-        """Stages, excluded counts, breakdowns and awareness; viewers get small counts suppressed."""
+        """Stages, excluded counts, breakdowns and awareness; viewers get the release, small counts suppressed."""
         return _figures(slug, args)
 
 

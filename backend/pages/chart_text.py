@@ -14,7 +14,7 @@ import html
 import re
 
 from babel.dates import format_skeleton
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal, format_percent, get_decimal_symbol
 from reportlab.pdfbase import pdfmetrics
 
 from backend.services.words import N_, say
@@ -96,11 +96,29 @@ def decimal(value: float | None, lang: str = "en") -> str:
 
 
 def points(difference: float | None, lang: str = "en") -> str:
-    """A difference of shares in percentage points, always signed (a true minus sign)."""
+    """A difference of shares in percentage points, always signed (a true minus sign).
+
+    One decimal, or two where one would print a bound that is not 0 as 0.0: an interval
+    wholly below 0 (the verdict "fewer") never reads "… to −0.0 pp" unless its bound is
+    below 0 by less than 0.005 pp: the JSON's 4 decimals hold it as −0.0, and its sign shows.
+    """
     if difference is None:
         return DASH
-    shown = format_decimal(difference * 100, "+#,##0.0;-#,##0.0", locale=lang)
+    value = difference * 100
+    decimals = "0" if value == 0 or abs(value) >= 0.05 else "00"
+    pattern = f"+#,##0.{decimals};-#,##0.{decimals}"
+    shown = format_decimal(value, pattern, locale=lang)
+    if value == 0 and str(value).startswith("-"):
+        shown = "-" + shown.lstrip("+")  # Babel drops the sign of -0.0
     return say(lang, N_("%(points)s pp"), points=shown.replace("-", "\u2212"))
+
+
+def p_value(p: float | None, lang: str = "en") -> str:
+    """A p-value after "p": ``= 0.042``, or ``< 0.001`` where three decimals would say 0."""
+    if p is None:
+        return DASH
+    shown = "< 0.001" if p < 0.0005 else f"= {p:.3f}"
+    return shown.replace(".", get_decimal_symbol(lang))
 
 
 def day_forms(day, lang: str) -> list[str]:

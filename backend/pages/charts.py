@@ -22,6 +22,7 @@ from backend.pages.chart_text import (  # noqa: F401  (the page formats numbers 
     DASH,
     count,
     decimal,
+    p_value,
     percent,
     points,
     text,

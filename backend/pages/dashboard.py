@@ -16,7 +16,7 @@ from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import MultiDict
 
 from backend.api.funnel import FunnelQuery
-from backend.errors import BatchNotFound, DomainError, EventNotFound, InvalidInput
+from backend.errors import BatchNotFound, DomainError, EventNotFound, InvalidInput, OutsideRelease
 from backend.models.zones import zone_name
 from backend.pages import charts, refusals, signin, timeline
 from backend.pages.dashboard_strings import TEXT
@@ -56,6 +56,7 @@ def _page(template: str, status: int = 200, **context):
         pct=lambda share: charts.percent(share, lang),
         points=lambda difference: charts.points(difference, lang),
         decimal=lambda value: charts.decimal(value, lang),
+        p_value=lambda p: charts.p_value(p, lang),
         zone=lambda slug: zone_name(slug, lang),
         known=TEXT,
         **context,
@@ -159,6 +160,9 @@ def _problems(error: DomainError) -> dict:
     lang = current_language()
     if isinstance(error, BatchNotFound):
         error = InvalidInput(fields={"batch": []})
+    if isinstance(error, OutsideRelease):  # a viewer's selection outside the release
+        said = refusals.message(error, lang)
+        return {field: said for field in error.fields} or {"since": said}
     said = refusals.refusal(error, lang, "dashboard")
     return {field: text for field, _, text in said.fields} or {
         "since": refusals.about(error, "since", lang, ("dashboard",))

@@ -98,11 +98,11 @@ TEXT = {
     "times_in": N_("Times in %(tz)s."),
     "suppression": N_plural(
         "Counts below %(below)s are hidden (%(mark)s) so that no student can be "
-        "recognised, and where needed one more count of the same column, so that "
-        "no hidden count can be worked out from a total: %(n)s cell.",
+        "recognised, and where needed other counts beside them, so that no hidden "
+        "count can be worked out or narrowed down from those shown: %(n)s cell.",
         "Counts below %(below)s are hidden (%(mark)s) so that no student can be "
-        "recognised, and where needed one more count of the same column, so that "
-        "no hidden count can be worked out from a total: %(n)s cells.",
+        "recognised, and where needed other counts beside them, so that no hidden "
+        "count can be worked out or narrowed down from those shown: %(n)s cells.",
     ),
     "exact": N_("Exact counts (organiser)."),
     "definitions": N_("Definitions version %(v)s."),
@@ -150,6 +150,10 @@ TEXT = {
         "%(n)s pins answered the questions: %(landed)s of the pins that opened the "
         "page, %(issued)s of all pins issued. Students chose whether to answer.",
     ),
+    "response_rates_over": N_(
+        "More pins answered than opened the page: the companion app asks the questions "
+        "without it, so this share can pass 100%%."
+    ),
     "exposed_note": N_plural(
         "%(n)s answer came after a stand visit or after the list of companies was "
         "shown; it is not counted above (%(share)s of them could name no company).",
@@ -161,11 +165,11 @@ TEXT = {
     "follow_up_text": N_plural(
         "%(n)s pin, after a visit to the Twente Plaza, also answered how many "
         "companies it could name now. No company at all: %(before)s before, "
-        "%(now)s now (McNemar, exact: p = %(p)s). This student chose to answer "
+        "%(now)s now (McNemar, exact: p %(p)s). This student chose to answer "
         "twice.",
         "%(n)s pins, after a visit to the Twente Plaza, also answered how many "
         "companies they could name now. No company at all: %(before)s before, "
-        "%(now)s now (McNemar, exact: p = %(p)s). These students chose to answer "
+        "%(now)s now (McNemar, exact: p %(p)s). These students chose to answer "
         "twice.",
     ),
     "follow_up_none": N_("Nobody has answered the follow-up question yet."),
@@ -191,11 +195,11 @@ TEXT = {
     "hidden": N_("hidden: fewer than %(n)s, or needed to protect another hidden count"),
     "too_small": N_plural(
         "Too few students in this selection to show any counts: with fewer than "
-        "%(n)s student, or with counts another view hides, a student could be "
-        "recognised. Choose a wider selection or show everything.",
+        "%(n)s student, a student could be recognised. Choose a wider selection or "
+        "show everything.",
         "Too few students in this selection to show any counts: with fewer than "
-        "%(n)s students, or with counts another view hides, a student could be "
-        "recognised. Choose a wider selection or show everything.",
+        "%(n)s students, a student could be recognised. Choose a wider selection or "
+        "show everything.",
     ),
     "problem_title": N_("This filter is not valid"),
     "not_found_title": N_("We do not know this edition"),

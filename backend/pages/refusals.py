@@ -78,6 +78,11 @@ REFUSALS: dict[tuple, str] = {
     ),
     ("internal_error", None): N_("Something went wrong on our side."),
     ("print_failed", None): N_("Preparing the print files failed; try again in a minute."),
+    ("outside_release", None): N_(
+        "A viewer sees the whole edition, one channel, one batch or one whole day of the "
+        "fair (‘from’ and ‘to’ the same day), one at a time. Other selections are for "
+        "organisers."
+    ),
     ("database_unavailable", None): N_(
         "The database cannot be reached just now; try again in a moment."
     ),

@@ -9,16 +9,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from backend.errors import BatchNotFound, InvalidInput
+from backend.errors import BatchNotFound, InvalidInput, OutsideRelease
 from backend.extensions import db
 from backend.services import rules
 from backend.services.events import get_event
 from backend.services.pins import get_batch
 from exports.figures import Comparison, Funnel
 from exports.formats import FORMATS, file_name, write
-from exports.funnel import compare, funnel, siblings
+from exports.funnel import compare, funnel, release
 from exports.scope import Filters
-from exports.suppression import for_viewer
+from exports.suppression import View, comparison_for_viewer, for_viewer
 from exports.tables import API_LANGUAGE, DEFAULT_TABLE
 
 # Filters outside these years name no fair; near year 1 or 9999 the shift to UTC (and a
@@ -72,12 +72,46 @@ def event_figures(slug: str, exact: bool, **filters) -> Funnel:
     """The funnel of one event; ``exact`` for organisers, else as a viewer may see it."""
     event = get_event(slug)
     chosen = event_filters(event, **filters)
-    figures = funnel(db.session, event, chosen)
     if exact:
-        return figures
-    # A channel's or batch's view is decided knowing what every other view shows.
-    parts = chosen.channel is not None or chosen.batch_id is not None
-    return for_viewer(figures, siblings(db.session, event, chosen) if parts else None)
+        return funnel(db.session, event, chosen)
+    # A viewer's view is one of the release's, decided knowing what every other one shows.
+    return for_viewer(release(db.session, event), viewer_view(event, chosen), chosen)
+
+
+ONE_AT_A_TIME = "A viewer's view has a channel, a batch or a day of the fair: one of them."
+
+
+def viewer_view(event, chosen: Filters) -> View:
+    """Which view of the release a viewer asked for (docs/metrics.md, "Small numbers").
+
+    The edition, a channel, a batch, or one whole day of the fair (``since`` and
+    ``until`` that day); any other filter is an organiser's.
+    """
+    if chosen.since is None and chosen.until is None:
+        if chosen.channel is not None and chosen.batch_id is not None:
+            raise OutsideRelease(fields={"batch": [ONE_AT_A_TIME]})
+        return View(channel=chosen.channel, batch_id=chosen.batch_id)
+    if chosen.channel is not None or chosen.batch_id is not None:
+        raise OutsideRelease(fields={"since": [ONE_AT_A_TIME]})
+    zone = ZoneInfo(event.timezone)
+    day = None if chosen.since is None else chosen.since.astimezone(zone).date()
+    whole_day = (
+        day is not None
+        and event.starts_on <= day <= event.ends_on
+        and chosen.since == datetime.combine(day, time.min, zone)
+        and chosen.until == datetime.combine(day + timedelta(days=1), time.min, zone)
+    )
+    if not whole_day:
+        first, last = event.starts_on.isoformat(), event.ends_on.isoformat()
+        raise OutsideRelease(
+            fields={
+                "since": [
+                    f"A viewer's window is one whole day of the fair, {first} to {last}: "
+                    "since and until that date."
+                ]
+            }
+        )
+    return View(day=day)
 
 
 @dataclass(frozen=True)
@@ -114,4 +148,6 @@ def compare_figures(slugs: list[str], exact: bool) -> Comparison:
         raise InvalidInput(fields={"events": ["Name 1 to 20 event slugs, comma-separated."]})
     events = [get_event(slug) for slug in slugs]
     comparison = compare(db.session, events)
-    return comparison if exact else for_viewer(comparison)
+    if exact:
+        return comparison
+    return comparison_for_viewer(comparison, {e.slug: release(db.session, e) for e in events})
