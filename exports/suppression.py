@@ -93,7 +93,7 @@ def _hour_key(hour: datetime, column: str) -> tuple:
 def _day_keys(day: date) -> dict[str, tuple]:
     part = ("day", day.isoformat())
     return {
-        "scans": ("day scans", part[1]),
+        "scans": ("day_scans", part[1]),
         "pins": stage_key(part, "scanned"),
         "landed": stage_key(part, "landed"),
         "visited_stand": stage_key(part, "visited_stand"),
@@ -280,7 +280,7 @@ def _survey(m: lp.Model, edition: Funnel) -> None:
     m.cell(UNEXPOSED, aw.respondents)
     m.equal([UNEXPOSED], answers)
     exposed = [
-        m.cell(("exposed answer", row.answer), row.respondents) for row in aw.exposed.named_before
+        m.cell(("exposed_answer", row.answer), row.respondents) for row in aw.exposed.named_before
     ]
     m.cell(EXPOSED, aw.exposed.respondents)
     m.equal([EXPOSED], exposed)
@@ -292,7 +292,7 @@ def _survey(m: lp.Model, edition: Funnel) -> None:
             continue  # a company with two plaza stands is one row of Q2
         m.cell(key, row.respondents_knew)
         missing = m.hidden_cell(
-            ("knew not", row.company_id), aw.respondents - row.respondents_knew, protect=True
+            ("knew_not", row.company_id), aw.respondents - row.respondents_knew, protect=True
         )
         m.equal([UNEXPOSED], [key, missing])
         knew.append(key)
@@ -515,7 +515,7 @@ def _awareness(aw: Awareness, show: _Shown) -> Awareness:
     unknown = show(UNKNOWN, aw.discovery.by_respondents_who_did_not_know)
     exposed_n = show(EXPOSED, aw.exposed.respondents)
     exposed_answers = {
-        row.answer: show(("exposed answer", row.answer), row.respondents)
+        row.answer: show(("exposed_answer", row.answer), row.respondents)
         for row in aw.exposed.named_before
     }
     return replace(

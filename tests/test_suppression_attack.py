@@ -85,7 +85,7 @@ def cells(view, figures: dict) -> dict:
         found[("hour", row["hour"], "pins")] = row["pins"]
     for row in parts["daily"]:
         day = ("day", row["day"])
-        found[("day scans", row["day"])] = row["scans"]
+        found[("day_scans", row["day"])] = row["scans"]
         found[stage(day, "scanned")] = row["pins"]
         found[stage(day, "landed")] = row["landed"]
         found[stage(day, "visited_stand")] = row["visited_stand"]
@@ -106,7 +106,7 @@ def cells(view, figures: dict) -> dict:
     found[("unknown",)] = aw["discovery"]["by_respondents_who_did_not_know"]
     found[("exposed",)] = aw["exposed"]["respondents"]
     found |= {
-        ("exposed answer", r["answer"]): r["respondents"] for r in aw["exposed"]["named_before"]
+        ("exposed_answer", r["answer"]): r["respondents"] for r in aw["exposed"]["named_before"]
     }
     follow = aw["follow_up"]
     found[("pairs",)] = follow["pairs"]
@@ -193,18 +193,18 @@ def constraints(views: dict, channel_of: dict, plaza: set, hours_of: dict) -> At
         if d[1] not in hours_of:
             continue  # a view too small to show has no hours
         hours = hours_of[d[1]]
-        a.equal([("day scans", d[1])], [("hour", h, "scans") for h in hours])
+        a.equal([("day_scans", d[1])], [("hour", h, "scans") for h in hours])
         a.at_most([stage(d, "scanned")], [("hour", h, "pins") for h in hours])
-        a.at_most([stage(d, "scanned")], [("day scans", d[1])])
+        a.at_most([stage(d, "scanned")], [("day_scans", d[1])])
         for h in hours:
             a.at_most([("hour", h, "pins")], [("hour", h, "scans")])
             a.at_most([("hour", h, "pins")], [stage(d, "scanned")])
     outside, outside_pins = ("scans on other days",), ("pins on other days",)
-    a.equal([human], [*[("day scans", d[1]) for d in days], outside])
+    a.equal([human], [*[("day_scans", d[1]) for d in days], outside])
     a.at_most([outside_pins], [outside])
     a.at_most([scanned], [*[stage(d, "scanned") for d in days], outside_pins])
     for d in days:
-        a.at_most([stage(d, "scanned")], [("day scans", d[1])])
+        a.at_most([stage(d, "scanned")], [("day_scans", d[1])])
     edition = views[E]
     devices = [row["device_class"] for row in edition["breakdowns"]["devices"]]
     a.equal([human], [("device", d, "scans") for d in devices])
@@ -221,15 +221,15 @@ def constraints(views: dict, channel_of: dict, plaza: set, hours_of: dict) -> At
     a.at_most([visited], [("stand", s, "pins") for s in stands])
     unexposed = ("unexposed",)
     a.equal([unexposed], [("answer", x) for x in NAMED_BEFORE])
-    a.equal([("exposed",)], [("exposed answer", x) for x in NAMED_BEFORE])
+    a.equal([("exposed",)], [("exposed_answer", x) for x in NAMED_BEFORE])
     a.equal([stage(E, "answered_survey")], [unexposed, ("exposed",)])
     companies = sorted({row["company_id"] for row in edition["awareness"]["companies"]})
     for c in companies:
-        a.equal([unexposed], [("knew", c), ("knew not", c)])
+        a.equal([unexposed], [("knew", c), ("knew_not", c)])
     visits, unknown = ("visits",), ("unknown",)
     a.at_most([unknown], [visits])
     a.at_most([visits], [unknown, *[("knew", c) for c in companies]])
-    a.at_most([unknown], [("knew not", c) for c in companies])
+    a.at_most([unknown], [("knew_not", c) for c in companies])
     a.at_most([visits], [("stand", s, "pins") for s in plaza])
     a.at_most([visits], [unexposed], times=len(plaza))
     pairs = ("pairs",)
@@ -272,7 +272,7 @@ def truth_of(exact: dict) -> dict:
         truth |= cells(view, figures)
     aw = exact[E]["awareness"]
     for row in aw["companies"]:
-        truth[("knew not", row["company_id"])] = aw["respondents"] - row["respondents_knew"]
+        truth[("knew_not", row["company_id"])] = aw["respondents"] - row["respondents_knew"]
     return truth
 
 
@@ -360,7 +360,7 @@ def attack(client, auth, event, batches, plaza, below):
     shown = published(views, comparison)
     truth = truth_of(exact)
     for variable in shown:  # the organiser's rows leave out hours, days, devices without any
-        if variable[0] in ("hour", "day scans", "device") or (
+        if variable[0] in ("hour", "day_scans", "device") or (
             len(variable) > 1 and isinstance(variable[1], tuple) and variable[1][0] == "day"
         ):
             truth.setdefault(variable, 0)
