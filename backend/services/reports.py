@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from backend.errors import BatchNotFound, InvalidInput
 from backend.extensions import db
 from backend.services import rules
-from backend.services.events import get_event
+from backend.services.events import get_event, list_events
 from backend.services.pins import get_batch
 from exports.figures import Comparison, Funnel
 from exports.formats import FORMATS, file_name, write
@@ -20,6 +20,7 @@ from exports.funnel import compare, funnel, siblings
 from exports.scope import Filters
 from exports.suppression import for_viewer
 from exports.tables import API_LANGUAGE, DEFAULT_TABLE
+from exports.years import Years, years
 
 # Filters outside these years name no fair; near year 1 or 9999 the shift to UTC (and a
 # bare until's next day) would leave the calendar, an OverflowError and a 500.
@@ -115,3 +116,16 @@ def compare_figures(slugs: list[str], exact: bool) -> Comparison:
     events = [get_event(slug) for slug in slugs]
     comparison = compare(db.session, events)
     return comparison if exact else for_viewer(comparison)
+
+
+MAX_EDITIONS = 200  # a fair a year: centuries of editions
+
+
+def years_figures(exact: bool) -> Years:
+    """Every edition beside the 2018 baseline; each point as the edition's funnel shows it.
+
+    Each edition's figures are the dashboard's (``event_figures`` without filters, so a
+    viewer's are suppressed the same way); ``exports.years`` puts them side by side.
+    """
+    events = list_events(1, MAX_EDITIONS).items
+    return years([(event_figures(event.slug, exact), event.starts_on) for event in events], exact)
