@@ -4,12 +4,18 @@ from datetime import date
 
 from hypothesis import given
 from hypothesis import strategies as st
+from playwright.sync_api import expect
 
+from backend.pages.charts import percent
 from backend.services import journey, survey
 from backend.services.simulation import simulate
 from exports import stats
 from exports.years import BASELINE_DEFINITIONS, YearPoint, change, change_verdict
+from tests.test_dashboard import sign_in
 from tests.test_funnel import at, student
+
+LAPTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
 
 # Three editions, each with its own true share that could name no Twente company.
 SHARES = {2025: 0.65, 2026: 0.35, 2027: 0.08}
@@ -150,3 +156,63 @@ def test_a_change_is_given_only_between_editions_of_one_definitions_version(firs
         assert made.verdict == change_verdict(
             stats.newcombe(second[1], second[0], first[1], first[0])
         )
+
+
+def test_the_years_page_shows_each_point_as_the_api_does(client, make, auth):
+    """Dutch by default, English on request; each row's share and interval as the JSON's."""
+    three_editions(make, students=60)
+    token = make.token("viewer")
+    sign_in(client, token)
+    body = client.get("/api/v1/years", headers={"Authorization": f"Bearer {token}"}).get_json()
+    assert "De jaren naast elkaar" in client.get("/dashboard/years").get_data(as_text=True)
+    for lang in ("nl", "en"):
+        page = client.get(f"/dashboard/years?lang={lang}")
+        assert page.status_code == 200
+        html = page.get_data(as_text=True)
+        assert f'<html lang="{lang}">' in html
+        assert html.count('<svg class="chart') == 2  # a laptop's and a phone's
+        for n, point in enumerate(body["points"]):
+            row = html.split(f'<tr data-point="{n}"')[1].split("</tr>")[0]
+            assert f">{percent(point['named_none_share'], lang)}<" in row
+            low, high = (point["named_none_interval"][end] for end in ("low", "high"))
+            assert (
+                f"{percent(low, lang)} {'tot' if lang == 'nl' else 'to'} {percent(high, lang)}"
+                in row
+            )
+        for step in body["changes"]:
+            assert f'data-change="{step["from"]}-{step["to"]}"' in html
+    assert client.get("/dashboard/").get_data(as_text=True).count("/dashboard/years") == 1
+
+
+def test_the_years_page_asks_for_a_sign_in(client, db):
+    response = client.get("/dashboard/years")
+    assert response.status_code == 302 and "/dashboard/sign-in" in response.location
+
+
+def test_the_years_page_in_a_browser_on_a_phone_and_a_laptop(
+    browser, live_server, make, db, screenshots
+):
+    """Both languages at 390 and 1366 px: one chart shown, its points the table's, no sideways scroll."""
+    three_editions(make, students=60)
+    token = make.token("organiser")
+    for lang, locale in (("nl", "nl-NL"), ("en", "en-GB")):
+        context = browser.new_context(viewport=LAPTOP, locale=locale)
+        page = context.new_page()
+        page.goto(f"{live_server}/dashboard/sign-in")
+        page.fill("#token", token)
+        page.click("form:has(#token) button[type=submit]")
+        page.goto(f"{live_server}/dashboard/years?lang={lang}")
+        for size, viewport in (("1366", LAPTOP), ("390", PHONE)):
+            page.set_viewport_size(viewport)
+            chart = page.locator("[data-testid=trend-chart] svg.chart:visible")
+            expect(chart).to_have_count(1)
+            shown = chart.locator("circle[data-figure=value]")
+            values = [float(shown.nth(i).get_attribute("data-value")) for i in range(shown.count())]
+            rows = page.locator("[data-testid=years] tr[data-point] [data-figure=share]")
+            assert [rows.nth(i).inner_text() for i in range(rows.count())] == [
+                percent(v, lang) for v in values
+            ]
+            assert len(values) == 4
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+            page.screenshot(path=screenshots / f"years-{lang}-{size}.png", full_page=True)
+        context.close()

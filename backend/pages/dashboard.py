@@ -23,7 +23,7 @@ from backend.pages.dashboard_strings import TEXT
 from backend.pages.i18n import current_language, translator
 from backend.services.events import get_event, list_events
 from backend.services.pins import list_batches
-from backend.services.reports import event_figures, export_file
+from backend.services.reports import event_figures, export_file, years_figures
 from backend.services.tokens import authenticate_or_none
 from exports.figures import STAGES, Funnel
 
@@ -123,6 +123,23 @@ def index():
     if _role() is None:
         return _to_sign_in()
     return _page("dashboard_index.html", events=list_events(1, 200).items)
+
+
+@bp.get("/years")
+def years():
+    """Every edition beside the 2018 baseline; a viewer's points as each edition's page shows them."""
+    role = _role()
+    if role is None:
+        return _to_sign_in()
+    lang = current_language()
+    t = translator(lang, TEXT)
+    figures = years_figures(exact=role == "organiser")
+    labels = [str(point.year) for point in figures.points]
+    chart = Markup("").join(
+        charts.trend_chart(figures.points, labels, t("trend_chart"), lang, w)
+        for w in (charts.WIDTH, charts.NARROW)
+    )
+    return _page("dashboard_years.html", years=figures, chart=chart, role=role)
 
 
 def _filters(args) -> dict:
