@@ -23,7 +23,7 @@ from backend.pages.dashboard_strings import TEXT
 from backend.pages.i18n import current_language, translator
 from backend.services.events import get_event, list_events
 from backend.services.pins import list_batches
-from backend.services.reports import event_figures, export_file, years_figures
+from backend.services.reports import event_figures, export_file, report_file, years_figures
 from backend.services.tokens import authenticate_or_none
 from exports.figures import STAGES, Funnel
 
@@ -215,6 +215,19 @@ def download(slug, name):
         mimetype=made.mimetype,
         as_attachment=True,
         download_name=made.name,
+    )
+
+
+@bp.get("/<slug>/<any('report.pdf', 'report.docx'):name>")
+def report(slug, name):
+    """The edition's report for the council, in the reader's language, with the page's suppression."""
+    role = _role()
+    if role is None:
+        return _to_sign_in()
+    kind = name.rpartition(".")[2]
+    made = report_file(slug, kind, role == "organiser", current_language())
+    return send_file(
+        io.BytesIO(made.body), mimetype=made.mimetype, as_attachment=True, download_name=made.name
     )
 
 

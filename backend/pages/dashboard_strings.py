@@ -35,6 +35,12 @@ TEXT = {
     "events": N_("Editions"),
     "no_events": N_("There are no editions yet."),
     "years": N_("Years side by side"),
+    "report_pdf": N_("Report for the council (PDF)"),
+    "report_docx": N_("Report for the council (Word)"),
+    "report_note": N_(
+        "The report holds this edition without filters: the answer, the effect of the "
+        "fair, who answered, reach, method and a stamp to reproduce the figures."
+    ),
     "years_intro": N_(
         "Every edition beside the 2018 measurement: the share of students who could "
         "name no Twente company before the fair, from unprimed answers only, with its "

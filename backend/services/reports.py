@@ -5,8 +5,10 @@ Viewers (the municipality) get small counts suppressed; organisers get exact cou
 """
 
 import re
+import tomllib
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from backend.errors import BatchNotFound, InvalidInput
@@ -14,6 +16,7 @@ from backend.extensions import db
 from backend.services import rules
 from backend.services.events import get_event, list_events
 from backend.services.pins import get_batch
+from exports import report, report_docx, report_pdf
 from exports.figures import Comparison, Funnel
 from exports.formats import FORMATS, file_name, write
 from exports.funnel import compare, funnel, siblings
@@ -129,3 +132,42 @@ def years_figures(exact: bool) -> Years:
     """
     events = list_events(1, MAX_EDITIONS).items
     return years([(event_figures(event.slug, exact), event.starts_on) for event in events], exact)
+
+
+REPORT_FORMATS = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
+
+
+def speld_version() -> str:
+    """The version ``pyproject.toml`` gives this checkout."""
+    with PYPROJECT.open("rb") as project:
+        return tomllib.load(project)["project"]["version"]
+
+
+def report_file(slug: str, kind: str, exact: bool, lang: str = "nl") -> ExportFile:
+    """An edition's report for the council, as PDF or DOCX, in ``lang`` (Dutch by default).
+
+    The figures are the dashboard's (``event_figures`` without filters: a viewer's with the
+    viewer's suppression), the years those of ``years_figures`` for the same reader.
+    """
+    lang = rules.export_language(lang)
+    if kind not in REPORT_FORMATS:
+        raise InvalidInput(fields={"format": ["Use pdf or docx."]})
+    event = get_event(slug)
+    figures = event_figures(slug, exact)
+    together = years_figures(exact)
+    stamp = report.Stamp(
+        data_as_of=datetime.now(UTC),
+        speld_version=speld_version(),
+        request=f"GET /api/v1/events/{slug}/funnel ({'organiser' if exact else 'viewer'} token)",
+    )
+    blocks = report.content(figures, together, lang, stamp, (event.starts_on, event.ends_on))
+    title = blocks[0].text
+    if kind == "pdf":
+        body = report_pdf.write(blocks, title, lang)
+    else:
+        body = report_docx.write(blocks, title, lang)
+    return ExportFile(f"{slug}-report-{lang}.{kind}", REPORT_FORMATS[kind], body)
