@@ -274,7 +274,7 @@ def batch_create(event_slug, size, label, channel, out_dir, preset, diameter_mm,
             made.id, base, layout, out_dir, tick=bar.update, branding=branding
         )
     click.echo(
-        f"{info.sheets.pages} pages, {info.sheets.per_page} pins a page, "
+        f"{layout.machine}; {info.sheets.pages} pages, {info.sheets.per_page} pins a page, "
         f"QR version {info.sheets.max_version}, modules {info.sheets.module_mm:.3f} mm"
     )
     for path in info.files:

@@ -43,6 +43,7 @@ class PrintMeta:
     date: str = ""
     total: int | None = None
     branding: Branding | None = None
+    edition: str = ""
 
     def image(self, fmt: str, layout: SheetLayout) -> RenderOptions:
         """A per-pin PNG or SVG the size the QR has on the pin, at dpi (recorded in the file)."""
@@ -51,7 +52,7 @@ class PrintMeta:
 
     @property
     def slug(self) -> Slug:
-        return Slug(batch=self.batch, channel=self.channel, total=self.total, date=self.date)
+        return Slug(self.batch, self.channel, self.total, self.date, self.edition)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from qr import fonts
+from qr.docinfo import DocInfo, joined
 from qr.posters import BOLD, MONO, REGULAR, fit_lines, winansi
 from qr.render import draw_symbol, matrix
 
@@ -104,7 +105,9 @@ def render_card(card: SignInCard, out: BinaryIO) -> None:
     fonts.register()  # the card's fonts are known to reportlab whoever drew first
     canvas = Canvas(out, pagesize=A6, invariant=1, pageCompression=1, initialFontName=REGULAR)
     title, instruction_nl, instruction_en = KINDS[card.kind]
-    canvas.setTitle(title)
+    DocInfo(title=joined(title, card.event), subject=joined(card.company, _subtitle(card))).apply(
+        canvas
+    )
     width = A6[0] - 2 * MARGIN
     y = A6[1] - MARGIN
     lines, size = fit_lines(winansi(card.company) or "?", BOLD, 20, 10, width, 2)

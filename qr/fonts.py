@@ -8,11 +8,12 @@ through SubsetFont, which hands out one-byte codes as characters are first used.
 
 import hashlib
 import zlib
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont, TTFontFile
+from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont, TTFontFile, makeToUnicodeCMap
 
 FONT_DIR = Path(__file__).parent / "fonts"
 MONO_BOLD = FONT_DIR / "DejaVuSansMono-Bold.ttf"
@@ -29,11 +30,55 @@ def face(path: Path) -> TTFontFile:
     return TTFontFile(str(path))
 
 
+def subset_tag(name: str, codepoints: Iterable[int]) -> str:
+    """The six upper-case letters before a subset's name ("XKQWBD+DejaVuSans").
+
+    From the font's name and the characters the subset holds: the same subset gets the same
+    tag in every file, two different subsets (almost surely) different ones, so a print shop
+    that merges files never takes one subset for another.
+    """
+    text = name + ":" + ",".join(str(cp) for cp in codepoints)
+    return "".join(chr(65 + b % 26) for b in hashlib.sha256(text.encode()).digest()[:6])
+
+
+class TaggedTTFont(TTFont):
+    """reportlab's TrueType font with each subset tagged by subset_tag.
+
+    reportlab tags the n-th subset of every font alike (AAAAAA+, AAAAAB+ …): a poster's three
+    fonts all came out AAAAAA+, which collide when a shop merges files.
+    """
+
+    def addObjects(self, doc):
+        # reportlab 5.1's TTFont.addObjects; only the tag differs.
+        state = self.state.get(doc) or self.state.setdefault(doc, TTFont.State(self._asciiReadable))
+        state.frozen = 1
+        for n, subset in enumerate(state.subsets):
+            internal = self.getSubsetInternalName(n, doc)[1:]
+            face = (self.face.name + self.face.subfontNameX).decode("pdfdoc")
+            base = f"{subset_tag(face, subset)}+{face}"
+            font = pdfdoc.PDFTrueTypeFont()
+            font.__Comment__ = f"Font {self.fontName} subset {n}"
+            font.Name = internal
+            font.BaseFont = base
+            font.FirstChar = 0
+            font.LastChar = len(subset) - 1
+            font.Widths = pdfdoc.PDFArray(list(map(self.face.getCharWidth, subset)))
+            cmap = pdfdoc.PDFStream()
+            cmap.content = makeToUnicodeCMap(base, subset)
+            if doc.compression:
+                cmap.filters = [pdfdoc.PDFZCompress]
+            font.ToUnicode = doc.Reference(cmap, "toUnicodeCMap:" + base)
+            font.FontDescriptor = self.face.addSubsetObjects(doc, base, subset)
+            doc.Reference(font, internal)
+            doc.idToObject["BasicFonts"].dict[internal] = font
+        del self.state[doc]
+
+
 @cache
 def register() -> None:
     """Make the shipped fonts known to reportlab (idempotent)."""
     for name, path in REPORTLAB_NAMES.items():
-        pdfmetrics.registerFont(TTFont(name, str(path)))
+        pdfmetrics.registerFont(TaggedTTFont(name, str(path)))
 
 
 def has_glyph(path: Path, ch: str) -> bool:
@@ -74,8 +119,7 @@ class SubsetFont:
         """The font dictionary (object `number`) and the three objects it refers to."""
         subset = self.subset or [ord(" ")]
         data = self.face.makeSubset(subset)
-        tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(data).digest()[:6])
-        name = f"{tag}+{self.face.name.decode()}"
+        name = f"{subset_tag(self.face.name.decode(), subset)}+{self.face.name.decode()}"
         descriptor, fontfile, tounicode = number + 1, number + 2, number + 3
         widths = " ".join(
             str(round(self.face.charWidths.get(cp, self.face.defaultWidth))) for cp in subset

@@ -62,7 +62,7 @@ class SheetLayout:
     """Pin size and grid on A4; columns and rows default to as many as fit.
 
     The default is the 25 mm machine. `cut` is how the paper circle is marked: "contour"
-    (a CutContour spot-colour path for contour cutters, not printed) or "hairline" (a thin
+    (a CutContour spot-colour stroke for contour cutters, overprinting) or "hairline" (a thin
     printed line for shops that cut by hand or with a punch).
     """
 
@@ -74,6 +74,9 @@ class SheetLayout:
     gap_mm: float = 3.0
     ecc: str = "M"
     cut: str = "contour"
+    # The machine asked for: "58" stays "58" although it is the 56 mm machine's size. Left
+    # out, a size that is exactly one machine's takes its name; "56" and "58" share one.
+    preset: str | None = None
 
     def __post_init__(self) -> None:
         for name, (low, high) in _RANGES.items():
@@ -93,12 +96,23 @@ class SheetLayout:
                 raise RenderOptionError(name, "must be a whole number from 1")
             if value > fit:
                 raise RenderOptionError(name, f"at most {fit} fit on A4 with this layout")
+        matching = [
+            name
+            for name, preset in PRESETS.items()
+            if (preset.face_mm, preset.bleed_mm) == (self.diameter_mm, self.bleed_mm)
+        ]
+        if self.preset is None:
+            if len(matching) == 1:
+                object.__setattr__(self, "preset", matching[0])
+        elif self.preset not in matching:
+            raise RenderOptionError("preset", "does not match the face and bleed given")
 
     @classmethod
     def for_preset(cls, name: str, **values: Any) -> "SheetLayout":
         """The layout of a badge-machine size ("25", "32", "38", "44", "56", "58")."""
-        preset = PRESETS[parse_choice(name, "preset", list(PRESETS))]
-        return cls(diameter_mm=preset.face_mm, bleed_mm=preset.bleed_mm, **values)
+        name = parse_choice(name, "preset", list(PRESETS))
+        preset = PRESETS[name]
+        return cls(diameter_mm=preset.face_mm, bleed_mm=preset.bleed_mm, preset=name, **values)
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> "SheetLayout":
@@ -106,7 +120,7 @@ class SheetLayout:
 
         Either a preset, or a custom diameter_mm with its bleed_mm (4 mm if not given).
         """
-        reject_unknown(params, {f.name for f in fields(cls)} | {"preset"})
+        reject_unknown(params, {f.name for f in fields(cls)})
         values: dict[str, Any] = {}
         for name in _RANGES:
             if params.get(name) not in (None, ""):
@@ -133,12 +147,10 @@ class SheetLayout:
         return self.diameter_mm + 2 * self.bleed_mm
 
     @property
-    def preset(self) -> str | None:
-        """The badge-machine size this layout matches, if any."""
-        for name, preset in PRESETS.items():
-            if (preset.face_mm, preset.bleed_mm) == (self.diameter_mm, self.bleed_mm):
-                return name
-        return None
+    def machine(self) -> str:
+        """The pin and paper in words, as the slug line and the CLI say them."""
+        sizes = f"face {self.diameter_mm:g} mm, paper {self.cut_mm:g} mm"
+        return f"{self.preset} mm machine: {sizes}" if self.preset else f"custom pin: {sizes}"
 
     @property
     def fit(self) -> tuple[int, int]:

@@ -12,10 +12,11 @@ import zlib
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from qr.docinfo import SPELD, DocInfo
 from qr.fonts import SubsetFont
 
 A4 = (595.2756, 841.8898)  # points: 210 x 297 mm
-CUT_LAYER = "CutContour"  # the spot colour name contour cutters and their RIPs look for
+CUT_COLOUR = "CutContour"  # the spot colour name contour cutters and their RIPs look for
 
 
 @dataclass(frozen=True)
@@ -31,17 +32,17 @@ class PdfImage:
 class PdfWriter:
     """Pages in, PDF out, one page in memory at a time; out need not be seekable.
 
-    Resources every page may use: fonts by name, `/Cut` (the CutContour separation),
-    `/OP` (overprint on), `/CutLayer` (the non-printing optional-content layer for the cut
-    path) when cut_layer is set, and images by name.
+    Resources every page may use: fonts by name, images by name, and with cut_colour the
+    CutContour separation (`/Cut`) and overprint on (`/OP`). A file without a contour cut
+    declares neither: a RIP that finds a CutContour colour sends the file to the cutter.
     """
 
     def __init__(
         self,
         out: BinaryIO,
         fonts: dict[str, SubsetFont],
-        title: str = "",
-        cut_layer: bool = False,
+        info: DocInfo,
+        cut_colour: bool = False,
         images: dict[str, PdfImage] | None = None,
     ) -> None:
         # Fixed object numbers: 1 catalog, 2 page tree (written last), 3 info, then the rest.
@@ -51,44 +52,38 @@ class PdfWriter:
         self._pages: list[int] = []
         self._next = 4
         self._write(b"%PDF-1.6\n%\xe2\xe3\xcf\xd3\n")
-        layer = self._new() if cut_layer else 0
-        catalog = "<< /Type /Catalog /Pages 2 0 R"
-        if layer:
-            # Visible on screen, off when printed: the cut path is for the cutter, not the ink.
-            catalog += (
-                f" /OCProperties << /OCGs [{layer} 0 R] /D << /Name (Speld) /Order [{layer} 0 R]"
-                f" /ON [{layer} 0 R] /AS [<< /Event /Print /OCGs [{layer} 0 R] /Category"
-                f" [/Print] >> << /Event /View /OCGs [{layer} 0 R] /Category [/View] >>] >> >>"
-            )
-        self._object(1, (catalog + " >>").encode())
+        self._object(1, b"<< /Type /Catalog /Pages 2 0 R >>")
         stamp = time.strftime("D:%Y%m%d%H%M%SZ", time.gmtime())
+        entries = (
+            ("Title", info.title),
+            ("Subject", info.subject),
+            ("Producer", info.producer),
+            ("Creator", info.creator),
+            ("Author", SPELD),
+        )
         self._object(
             3,
-            b"<< /Producer (Speld) /Creator (Speld) /Title ("
-            + _pdf_string(title)
-            + f") /CreationDate ({stamp}) /Trapped /False >>".encode(),
+            b"<< "
+            + b"".join(b"/%s %s " % (k.encode(), _pdf_text(v)) for k, v in entries if v)
+            + f"/CreationDate ({stamp}) /Trapped /False >>".encode(),
         )
-        if layer:
-            self._object(
-                layer,
-                f"<< /Type /OCG /Name ({CUT_LAYER}) /Usage << /Print << /PrintState /OFF >> "
-                f"/View << /ViewState /ON >> >> >>".encode(),
-            )
         self._fonts = {name: (font, self._reserve(4)) for name, font in fonts.items()}
         font_refs = " ".join(f"/{name} {number} 0 R" for name, (_, number) in self._fonts.items())
         image_refs = " ".join(
             f"/{name} {self._image(img)} 0 R" for name, img in (images or {}).items()
         )
-        # A separation whose tint shows as magenta on screen; RIPs key on its name.
-        cut = "[/Separation /CutContour /DeviceCMYK << /FunctionType 2 /Domain [0 1] /C0 [0 0 0 0] /C1 [0 1 0 0] /N 1 >>]"
-        resources = (
-            f"<< /Font << {font_refs} >> /ColorSpace << /Cut {cut} >> "
-            f"/ExtGState << /OP << /Type /ExtGState /OP true /op true /OPM 1 >> >> "
-            f"/XObject << {image_refs} >> /ProcSet [/PDF /Text]"
-        )
-        if layer:
-            resources += f" /Properties << /CutLayer {layer} 0 R >>"
-        self._resources = resources + " >>"
+        resources = f"/Font << {font_refs} >> /XObject << {image_refs} >> /ProcSet [/PDF /Text]"
+        if cut_colour:
+            # A separation that prints as magenta where no cutter takes it (a proof from a
+            # desktop printer shows the cut line); RIPs key on its name and overprint.
+            resources += (
+                f" /ColorSpace << /Cut [/Separation /{CUT_COLOUR} /DeviceCMYK << /FunctionType 2"
+                " /Domain [0 1] /C0 [0 0 0 0] /C1 [0 1 0 0] /N 1 >>] >>"
+                " /ExtGState << /OP << /Type /ExtGState /OP true /op true /OPM 1 >> >>"
+            )
+        # One resource dictionary for every page, written once.
+        self._resources = self._new()
+        self._object(self._resources, f"<< {resources} >>".encode())
 
     @property
     def pages(self) -> int:
@@ -151,7 +146,7 @@ class PdfWriter:
         self._object(
             page,
             f"<< /Type /Page /Parent 2 0 R {boxes}] "
-            f"/Resources {self._resources} /Contents {contents} 0 R >>".encode(),
+            f"/Resources {self._resources} 0 R /Contents {contents} 0 R >>".encode(),
         )
         self._pages.append(page)
 
@@ -170,7 +165,9 @@ class PdfWriter:
         self._write(b"startxref\n%d\n%%%%EOF\n" % xref)
 
 
-def _pdf_string(text: str) -> bytes:
-    """Text for a literal PDF string: WinAnsi bytes with the delimiters escaped."""
-    raw = text.encode("cp1252", "replace")
-    return raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+def _pdf_text(text: str) -> bytes:
+    """A PDF text string: ASCII as a literal string, anything else as UTF-16 with its mark."""
+    if text.isascii():
+        escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        return b"(" + escaped.encode() + b")"
+    return b"<FEFF" + text.encode("utf-16-be").hex().upper().encode() + b">"

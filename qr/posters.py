@@ -17,6 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from qr import fonts
 from qr.branding import Branding, cmyk
+from qr.docinfo import DocInfo, joined
 from qr.render import draw_symbol, matrix
 
 INSTRUCTION_NL = "Scan met je telefoon om je bezoek te stempelen"
@@ -167,7 +168,11 @@ def _draw(canvas: Canvas, poster: Poster, ecc: str, branding: Branding) -> None:
 
 
 def render_posters(
-    posters: Iterable[Poster], out: BinaryIO, ecc: str = "M", branding: Branding | None = None
+    posters: Iterable[Poster],
+    out: BinaryIO,
+    ecc: str = "M",
+    branding: Branding | None = None,
+    edition: str = "",
 ) -> int:
     """One A4 page per poster, written to out; returns the number of pages.
 
@@ -179,7 +184,6 @@ def render_posters(
     canvas = Canvas(out, pagesize=media, invariant=1, pageCompression=1, initialFontName=REGULAR)
     canvas.setTrimBox((BLEED, BLEED, BLEED + A4[0], BLEED + A4[1]))
     canvas.setBleedBox((0, 0, *media))
-    canvas.setTitle("Speld stand posters")
     pages = 0
     for poster in posters:
         _draw(canvas, poster, ecc, branding or Branding())
@@ -187,5 +191,9 @@ def render_posters(
         pages += 1
     if not pages:
         canvas.showPage()  # a valid, empty document
+    DocInfo(
+        title=joined("Speld stand posters", edition),
+        subject=joined("Stand posters", edition, f"{pages} stand{'s' if pages != 1 else ''}"),
+    ).apply(canvas)
     canvas.save()
     return pages

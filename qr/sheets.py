@@ -1,8 +1,8 @@
 """A4 label sheets of pins, streamed: one page in memory however many pins are printed.
 
 What a print shop's preflight looks for is on every page: fonts embedded (subset), QR
-modules and text in 100% black (K) only, the paper circle as a CutContour spot-colour path
-on its own non-printing layer set to overprint (or a printed hairline for hand cutting),
+modules and text in 100% black (K) only, the paper circle as a visible CutContour
+spot-colour stroke set to overprint (or a printed hairline for hand cutting),
 crop marks and a slug line outside the cut area.
 """
 
@@ -13,19 +13,24 @@ from typing import BinaryIO
 
 from qr.branding import Branding
 from qr.codes import display
+from qr.docinfo import DocInfo, joined
 from qr.fonts import MONO_BOLD, SubsetFont
 from qr.layout import MM, SheetLayout
 from qr.pdfwriter import PdfWriter
 from qr.render import QrMatrix, matrix, pdf_ops
 
 QUIET = 4  # modules of quiet zone, each side
-QR_SHARE = 0.68  # QR plus quiet zone is 17 mm on a 25 mm pin
-LIFT = 0.07  # the QR sits this share of the diameter above centre, to leave room for the code
+# QR plus quiet zone is 16.6 mm on a 25 mm pin, its centre lifted 0.5 mm to leave room for the
+# code below it. The whole square, quiet zone included, lies on the face: its top corners 0.4 mm
+# inside the face's edge, the code's lower corners 0.36 mm (tests/qr/test_face.py checks both).
+QR_SHARE = 0.664
+LIFT = 0.02  # share of the diameter the QR's centre sits above the pin's centre
 FONT_PT = 6.0  # on a 25 mm pin; scales with the diameter
 K = "0 0 0 1"  # 100% black, no rich black: four inks on a 0.5 mm module would smear
 HAIRLINE_PT = 0.25
 MARK_MM, MARK_OFFSET_MM = 5.0, 2.0  # crop mark length, and its distance from the cut area
 SLUG_PT = (6.0, 4.0)  # largest and smallest size of the slug line
+SLUG_TOLERANCE_PT = 1e-6  # far below anything printed, far above a float's rounding
 
 
 def module_mm(layout: SheetLayout, version: int) -> float:
@@ -33,14 +38,37 @@ def module_mm(layout: SheetLayout, version: int) -> float:
     return QR_SHARE * layout.diameter_mm / (4 * version + 17 + 2 * QUIET)
 
 
+def quiet_zone_box(layout: SheetLayout, cx: float, cy: float) -> tuple[float, float, float, float]:
+    """The QR with its quiet zone on the pin centred at (cx, cy): left, bottom, right, top in pt."""
+    d = layout.diameter_mm * MM
+    half = QR_SHARE * d / 2
+    return cx - half, cy + LIFT * d - half, cx + half, cy + LIFT * d + half
+
+
 @dataclass(frozen=True)
 class Slug:
-    """What the slug line says about the run: batch, channel, pin count (for "3 / 34"), date."""
+    """What the slug line says about the run: batch, channel, pin count (for "3 / 34"), date;
+    and the edition, which the file's document information names with the batch."""
 
     batch: str = ""
     channel: str = ""
     total: int | None = None
     date: str = ""
+    edition: str = ""
+
+    def info(self, layout: SheetLayout) -> DocInfo:
+        """The sheets' title and subject: edition, batch, channel, machine."""
+        return DocInfo(
+            title=joined("Speld pins", self.edition, self.batch),
+            subject=joined(
+                "Pin sheets",
+                self.edition,
+                self.batch and f"batch {self.batch}",
+                self.channel and f"channel {self.channel}",
+                layout.machine,
+                f"cut: {layout.cut}",
+            ),
+        )
 
 
 @dataclass(frozen=True)
@@ -82,6 +110,19 @@ def crop_marks(box: tuple[float, float, float, float]) -> str:
     return f"q {K} K {HAIRLINE_PT} w " + "".join(ops) + "S Q\n"
 
 
+def fit_slug(text: str, font: SubsetFont, room: float) -> tuple[str, float]:
+    """The slug line and its size in points: the whole line as large as fits in room (up to
+    SLUG_PT[0]); at the smallest size, shortened with an ellipsis only if it still does not fit.
+
+    The size is room / width, so the line is exactly as wide as the room but for the last
+    bits of a float: measured again it can come out 1e-13 pt too wide, which must not cut it.
+    """
+    pt = max(SLUG_PT[1], min(SLUG_PT[0], SLUG_PT[0] * room / font.width(text, SLUG_PT[0])))
+    while len(text) > 1 and font.width(text, pt) > room + SLUG_TOLERANCE_PT:
+        text = text[:-2] + "…"
+    return text, pt
+
+
 class SheetWriter:
     """Add pins one at a time; a page is written out as soon as it is full."""
 
@@ -100,8 +141,8 @@ class SheetWriter:
         self._pdf = PdfWriter(
             out,
             {"F1": self._font},
-            title=f"Speld pins {self.slug.batch}".strip(),
-            cut_layer=layout.cut == "contour",
+            self.slug.info(layout),
+            cut_colour=layout.cut == "contour",
             images={"Logo": logo.pdf_image()} if logo else {},
         )
         self._cells: list[str] = []
@@ -121,14 +162,14 @@ class SheetWriter:
     def add(self, code: str, m: QrMatrix) -> None:
         """Place one pin: background, QR of the already encoded URL, the code under it."""
         cx, cy = self._centres[len(self._cells)]
-        d = self.layout.diameter_mm * MM
         module = module_mm(self.layout, m.version) * MM
-        half = m.size * module / 2
+        left, bottom, _, _ = quiet_zone_box(self.layout, cx, cy)
+        x, y = left + QUIET * module, bottom + QUIET * module
         label = display(code)
         width = self._font.width(label, self._font_pt)
         self._cells.append(
             f"{self._backdrop(cx, cy)}"
-            f"q {module:.5f} 0 0 {module:.5f} {cx - half:.3f} {cy + LIFT * d - half:.3f} cm\n"
+            f"q {module:.5f} 0 0 {module:.5f} {x:.3f} {y:.3f} cm\n"
             f"{pdf_ops(m)}Q\n"
             f"BT /F1 {self._font_pt:.2f} Tf {cx - width / 2:.3f} {cy + self._text_dy:.3f} Td "
             f"{self._font.show(label)} Tj ET\n"
@@ -159,28 +200,24 @@ class SheetWriter:
         paths = "".join(circle(x, y, r) for x, y in self._centres[: len(self._cells)])
         if self.layout.cut == "hairline":
             return f"q {K} K {HAIRLINE_PT} w\n{paths}S Q\n"
-        # Its own layer, spot colour, overprinting: the cutter's RIP reads it, no ink prints it.
-        return f"/OC /CutLayer BDC q /OP gs /Cut CS 1 SCN {HAIRLINE_PT} w\n{paths}S Q EMC\n"
+        # A visible CutContour stroke set to overprint, as print-and-cut RIPs (VersaWorks,
+        # FineCut, GoProduce) want it: they send it to the cutter and lay no ink for it. On no
+        # layer that does not print, so a RIP that honours layers keeps it, and a proof from
+        # a desktop printer shows the line to cut along.
+        return f"q /OP gs /Cut CS 1 SCN {HAIRLINE_PT} w\n{paths}S Q\n"
 
     def _slug_line(self) -> str:
         page = self._pdf.pages + 1
         of = f" / {self._pages_total}" if self._pages_total else ""
         layout = self.layout
-        size = f"{layout.diameter_mm:g} mm pin, paper {layout.cut_mm:g} mm"
-        if layout.preset:
-            size = f"{layout.preset} mm machine: face {layout.diameter_mm:g} mm, paper {layout.cut_mm:g} mm"
         parts = ["Speld", self.slug.batch, self.slug.channel, f"page {page}{of}"]
         if self._codes:
             parts.append(f"{display(self._codes[0])} – {display(self._codes[-1])}")
-        parts += [size, f"cut: {layout.cut}", self.slug.date]
+        parts += [layout.machine, f"cut: {layout.cut}", self.slug.date]
         text = " | ".join(" ".join(p.split()) for p in parts if p)
         left, bottom, right, _ = layout.box()
         room = right - left - 2 * (MARK_OFFSET_MM + 1) * MM
-        pt = max(
-            SLUG_PT[1], min(SLUG_PT[0], SLUG_PT[0] * room / self._font.width(text, SLUG_PT[0]))
-        )
-        while len(text) > 1 and self._font.width(text, pt) > room:
-            text = text[:-2] + "…"
+        text, pt = fit_slug(text, self._font, room)
         x = (left + right - self._font.width(text, pt)) / 2
         y = bottom - (MARK_OFFSET_MM + 2) * MM - pt
         return f"BT /F1 {pt:.2f} Tf {x:.3f} {y:.3f} Td {self._font.show(text)} Tj ET\n"

@@ -6,6 +6,7 @@ the URL in the manifest, one for one.
 
 import csv
 import io
+import re
 import zipfile
 
 import pikepdf
@@ -14,7 +15,7 @@ from sqlalchemy import select
 
 from backend.config import ConfigError, print_settings
 from backend.models import Batch, Pin
-from qr import SheetLayout
+from qr import PRESETS, SheetLayout
 from qr.branding import cmyk
 from tests.qr.decode import (
     IMAGE_OBJECT,
@@ -22,6 +23,7 @@ from tests.qr.decode import (
     label_texts,
     pdf_object_types,
     pdf_pages,
+    pdf_text,
     png_image,
     svg_image,
     texts,
@@ -241,3 +243,62 @@ def test_cli_prints_a_batch_for_a_preset_and_refuses_an_unknown_one(runner, make
     assert len(label_texts(page, SheetLayout.for_preset("44"), 3)) == 3
     refused = runner.invoke(args=[*base, "--label", "B", "--preset", "31", "--out", str(tmp_path)])
     assert refused.exit_code == 2 and "--preset" in refused.output
+
+
+@pytest.mark.parametrize("preset", list(PRESETS))
+def test_each_preset_reports_the_machine_and_the_module_it_prints(
+    client, auth, runner, make, tmp_path, db, preset
+):
+    event = make.event()
+    args = ["speld", "batch", "create", "--event", event.slug, "--size", "2", "--channel", "roc"]
+    made = runner.invoke(args=[*args, "--label", "Run", "--preset", preset, "--out", str(tmp_path)])
+    assert made.exit_code == 0, made.output
+    pdf = (tmp_path / "sheets.pdf").read_bytes()
+    batch_id = db.session.scalar(select(Batch.id).where(Batch.label == "Run"))
+    face, paper = PRESETS[preset].face_mm, PRESETS[preset].cut_mm
+    answer = client.get(f"/api/v1/batches/{batch_id}?preset={preset}", headers=auth("organiser"))
+    assert answer.status_code == 200, answer.json
+    reported = answer.json
+    assert (reported["preset"], reported["face_mm"], reported["paper_mm"]) == (preset, face, paper)
+    # The module as the PDF draws it: each QR's dark area is the symbol, 4v + 17 modules wide.
+    sides = filled_square_paths_mm(pdf)
+    assert len(sides) == 2
+    measured = [side / (4 * reported["qr_version"] + 17) for side in sides]
+    assert all(m == pytest.approx(reported["module_mm"], abs=0.002) for m in measured)
+    cli_module = float(re.search(r"modules ([0-9.]+) mm", made.output).group(1))
+    assert all(m == pytest.approx(cli_module, abs=0.002) for m in measured)
+    # The machine asked for is the one named, by the CLI and on the sheet's slug line.
+    machine = f"{preset} mm machine: face {face:g} mm, paper {paper:g} mm"
+    assert machine in made.output
+    slug = " ".join(pdf_text(pdf)[0].split())
+    assert machine in slug and slug.count("mm machine") == 1
+
+
+def test_a_batch_reports_the_25_mm_machine_unless_a_layout_is_asked_for(client, auth, batch):
+    default = client.get(f"/api/v1/batches/{batch['id']}", headers=auth("organiser")).json
+    assert (default["preset"], default["face_mm"], default["paper_mm"]) == ("25", 25.0, 33.3)
+    custom = client.get(
+        f"/api/v1/batches/{batch['id']}?diameter_mm=30&bleed_mm=5", headers=auth("organiser")
+    ).json
+    assert (custom["preset"], custom["face_mm"], custom["paper_mm"]) == (None, 30.0, 40.0)
+    assert custom["module_mm"] == pytest.approx(default["module_mm"] * 30 / 25, abs=0.001)
+    refused = client.get(f"/api/v1/batches/{batch['id']}?preset=31", headers=auth("organiser"))
+    assert refused.status_code == 422 and "preset" in refused.json["error"]["fields"]
+
+
+def _docinfo(data: bytes) -> dict[str, str]:
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return {str(k): str(v) for k, v in pdf.docinfo.items()}
+
+
+def test_print_files_name_the_edition_and_the_batch(client, auth, batch, db):
+    batch_row = db.session.get(Batch, batch["id"])
+    edition = batch_row.event.name
+    sheets = client.get(f"/api/v1/batches/{batch['id']}/sheets.pdf", headers=auth("organiser"))
+    info = _docinfo(sheets.data)
+    assert edition in info["/Title"] and "Day 1" in info["/Title"]
+    assert info["/Producer"].startswith("Speld ")
+    posters = client.get(f"/api/v1/events/{batch['event']}/posters.pdf", headers=auth("organiser"))
+    assert posters.status_code == 200
+    info = _docinfo(posters.data)
+    assert edition in info["/Title"] and info["/Creator"].startswith("Speld ")

@@ -5,11 +5,13 @@ stopped at its end. Clients connect from different loopback addresses
 (127.0.0.2, .3 …), so nginx sees different client addresses as at a fair.
 """
 
+import gzip
 import http.client
 import os
 import re
 import ssl
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -21,6 +23,7 @@ from backend.services import events, pins, tokens
 from bench.stack import HOSTNAME, Stack, missing_parts
 from tests.conftest import CHROMIUM_ARGS, PHONE, need
 
+SCAN_STATIC = Path(__file__).resolve().parent.parent / "backend/pages/static/scan"
 LIMIT = 10  # unknown codes per minute per address, for the brake test
 
 
@@ -216,3 +219,24 @@ def test_nginx_redirects_http_compresses_pages_but_not_scans_and_limits_bodies(s
     assert status == 200 and b"Disallow: /" in body
     status, _, body = request(stack, "/readyz")
     assert status == 200 and b'"migrations":"ok"' in body
+
+
+@pytest.mark.parametrize(
+    ("asset", "mimetype"),
+    [
+        ("vendor/zxing_reader.wasm", "application/wasm"),
+        ("vendor/barcode-detector.js", "javascript"),
+        ("scanner.js", "javascript"),
+    ],
+)
+def test_nginx_compresses_the_scanner_s_scripts_and_webassembly(stack, asset, mimetype):
+    original = (SCAN_STATIC / asset).read_bytes()
+    path = f"/scan/static/{asset}"
+    status, headers, body = request(stack, path, headers={"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["content-encoding"] == "gzip"
+    assert mimetype in headers["content-type"] and "Accept-Encoding" in headers["vary"]
+    assert gzip.decompress(body) == original
+    assert len(body) < 0.5 * len(original)  # 1.09 MB of WebAssembly arrive as 0.47 MB
+    # A client that does not ask gets the same bytes as they are.
+    status, headers, body = request(stack, path)
+    assert status == 200 and "content-encoding" not in headers and body == original

@@ -87,8 +87,12 @@ class BatchItem(MethodView):
     @blp.response(200, BatchOut)
     @blp.doc(**BEARER_DOC)
     def get(self, batch_id):
-        """One batch: issued and void counts, QR version and module size on the default sheet."""
-        return printing.summarize([pins.get_batch(batch_id)], _base_url())[0]
+        """One batch: issued and void counts, QR version and module size as printed.
+
+        Query: the layout of sheets.pdf (preset, or diameter_mm with bleed_mm; default the
+        25 mm machine): preset, face, paper and module size are those of that layout.
+        """
+        return printing.summarize([pins.get_batch(batch_id)], _base_url(), _layout())[0]
 
 
 @blp.route("/batches/<id:batch_id>/pins")

@@ -23,7 +23,15 @@ class BatchOut(Schema):
     issued = fields.Integer(metadata={"description": "Pins minted in this batch"})
     void = fields.Integer(metadata={"description": "Pins voided (lost or misprinted)"})
     qr_version = fields.Integer(metadata={"description": "QR version of the pin codes"})
-    module_mm = fields.Float(metadata={"description": "QR module size on the default sheet"})
+    preset = fields.Function(
+        lambda summary: summary.layout.preset,
+        metadata={"description": "Badge machine of the layout asked for (null for a custom size)"},
+    )
+    face_mm = fields.Function(lambda summary: summary.layout.diameter_mm)
+    paper_mm = fields.Function(lambda summary: round(summary.layout.cut_mm, 3))
+    module_mm = fields.Float(
+        metadata={"description": "QR module size as the sheets of that layout print it"}
+    )
 
 
 class PinOut(Schema):

@@ -77,18 +77,26 @@ class BatchSummary:
     void: int
     qr_version: int
     module_mm: float
+    layout: SheetLayout
 
     @property
     def id(self) -> int:
         return self.batch.id
 
 
-def summarize(batches: list[Batch], base_url: str) -> list[BatchSummary]:
-    """Counts and print geometry for batches (one counting query for all of them)."""
+def summarize(
+    batches: list[Batch], base_url: str, layout: SheetLayout | None = None
+) -> list[BatchSummary]:
+    """Counts, and the QR as the sheets of ``layout`` print it (the 25 mm machine by default),
+    for batches (one counting query for all of them)."""
+    layout = layout or SheetLayout()
     counts = batch_counts([b.id for b in batches])
     version = pin_qr_version(base_url)
-    size = round(module_mm(SheetLayout(), version), 3)
-    return [BatchSummary(b, **counts[b.id], qr_version=version, module_mm=size) for b in batches]
+    size = round(module_mm(layout, version), 3)
+    return [
+        BatchSummary(b, **counts[b.id], qr_version=version, module_mm=size, layout=layout)
+        for b in batches
+    ]
 
 
 def pin_items(batch_id: int, base_url: str) -> Iterator[tuple[str, str]]:
@@ -105,6 +113,7 @@ def _meta(batch: Batch, branding: Branding | None) -> PrintMeta:
         date=utcnow().date().isoformat(),
         total=batch.size,
         branding=branding,
+        edition=batch.event.name,
     )
 
 
@@ -182,7 +191,8 @@ def print_posters(
         Poster(company=s.company.name, label=s.label, url=codes.stand_url(base_url, s.code))
         for s in stands
     )
-    return render_posters(posters, out, branding=branding)
+    edition = stands[0].event.name if stands else ""
+    return render_posters(posters, out, branding=branding, edition=edition)
 
 
 def event_stands(event: Event, retired: bool = True) -> list[Stand]:

@@ -25,6 +25,7 @@ class Paint:
     layer: str | None  # name of the optional-content group it sits in, if any
     points: list[tuple[float, float]] = field(default_factory=list)  # in page space
     curved: bool = False
+    graphics_state: dict = field(default_factory=dict)  # the ExtGState set last: OP, op, OPM
 
     @property
     def box(self) -> tuple[float, float, float, float]:
@@ -71,6 +72,7 @@ def paints(pdf: pikepdf.Pdf, page_number: int = 0) -> list[Paint]:
         "fill": ("DeviceGray", (0.0,)),
         "stroke": ("DeviceGray", (0.0,)),
         "op": False,
+        "gs": {},
         "fs": "DeviceGray",
         "ss": "DeviceGray",
     }
@@ -105,6 +107,7 @@ def paints(pdf: pikepdf.Pdf, page_number: int = 0) -> list[Paint]:
         elif op == "gs":
             gs = resources.ExtGState[operands[0]]
             state["op"] = bool(gs.get("/OP", False))
+            state["gs"] = {str(k)[1:]: v for k, v in gs.items() if k in ("/OP", "/op", "/OPM")}
         elif op == "BDC" and operands[0] == "/OC":
             layers.append(str(resources.Properties[operands[1]].Name))
         elif op == "BDC" or op == "BMC":
@@ -124,7 +127,7 @@ def paints(pdf: pikepdf.Pdf, page_number: int = 0) -> list[Paint]:
             if kind:
                 colour = state["stroke"] if kind == "stroke" else state["fill"]
                 layer = next((name for name in reversed(layers) if name), None)
-                out.append(Paint(kind, colour, state["op"], layer, path, curved))
+                out.append(Paint(kind, colour, state["op"], layer, path, curved, state["gs"]))
             path, curved = [], False
         elif op == "BT":
             text_origin = (0.0, 0.0)
@@ -156,7 +159,13 @@ def split_circles(paint: Paint) -> list[Paint]:
     per = 1 + 4 * 3
     return [
         Paint(
-            paint.kind, paint.colour, paint.overprint, paint.layer, paint.points[i : i + per], True
+            paint.kind,
+            paint.colour,
+            paint.overprint,
+            paint.layer,
+            paint.points[i : i + per],
+            True,
+            paint.graphics_state,
         )
         for i in range(0, len(paint.points), per)
     ]

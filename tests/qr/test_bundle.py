@@ -55,11 +55,11 @@ def test_per_pin_images_have_the_printed_size_and_record_600_dpi(bundle):
     _, _, archive = bundle
     code = read_manifest(archive.read("manifest.csv"))[0]["code"]
     png = png_image(archive.read(f"png/{code}.png"))
-    # 17 mm on a 25 mm pin (QR and quiet zone) at 600 dpi is 402 pixels.
-    assert png.size == (402, 402)
+    # 16.6 mm on a 25 mm pin (QR and quiet zone) at 600 dpi is 392 pixels.
+    assert png.size == (392, 392)
     assert [round(v) for v in png.info["dpi"]] == [600, 600]
     svg = archive.read(f"svg/{code}.svg").decode()
-    assert 'width="17.018mm" height="17.018mm"' in svg
+    assert 'width="16.595mm" height="16.595mm"' in svg
 
 
 def test_sheets_in_the_bundle_decode_to_the_manifest(bundle):

@@ -1,8 +1,8 @@
 """Sheets and posters as a print shop's preflight sees them, read from the files themselves.
 
 Fonts embedded (subset), QR modules and text in 100% K only, the paper circle as a
-CutContour separation on a non-printing, overprinting layer, crop marks and slug line
-outside the cut area, page boxes as declared.
+visible, overprinting CutContour separation stroke, crop marks and slug line outside the
+cut area, page boxes as declared.
 """
 
 from pathlib import Path
@@ -68,49 +68,81 @@ def test_qr_modules_and_text_are_black_ink_only(tmp_path, pins, look):
         assert not [p for p in painted if p.colour[0] in ("DeviceRGB", "DeviceGray")]
 
 
-def test_cut_path_is_cutcontour_on_a_non_printing_overprinting_layer(tmp_path, pins, look):
+CUT = ("Separation:CutContour", (1.0,))
+
+
+def cut_circles(painted):
+    return [c for p in painted if p.kind == "stroke" and p.colour == CUT for c in split_circles(p)]
+
+
+def test_cut_path_is_a_visible_overprinting_cutcontour_stroke(tmp_path, pins, look):
     layout = SheetLayout()
     pdf = pikepdf.open(sheet(tmp_path, pins, layout, look))
     painted = paints(pdf, 0)
-    cut = [c for p in painted if p.layer == "CutContour" for c in split_circles(p)]
+    cut = cut_circles(painted)
     assert len(cut) == 35
-    assert all(c.kind == "stroke" and c.colour == ("Separation:CutContour", (1.0,)) for c in cut)
-    assert all(c.overprint for c in cut)
     assert all(c.diameter_mm == pytest.approx(layout.cut_mm, abs=0.05) for c in cut)
-    assert not [p for p in painted if p.colour[0].startswith("Separation") and p.layer is None]
-    oc = pdf.Root.OCProperties
-    (layer,) = list(oc.OCGs)
-    assert str(layer.Name) == "CutContour" and layer.Usage.Print.PrintState == "/OFF"
-    events = {
-        str(entry.Event) for entry in oc.D.AS if layer.objgen in [g.objgen for g in entry.OCGs]
-    }
-    assert "/Print" in events
+    # Overprint on for stroke and fill, non-zero overprint mode: what print-and-cut RIPs
+    # (VersaWorks, FineCut, GoProduce) expect of the CutContour path.
+    for c in cut:
+        assert c.overprint and c.layer is None
+        assert c.graphics_state == {"OP": True, "op": True, "OPM": 1}
+    (space,) = {str(v[1]) for v in pdf.pages[0].Resources.ColorSpace.values()}
+    assert space == "/CutContour"
+    # No optional content at all: no layer a RIP or a viewer could leave unprinted.
+    assert "/OCProperties" not in pdf.Root
+    assert not [p for p in painted if p.layer is not None]
+    assert not [p for p in painted if p.colour[0].startswith("Separation") and p.colour != CUT]
 
 
-def test_cut_path_is_not_on_the_printed_plates(tmp_path, pins):
-    data = Path(sheet(tmp_path, pins)).read_bytes()
-    on_screen = next(pdf_pages(data, 1, grayscale=False)).convert("RGB")
-    printed = next(pdf_pages(data, 1, printing=True, grayscale=False)).convert("RGB")
+def _magenta(pixel) -> bool:
+    r, g, b = pixel
+    return r > 150 and g < 120 and b > 150
 
-    def magenta(image):
-        return sum(1 for r, g, b in image.get_flattened_data() if r > 150 and g < 120 and b > 150)
 
-    assert magenta(on_screen) > 1000  # the cutter's path shows on screen
-    assert magenta(printed) == 0
-    # The plain look prints black ink only: no pixel with colour in it (pdfium shows K as
-    # a near-neutral dark grey).
-    assert all(max(px) - min(px) <= 12 for px in printed.get_flattened_data())
+def test_cut_line_prints_on_a_proof_and_is_the_only_colour_there(tmp_path, pins):
+    layout = SheetLayout()
+    data = Path(sheet(tmp_path, pins, layout)).read_bytes()
+    scale = 1
+    for printing in (False, True):  # on screen, and as a desktop printer prints a proof
+        image = next(pdf_pages(data, scale, printing=printing, grayscale=False)).convert("RGB")
+        pixels = image.load()
+        coloured = [
+            (x, y)
+            for y in range(image.height)
+            for x in range(image.width)
+            if max(pixels[x, y]) - min(pixels[x, y]) > 12
+        ]
+        assert sum(1 for x, y in coloured if _magenta(pixels[x, y])) > 1000
+        # Every pixel with colour in it lies on a paper circle: the cut line, nothing else.
+        radius = layout.cut_mm * MM / 2 * scale
+        centres = [(x * scale, image.height - y * scale) for x, y in layout.centres()]
+        assert all(
+            min(abs(distance((x + 0.5, y + 0.5), c) - radius) for c in centres) < 2.5
+            for x, y in coloured
+        )
 
 
 def test_hairline_option_prints_the_circle_in_black(tmp_path, pins):
     layout = SheetLayout(cut="hairline")
-    pdf = pikepdf.open(sheet(tmp_path, pins, layout))
+    path = sheet(tmp_path, pins, layout)
+    pdf = pikepdf.open(path)
     assert "/OCProperties" not in pdf.Root
     circles = [
         c for p in paints(pdf, 0) if p.kind == "stroke" and p.curved for c in split_circles(p)
     ]
     assert len(circles) == 35 and {c.colour for c in circles} == {K}
     assert all(c.diameter_mm == pytest.approx(layout.cut_mm, abs=0.05) for c in circles)
+    # Nothing a RIP could take for a cut job: no CutContour declared anywhere in the file,
+    # no separation, no overprint (streams decompressed before looking).
+    for page in pdf.pages:
+        assert "/ColorSpace" not in page.Resources and "/ExtGState" not in page.Resources
+    plain = tmp_path / "plain.pdf"
+    pdf.save(plain, compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.all)
+    assert b"CutContour" not in plain.read_bytes() and b"Separation" not in plain.read_bytes()
+    contour = pikepdf.open(sheet(tmp_path, pins, SheetLayout(), name="contour.pdf"))
+    contour.save(tmp_path / "c.pdf", compress_streams=False)
+    assert b"CutContour" in (tmp_path / "c.pdf").read_bytes()  # the same reading finds it
 
 
 def test_crop_marks_and_slug_line_lie_outside_the_cut_area(tmp_path, pins):
@@ -119,10 +151,10 @@ def test_crop_marks_and_slug_line_lie_outside_the_cut_area(tmp_path, pins):
     pdf = pikepdf.open(path)
     for number, on_page in ((0, pins[:35]), (1, pins[35:])):
         painted = paints(pdf, number)
-        circles = [c for p in painted if p.layer == "CutContour" for c in split_circles(p)]
+        circles = cut_circles(painted)
         centres = [((c.box[0] + c.box[2]) / 2, (c.box[1] + c.box[3]) / 2) for c in circles]
         radius = layout.cut_mm * MM / 2
-        marks = [p for p in painted if p.kind == "stroke" and p.layer is None]
+        marks = [p for p in painted if p.kind == "stroke" and p.colour != CUT]
         assert marks and all(
             distance(point, centre) > radius + 1
             for p in marks
