@@ -19,6 +19,7 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 
 from exports.report import Block
 from qr import fonts
+from qr.docinfo import SPELD, DocInfo
 
 SANS, BOLD = "Speld-Sans", "Speld-Sans-Bold"
 BRAND, MUTED, LINE, PALE = (
@@ -186,8 +187,9 @@ def _trend(chart: dict, title: str) -> Drawing:
     return drawing
 
 
-def write(blocks: list[Block], title: str, lang: str) -> bytes:
-    """The blocks as an A4 PDF; ``title`` and ``lang`` go into its metadata."""
+def write(blocks: list[Block], title: str, lang: str, subject: str = "") -> bytes:
+    """The blocks as an A4 PDF; ``title``, ``subject`` and ``lang`` go into its metadata,
+    Producer and Creator name Speld and its version (``qr.docinfo``)."""
     fonts.register()
     styles = _styles()
     story = []
@@ -210,9 +212,17 @@ def write(blocks: list[Block], title: str, lang: str) -> bytes:
         topMargin=18 * mm,
         bottomMargin=18 * mm,
         title=title,
-        author="Speld",
+        subject=subject,
+        author=SPELD,
+        creator=SPELD,
+        producer=SPELD,
         lang=lang,
         initialFontName=SANS,
     )
-    document.build(story)
+    info = DocInfo(title, subject)
+
+    def stamp(canvas, _document) -> None:
+        info.apply(canvas)
+
+    document.build(story, onFirstPage=stamp, onLaterPages=stamp)
     return out.getvalue()

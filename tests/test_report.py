@@ -209,3 +209,19 @@ def test_the_report_docx_reads_back_the_same_figures(client, make, auth, tmp_pat
             else f"{s['pins']:,}".replace(",", "." if lang == "nl" else ",")
             for s in funnel["stages"]
         ]
+
+
+def test_the_report_asks_for_a_sign_in_and_names_an_unknown_edition_kindly(client, make, tmp_path):
+    event = make.event()
+    response = client.get(f"/dashboard/{event.slug}/report.pdf")
+    assert response.status_code == 302 and "/dashboard/sign-in" in response.location
+    sign_in(client, make.token("organiser"))
+    missing = client.get("/dashboard/no-such-edition/report.docx?lang=en")
+    assert missing.status_code == 404 and missing.mimetype == "text/html"
+    made = client.get(f"/dashboard/{event.slug}/report.pdf?lang=en")
+    assert made.status_code == 200
+    info = pypdfium2.PdfDocument(made.data).get_metadata_dict()
+    assert info["Producer"].startswith("Speld ") and info["Creator"] == info["Producer"]
+    assert info["Title"] == f"Measurement report: {event.name}"
+    # An edition without answers says so, in the reader's language.
+    assert say("en", "No answers yet.") in pdf_text(made.data, tmp_path)

@@ -5,10 +5,8 @@ Viewers (the municipality) get small counts suppressed; organisers get exact cou
 """
 
 import re
-import tomllib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from backend.errors import BatchNotFound, InvalidInput
@@ -24,6 +22,7 @@ from exports.scope import Filters
 from exports.suppression import for_viewer
 from exports.tables import API_LANGUAGE, DEFAULT_TABLE
 from exports.years import Years, years
+from qr import docinfo
 
 # Filters outside these years name no fair; near year 1 or 9999 the shift to UTC (and a
 # bare until's next day) would leave the calendar, an OverflowError and a 500.
@@ -138,13 +137,6 @@ REPORT_FORMATS = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
-PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
-
-
-def speld_version() -> str:
-    """The version ``pyproject.toml`` gives this checkout."""
-    with PYPROJECT.open("rb") as project:
-        return tomllib.load(project)["project"]["version"]
 
 
 def report_file(slug: str, kind: str, exact: bool, lang: str = "nl") -> ExportFile:
@@ -161,13 +153,13 @@ def report_file(slug: str, kind: str, exact: bool, lang: str = "nl") -> ExportFi
     together = years_figures(exact)
     stamp = report.Stamp(
         data_as_of=datetime.now(UTC),
-        speld_version=speld_version(),
+        speld_version=docinfo.VERSION,
         request=f"GET /api/v1/events/{slug}/funnel ({'organiser' if exact else 'viewer'} token)",
     )
     blocks = report.content(figures, together, lang, stamp, (event.starts_on, event.ends_on))
     title = blocks[0].text
     if kind == "pdf":
-        body = report_pdf.write(blocks, title, lang)
+        body = report_pdf.write(blocks, title, lang, subject=f"Speld {slug}")
     else:
         body = report_docx.write(blocks, title, lang)
     return ExportFile(f"{slug}-report-{lang}.{kind}", REPORT_FORMATS[kind], body)
