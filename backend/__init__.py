@@ -13,7 +13,7 @@ from backend import (
 from backend.api import register_api
 from backend.auth import forget_actor
 from backend.cli import speld
-from backend.errors import register_error_handlers
+from backend.error_responses import register_error_handlers
 from backend.extensions import (
     babel,
     csrf,

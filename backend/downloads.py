@@ -57,6 +57,12 @@ def prepare(batch_id: int, layout: SheetLayout | None = None) -> print_jobs.Prin
     return print_jobs.prepare(batch_id, base_url(), layout or SheetLayout(), look(), print_root())
 
 
+def print_status(batch_id: int, layout: SheetLayout | None = None) -> print_jobs.PrintStatus:
+    """A large batch's files as they stand, starting nothing (for a page a GET shows)."""
+    layout = layout or SheetLayout()
+    return print_jobs.print_status(batch_id, base_url(), layout, look(), print_root())
+
+
 WRITERS = {"sheets.pdf": printing.print_sheets, "bundle.zip": printing.print_bundle}
 
 

@@ -8,6 +8,7 @@ nothing listens beyond 127.0.0.1 and every process ends with ``stop()``.
 """
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -72,9 +73,20 @@ def wait_ready(port: int, seconds: float = 60) -> None:
 
 
 def site_config(
-    upstreams: list[int], http: int, https: int, cert: Path, key: Path, log: Path
+    upstreams: list[int],
+    http: int,
+    https: int,
+    cert: Path,
+    key: Path,
+    log: Path,
+    errors: Path | None = None,
 ) -> str:
-    """The shipped nginx site with only its ``# site:`` lines set for this host."""
+    """The shipped nginx site with only its ``# site:`` lines set for this host.
+
+    The error log keeps the shipped level; only its file moves (``errors``, by default
+    ``nginx-speld-error.log`` beside the access log ``log``).
+    """
+    errors = errors or log.with_name("nginx-speld-error.log")
     values = {
         "http": f"listen 127.0.0.1:{http};",
         "http6": "",
@@ -84,6 +96,7 @@ def site_config(
         "cert": f"ssl_certificate {cert};",
         "key": f"ssl_certificate_key {key};",
         "log": f"access_log {log} speld_no_address;",
+        "errors": None,  # the shipped line, its file moved (below)
         "static": f"root {DEPLOY / 'static'};",
         "one line per Speld instance": " ".join(f"server 127.0.0.1:{p};" for p in upstreams),
     }
@@ -93,7 +106,11 @@ def site_config(
         if "# site: " in line:
             mark = line.split("# site: ", 1)[1].strip()
             indent = line[: len(line) - len(line.lstrip())]
-            line = indent + values[mark]
+            if mark == "errors":
+                line = re.sub(r"error_log \S+", f"error_log {errors}", line.split("# site:")[0])
+                line = line.rstrip()
+            else:
+                line = indent + values[mark]
             seen.add(mark)
         lines.append(line)
     if seen != set(values):
@@ -242,6 +259,9 @@ class Stack:
             f"error_log {self.folder}/nginx-error.log warn;\n"
             "events { worker_connections 1024; }\n"
             "http {\n  include /etc/nginx/mime.types;\n"
+            # The host's own default, as Debian's nginx.conf has it: a server of the site
+            # without its own access_log would log here, with the client's address.
+            f"  access_log {self.folder}/nginx-host-access.log combined;\n"
             f"  client_body_temp_path {self.folder}/body; proxy_temp_path {self.folder}/proxy;\n"
             f"  fastcgi_temp_path {self.folder}/fcgi; uwsgi_temp_path {self.folder}/uwsgi;\n"
             f"  scgi_temp_path {self.folder}/scgi;\n"

@@ -1,30 +1,80 @@
-"""Words in Dutch and English, and the rows the funnel's tables word themselves.
+"""The names of the funnel's keys, and the rows the funnel's tables word themselves.
 
-``exports.tables`` reads figures' rows by attribute; the rows here are the ones
-that are not a figure's own: the excluded figures one per row, and the awareness
-and follow-up tables' figures beside Q1's answers, each with its words in both
-languages. A stage's and an excluded figure's key keeps its English form (the
-key of docs/metrics.md and the JSON) in the English files.
+Every word is a msgid of the gettext catalogue (``backend.services.words``), said in the
+file's language. A stage's, an excluded figure's and a device class's name is read by the
+dashboard and the files alike (one msgid each). The English files keep a stage's and an
+excluded figure's key (``visited_stand``, the key of the JSON) instead of its name: a key is
+an identifier scripts read, not a word (docs/i18n.md).
+
+``exports.tables`` reads figures' rows by attribute; the rows here are the ones that are not
+a figure's own: the excluded figures one per row, and the awareness and follow-up tables'
+figures beside Q1's answers, each saying its words in the file's language.
 """
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
+from backend.services.words import LANGUAGES, N_, N_plural, say
 from exports.figures import STAGES, AnswerRow, Funnel, ShiftRow
 
-LANGUAGES = ("nl", "en")
 API_LANGUAGE = "en"  # the API's and CLI's default: scripts keep reading these column names
+__all__ = ["API_LANGUAGE", "LANGUAGES"]
+
+STAGE_WORDS = {
+    "issued": N_("Issued"),
+    "scanned": N_("Scanned"),
+    "landed": N_("Landing page"),
+    "clicked": N_("Clicked through"),
+    "visited_stand": N_("Visited a stand"),
+    "answered_survey": N_("Answered the survey"),
+}
+EXCLUDED_WORDS = {
+    "human_scans": N_("Scans by people (all)"),
+    "repeat_scans": N_("Repeat scans"),
+    "bot_scans": N_("Bots and link previews"),
+    "test_scans": N_("Test scans"),
+    "rehearsal_visits": N_("Rehearsal: stand visits outside the fair's days"),
+    "void_pin_scans": N_("Scans of void pins"),
+    "orphan_scans": N_("Scans of unknown codes"),
+    "refused_lookups": N_("Unknown codes refused by the guessing brake"),
+    "void_pins": N_("Void pins"),
+}
+DEVICE_WORDS = {
+    "mobile": N_("mobile"),
+    "tablet": N_("tablet"),
+    "desktop": N_("desktop"),
+    "bot": N_("bot"),
+    "other": N_("other"),
+}
+assert set(STAGE_WORDS) == set(STAGES)
+
+
+def key_name(words: Mapping[str, str]):
+    """A key's name in a file: the key itself in the English files, else its words."""
+
+    def name(key: str, lang: str) -> str:
+        if lang == API_LANGUAGE or key not in words:
+            return key
+        return say(lang, words[key])
+
+    return name
+
+
+def device_name(device_class: str, lang: str) -> str:
+    """A device class as people read it, on the dashboard and in the files: ``mobiel``."""
+    words = DEVICE_WORDS.get(device_class)
+    return device_class if words is None else say(lang, words)
 
 
 @dataclass(frozen=True)
-class Words:
-    """One text in Dutch and English."""
+class Said:
+    """A text a row says in the file's language: a msgid (or plural pair) and its values."""
 
-    nl: str
-    en: str
+    message: str | tuple[str, str]
+    values: dict = field(default_factory=dict)
 
     def __call__(self, lang: str) -> str:
-        return self.nl if lang == "nl" else self.en
+        return say(lang, self.message, **self.values)
 
 
 @dataclass(frozen=True)
@@ -42,7 +92,7 @@ def excluded_rows(figures: Funnel) -> Iterable[_Figure]:
 class _Said:
     """A row the awareness table words itself (a figure beside Q1's answers)."""
 
-    answer: Words
+    answer: Said
     respondents: int | None
     share: float | None
 
@@ -51,13 +101,13 @@ class _Said:
 class _Pairs:
     """A row the follow-up table words itself."""
 
-    answer: Words
+    answer: Said
     before: int | None
     now: int | None
 
 
-def _row(nl: str, en: str, respondents, share) -> _Said:
-    return _Said(Words(nl, en), respondents, share)
+def _row(message, respondents, share, **values) -> _Said:
+    return _Said(Said(message, values), respondents, share)
 
 
 def awareness_rows(figures: Funnel) -> Iterable[AnswerRow | _Said]:
@@ -65,103 +115,31 @@ def awareness_rows(figures: Funnel) -> Iterable[AnswerRow | _Said]:
     none, difference = awareness.named_none_interval, awareness.difference_interval
     rates, size = awareness.response_rates, awareness.baseline_size
     yield from awareness.named_before
-    yield _row("respondenten", "respondents", awareness.respondents, None)
-    yield _row(
-        "kon er geen noemen (aandeel)", "could name none (share)", None, awareness.named_none_share
+    yield _row(N_("respondents"), awareness.respondents, None)
+    yield _row(N_("could name none (share)"), None, awareness.named_none_share)
+    yield _row(N_("could name none, 95%% interval: low"), None, none and none.low)
+    yield _row(N_("could name none, 95%% interval: high"), None, none and none.high)
+    baseline = N_plural(
+        "2018 baseline (share of %(n)s student)", "2018 baseline (share of %(n)s students)"
     )
-    yield _row(
-        "kon er geen noemen, 95%-interval: onder",
-        "could name none, 95% interval: low",
-        None,
-        none and none.low,
-    )
-    yield _row(
-        "kon er geen noemen, 95%-interval: boven",
-        "could name none, 95% interval: high",
-        None,
-        none and none.high,
-    )
-    yield _row(
-        f"referentie 2018 (aandeel van {size} studenten)",
-        f"2018 baseline (share of {size} students)",
-        None,
-        awareness.baseline,
-    )
-    yield _row(
-        "verschil met 2018", "difference from baseline", None, awareness.difference_from_baseline
-    )
-    yield _row(
-        "verschil, 95%-interval: onder",
-        "difference, 95% interval: low",
-        None,
-        difference and difference.low,
-    )
-    yield _row(
-        "verschil, 95%-interval: boven",
-        "difference, 95% interval: high",
-        None,
-        difference and difference.high,
-    )
-    yield _row("ontdekking", "discovery rate", None, awareness.discovery.rate)
+    yield _row(baseline, None, awareness.baseline, n=size)
+    yield _row(N_("difference from baseline"), None, awareness.difference_from_baseline)
+    yield _row(N_("difference, 95%% interval: low"), None, difference and difference.low)
+    yield _row(N_("difference, 95%% interval: high"), None, difference and difference.high)
+    yield _row(N_("discovery rate"), None, awareness.discovery.rate)
     if rates is not None:
-        yield _row(
-            "respons van bezochte pins",
-            "response rate of landed pins",
-            rates.respondents,
-            rates.of_landed,
-        )
-        yield _row(
-            "respons van uitgegeven pins",
-            "response rate of issued pins",
-            rates.respondents,
-            rates.of_issued,
-        )
+        yield _row(N_("response rate of landed pins"), rates.respondents, rates.of_landed)
+        yield _row(N_("response rate of issued pins"), rates.respondents, rates.of_issued)
     exposed = awareness.exposed
     for row in exposed.named_before:
-        yield _row(f"geprimed: {row.answer}", f"exposed: {row.answer}", row.respondents, row.share)
-    yield _row("geprimed: respondenten", "exposed: respondents", exposed.respondents, None)
-    yield _row(
-        "geprimed: kon er geen noemen (aandeel)",
-        "exposed: could name none (share)",
-        None,
-        exposed.named_none_share,
-    )
+        yield _row(N_("exposed: %(answer)s"), row.respondents, row.share, answer=row.answer)
+    yield _row(N_("exposed: respondents"), exposed.respondents, None)
+    yield _row(N_("exposed: could name none (share)"), None, exposed.named_none_share)
 
 
 def follow_up_rows(figures: Funnel) -> Iterable[ShiftRow | _Pairs]:
     follow_up = figures.awareness.follow_up
     yield from follow_up.shift
-    yield _Pairs(Words("paren", "pairs"), follow_up.pairs, follow_up.pairs)
-    yield _Pairs(
-        Words("vooraf geen, nu wel", "could name none before, some now"),
-        follow_up.none_before_only,
-        None,
-    )
-    yield _Pairs(
-        Words("vooraf wel, nu geen", "could name some before, none now"),
-        None,
-        follow_up.none_now_only,
-    )
-
-
-# A stage's and an excluded figure's words; the English file keeps the keys of docs/metrics.md.
-STAGE_WORDS = {
-    "issued": Words("uitgegeven", "issued"),
-    "scanned": Words("gescand", "scanned"),
-    "landed": Words("landingspagina", "landed"),
-    "clicked": Words("doorgeklikt", "clicked"),
-    "visited_stand": Words("stand bezocht", "visited stand"),
-    "answered_survey": Words("vragen beantwoord", "answered survey"),
-}
-STAGE_KEYS = {stage: Words(STAGE_WORDS[stage].nl, stage) for stage in STAGES}
-EXCLUDED_WORDS = {
-    "human_scans": Words("scans door mensen (alle)", "human_scans"),
-    "repeat_scans": Words("herhaalde scans", "repeat_scans"),
-    "bot_scans": Words("bots en linkvoorbeelden", "bot_scans"),
-    "test_scans": Words("testscans", "test_scans"),
-    "rehearsal_visits": Words("standbezoeken buiten de beursdagen (oefening)", "rehearsal_visits"),
-    "void_pin_scans": Words("scans van ingetrokken pins", "void_pin_scans"),
-    "orphan_scans": Words("scans van onbekende codes", "orphan_scans"),
-    "refused_lookups": Words("onbekende codes geweigerd door de gokrem", "refused_lookups"),
-    "void_pins": Words("ingetrokken pins", "void_pins"),
-}
+    yield _Pairs(Said(N_("pairs")), follow_up.pairs, follow_up.pairs)
+    yield _Pairs(Said(N_("could name none before, some now")), follow_up.none_before_only, None)
+    yield _Pairs(Said(N_("could name some before, none now")), None, follow_up.none_now_only)

@@ -61,3 +61,27 @@ def test_every_api_route_answers_its_errors_in_the_one_envelope(client, auth, db
 )
 def test_routing_errors_under_api_are_the_envelope_too(client, method, path):
     assert_envelope(client.open(path, method=method, json={}), (method, path))
+
+
+def test_the_scanners_json_errors_are_the_one_envelope(client, make, db):
+    """/scan's JSON endpoint is not under /api, but its errors have the API's shape."""
+    from tests.test_scanner import scan, send, sign_in
+
+    stand, neighbour = make.stand(), make.stand()
+    code = make.pin_codes(stand.event, size=1)[0]
+    unsigned = send(client, stand.id, [scan(code, "n1")])
+    assert unsigned.status_code == 401
+    assert_envelope(unsigned, "unsigned")
+    sign_in(client, make.token("stand", stand))
+    answers = {
+        "no csrf": send(client, stand.id, [scan(code, "n1")], csrf=None),
+        "other stand": send(client, neighbour.id, [scan(code, "n1")]),
+        "bad body": send(client, stand.id, "x"),
+    }
+    assert {k: r.status_code for k, r in answers.items()} == {
+        "no csrf": 400,
+        "other stand": 403,
+        "bad body": 422,
+    }
+    for context, response in answers.items():
+        assert_envelope(response, context)

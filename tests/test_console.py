@@ -4,12 +4,13 @@ import csv
 import io
 import re
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from backend.models import ApiToken, AuditEntry, Batch, Company, Event, Pin, Stand
+from backend.models.types import utcnow
 from backend.services import print_jobs, printing, tokens
 from qr import SheetLayout
 from tests.qr.decode import label_texts, pdf_pages, texts
@@ -567,3 +568,81 @@ def test_console_role_matrix_for_forms(client, make, world, db, path, data, role
     if expected == 303 and path == "/console/tokens":
         expected = 201
     assert response.status_code == expected
+
+
+def _stale_job(make, db, app, size=40):
+    """A large batch minted without a request, and its sheets' job left by a dead worker."""
+    from backend.models import PrintJob
+
+    batch = make.batch(make.event(), size=size)
+    look = printing.edition_look(app.config)
+    key = print_jobs.variant(SheetLayout(), look, app.config["PUBLIC_BASE_URL"])
+    stale = utcnow() - timedelta(minutes=5)
+    db.session.add(PrintJob(batch_id=batch.id, variant=key, total=size, done=7, heartbeat_at=stale))
+    db.session.commit()
+    return batch
+
+
+def _started(before: set) -> list:
+    """The preparation threads started since ``before`` that are still at work."""
+    return [t for t in print_jobs.running_threads() if t not in before]
+
+
+def _jobs(db):
+    from backend.models import PrintJob
+
+    db.session.expire_all()
+    return [(j.state, j.attempt) for j in db.session.scalars(select(PrintJob))]
+
+
+def test_looking_at_the_print_page_starts_no_work_its_button_does(
+    organiser, make, db, background, gate
+):
+    before = set(print_jobs.running_threads())
+    batch = make.batch(make.event(), size=40)  # minted without the console: nothing started
+    url = f"/console/batches/{batch.id}/print?file=sheets.pdf&lang=en"
+    for _ in range(2):
+        looked = organiser.get(url)
+        assert looked.status_code == 202 and _jobs(db) == []
+        assert _started(before) == []
+    html = looked.get_data(as_text=True)
+    # Nothing to wait for, so no refresh; the one way on is the button, a POST.
+    assert "http-equiv" not in html and 'method="post"' in html and "Refresh now" in html
+    started = post(organiser, url, {}, form_page=url)
+    assert started.status_code == 303
+    assert started.headers["Location"].endswith(
+        f"/console/batches/{batch.id}/print?file=sheets.pdf"
+    )
+    assert _jobs(db) == [("preparing", 1)] and len(_started(before)) == 1
+    waiting = organiser.get(url).get_data(as_text=True)
+    assert '<meta http-equiv="refresh" content="3">' in waiting and "0 of 40 pins done" in waiting
+    gate.set()
+    print_jobs.wait_for_threads()
+    assert _started(before) == []
+    assert _jobs(db) == [("ready", 1)]
+    assert "The file is ready." in organiser.get(url).get_data(as_text=True)
+
+
+def test_a_dead_worker_s_job_is_taken_over_by_the_button_not_by_looking(
+    organiser, make, db, app, background
+):
+    before = set(print_jobs.running_threads())
+    batch = _stale_job(make, db, app)
+    url = f"/console/batches/{batch.id}/print?file=sheets.pdf&lang=en"
+    looked = organiser.get(url)
+    html = looked.get_data(as_text=True)
+    assert looked.status_code == 202 and "7 of 40 pins done" in html
+    assert 'data-idle="yes"' in html and "http-equiv" not in html
+    assert _jobs(db) == [("preparing", 1)] and _started(before) == []
+    assert post(organiser, url, {}, form_page=url).status_code == 303
+    print_jobs.wait_for_threads()
+    assert _jobs(db) == [("ready", 2)]
+    assert organiser.get(url).status_code == 200
+
+
+def test_a_small_batch_s_print_button_starts_nothing(organiser, make, db, background):
+    before = set(print_jobs.running_threads())
+    batch = make.batch(make.event(), size=3)
+    url = f"/console/batches/{batch.id}/print?file=sheets.pdf"
+    assert post(organiser, url, {}, form_page=url).status_code == 303
+    assert _jobs(db) == [] and _started(before) == []

@@ -234,8 +234,8 @@ def test_filters_narrow_the_figures_and_travel_to_the_downloads(organiser, fair)
         as_text=True
     )
     assert csv_text.splitlines()[:2] == [
-        "fase,pins,t.o.v. vorige fase,t.o.v. uitgegeven",
-        "uitgegeven,2,,1.0",
+        "Fase,Pins,T.o.v. vorige fase,T.o.v. uitgegeven",
+        "Uitgegeven,2,,1.0",
     ]
 
 
@@ -465,7 +465,6 @@ def test_a_stand_session_from_the_staff_page_does_not_open_the_dashboard(client,
     form = client.get("/staff")
     client.post("/staff", data={"token": make.token("stand"), "csrf_token": csrf_from(form)})
     assert client.get(f"/dashboard/{fair.slug}").status_code == 302
-
 
 
 def test_the_headline_comes_with_its_interval_and_an_honest_verdict(organiser, fair):

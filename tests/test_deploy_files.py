@@ -7,6 +7,8 @@ nginx and gunicorn run for real in ``test_scale_out.py``.
 """
 
 import contextlib
+import functools
+import logging
 import os
 import re
 import shutil
@@ -21,7 +23,10 @@ from pathlib import Path
 
 import yaml
 from gunicorn.config import Config
+from hypothesis import given
+from hypothesis import strategies as st
 
+from backend.services.retention import LOG_DAYS
 from bench.kill_master import ACTIVATE, group, stop_group
 from bench.stack import free_port, wait_for
 from tests.conftest import need
@@ -130,6 +135,75 @@ def test_gunicorn_config_logs_no_client_address_and_make_run_uses_it():
         assert atom not in log_format
     assert config.graceful_timeout < 30  # the unit's TimeoutStopSec
     assert "--config deploy/gunicorn.conf.py" in (ROOT / "Makefile").read_text()
+
+
+@functools.cache
+def _gunicorn_settings(reading: int = 0) -> dict:
+    """The names deploy/gunicorn.conf.py defines; a new ``reading`` reads it again (a reload)."""
+    settings = {}
+    exec(compile((DEPLOY / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), settings)
+    return settings
+
+
+addresses = st.one_of(
+    st.ip_addresses(v=4).filter(lambda a: not a.is_unspecified),
+    st.ip_addresses(v=6).filter(lambda a: not a.is_unspecified),
+)
+WORDS = st.text(st.characters(codec="ascii", categories=["L", "N", "Zs"]), max_size=20)
+
+
+@given(address=addresses, before=WORDS, after=WORDS)
+def test_gunicorn_masks_every_client_address_in_its_lines(address, before, after):
+    config = Config()
+    config.set("logger_class", _gunicorn_settings()["logger_class"])
+    config.set("bind", ["127.0.0.1:8000"])
+    config.set("errorlog", os.devnull)
+    logger = config.logger_class(config)
+    written = []
+    capture = logging.Handler()
+    capture.emit = lambda record: written.append(capture.format(record))
+    logger.error_log.addHandler(capture)
+    try:
+        # A reload (SIGHUP) reads the file again and sets the logger up again: one filter.
+        config.set("logger_class", _gunicorn_settings(reading=1)["logger_class"])
+        config.logger_class(config).setup(config)
+        logger.error_log.addHandler(capture)
+        for text in (str(address), f"[{address}]:443", f"{address.exploded}"):
+            # gunicorn's own words, and an exception's: "…ip=<address>: <error>"
+            logger.warning(f"Invalid request from ip={text}: {before} 12:04:59 {after}")
+            logger.info("%s listening at http://127.0.0.1:8000 %s", before, after)
+        try:
+            raise ValueError(f"peer {address} reset")
+        except ValueError:
+            logger.exception("Error handling request %s", after)
+    finally:
+        logger.error_log.removeHandler(capture)
+    assert sum(type(f).__name__ == "NoClientAddresses" for f in logger.error_log.filters) == 1
+    log = "\n".join(written)
+    for form in {str(address), address.exploded}:
+        assert form not in log.replace("127.0.0.1:8000", "")
+    assert len(re.findall(r"from ip=\[?\[address\]\]?(?::443)?: ", log)) == 3
+    assert log.count(f"12:04:59 {after}") == 3  # the rest of the line as it was
+    assert log.count(f"{before} listening at http://127.0.0.1:8000 {after}") == 3
+    assert "peer [address] reset" in log
+
+
+def test_the_logs_are_kept_as_long_as_the_privacy_page_says():
+    journal = (DEPLOY / "journald-speld.conf").read_text()
+    assert re.search(rf"^MaxRetentionSec={LOG_DAYS}day$", journal, re.M)
+    assert (
+        "journald-speld.conf /etc/systemd/journald.conf.d/"
+        in (ROOT / "docs" / "deploy.md").read_text()
+    )
+    # nginx's files: Debian's package rotates them (the host the deploy guide starts from).
+    rotate = Path("/etc/logrotate.d/nginx")
+    need(rotate.exists(), "Debian's nginx package (its /etc/logrotate.d/nginx) is not installed")
+    rules = rotate.read_text()
+    assert "/var/log/nginx/*.log" in rules and re.search(r"^\s*daily$", rules, re.M)
+    assert re.search(rf"^\s*rotate {LOG_DAYS}$", rules, re.M)
+    site = (DEPLOY / "nginx" / "speld.conf").read_text()
+    logs = re.findall(r"^\s*(?:access|error)_log (?!off;)(\S+)", site, re.M)
+    assert logs and all(re.fullmatch(r"/var/log/nginx/[^/]+\.log", log) for log in logs), logs
 
 
 def _answers(port: int, timeout: float = 5) -> bool:

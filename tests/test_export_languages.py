@@ -31,7 +31,7 @@ DUTCH_SHEETS = [
     "Vervolgvraag",
     "Uitleg",
 ]
-ENGLISH_SHEETS = ["About", *[spec.title.en for spec in TABLES.values()], "Explanation"]
+ENGLISH_SHEETS = ["About", *[spec.title("en") for spec in TABLES.values()], "Explanation"]
 FIGURES = (int, float, date, datetime, type(None))
 
 
@@ -69,14 +69,14 @@ def assert_same_figures(dutch: openpyxl.Workbook, english: openpyxl.Workbook) ->
     """
     compared = 0
     for spec in TABLES.values():
-        nl, en = dutch[spec.title.nl], english[spec.title.en]
+        nl, en = dutch[spec.title("nl")], english[spec.title("en")]
         assert [c.value for c in nl[1]] == spec.headers("nl")
         assert [c.value for c in en[1]] == spec.headers("en")
-        assert (nl.max_row, nl.max_column) == (en.max_row, en.max_column), spec.title.en
+        assert (nl.max_row, nl.max_column) == (en.max_row, en.max_column), spec.title("en")
         worded = label_columns(spec)
         for nl_row, en_row in zip(nl.iter_rows(min_row=2), en.iter_rows(min_row=2), strict=True):
             for index, (a, b) in enumerate(zip(nl_row, en_row, strict=True)):
-                where = f"{spec.title.en}!{b.coordinate}"
+                where = f"{spec.title('en')}!{b.coordinate}"
                 assert a.number_format == b.number_format, where
                 if isinstance(b.value, FIGURES):
                     assert type(a.value) is type(b.value) and a.value == b.value, where
@@ -99,15 +99,15 @@ def test_the_dashboards_workbook_is_dutch_by_default_with_the_english_figures(
     nl, en = book_of(dutch), book_of(english)
     assert nl.sheetnames == DUTCH_SHEETS and en.sheetnames == ENGLISH_SHEETS
     assert [c.value for c in nl["Kanalen"][1]] == [
-        "kanaal",
-        "uitgegeven",
-        "gescand",
-        "landingspagina",
-        "doorgeklikt",
-        "stand bezocht",
-        "vragen beantwoord",
+        "Kanaal",
+        "Uitgegeven",
+        "Gescand",
+        "Landingspagina",
+        "Doorgeklikt",
+        "Stand bezocht",
+        "Vragen beantwoord",
     ]
-    assert [r[0].value for r in nl["Trechter"].iter_rows(min_row=2)][-1] == "vragen beantwoord"
+    assert [r[0].value for r in nl["Trechter"].iter_rows(min_row=2)][-1] == "Vragen beantwoord"
     assert [r[0].value for r in en["Funnel"].iter_rows(min_row=2)][-1] == "answered_survey"
     assert assert_same_figures(nl, en) > 150
     # The same figures as the API's English file, which scripts read.
@@ -159,6 +159,9 @@ def test_the_explanation_sheet_explains_every_column_of_every_sheet(client, make
     )
     explained = {(title, column): (kind, text) for title, column, kind, text in rows}
     assert len(explained) == len(rows)  # no column twice
+    for title in book.sheetnames:  # every sheet says what it is, on a row without a column
+        kind, text = explained.pop((title, None))
+        assert kind is None and len(text) > 30, title
     tables = book.sheetnames[1:-1]
     assert len(tables) == len(TABLES)
     for title in tables:
@@ -182,7 +185,7 @@ def test_every_csv_in_the_zip_is_named_and_headed_in_its_language_with_the_same_
         io.BytesIO(download(reader, f"/dashboard/{fair.slug}/export.zip", lang="en").data)
     )
     assert sorted(nl.namelist()) == sorted(
-        [f"{spec.file.nl}.csv" for spec in TABLES.values()]
+        [f"{spec.file('nl')}.csv" for spec in TABLES.values()]
         + ["trechter.xlsx", "funnel.json", "metrics.md"]
     )
     assert sorted(en.namelist()) == sorted(
@@ -192,7 +195,7 @@ def test_every_csv_in_the_zip_is_named_and_headed_in_its_language_with_the_same_
     # The JSON keeps its machine keys in both: the same bytes.
     assert nl.read("funnel.json") == en.read("funnel.json")
     for name, spec in TABLES.items():
-        dutch = list(csv.reader(io.StringIO(nl.read(f"{spec.file.nl}.csv").decode())))
+        dutch = list(csv.reader(io.StringIO(nl.read(f"{spec.file('nl')}.csv").decode())))
         english = list(csv.reader(io.StringIO(en.read(f"{name}.csv").decode())))
         assert dutch[0] == spec.headers("nl") and english[0] == spec.headers("en")
         assert len(dutch) == len(english) > 1, name
@@ -253,7 +256,7 @@ def test_the_api_speaks_english_unless_asked_and_refuses_another_language(client
     assert (default.status_code, english.status_code, dutch.status_code) == (200, 200, 200)
     if path == "funnel.csv":
         assert default.data == english.data
-        assert csv_rows(dutch)[0] == ["fase", "pins", "t.o.v. vorige fase", "t.o.v. uitgegeven"]
+        assert csv_rows(dutch)[0] == ["Fase", "Pins", "T.o.v. vorige fase", "T.o.v. uitgegeven"]
         assert dutch.headers["Content-Disposition"].endswith("fair-2026-trechter.csv")
     elif path == "funnel.xlsx":
         assert book_of(default).sheetnames == ENGLISH_SHEETS
@@ -278,9 +281,68 @@ def test_the_cli_writes_either_language_and_refuses_another(runner, fair, tmp_pa
     assert result.exit_code == 0, result.output
     assert openpyxl.load_workbook(out).sheetnames == DUTCH_SHEETS
     result, out = export("--lang", "nl", "--format", "csv", "--table", "channels")
-    assert out.read_text().splitlines()[0].startswith("kanaal,uitgegeven,gescand")
+    assert out.read_text().splitlines()[0].startswith("Kanaal,Uitgegeven,Gescand")
     out.unlink()
     refused, out = export("--lang", "fr")
     assert refused.exit_code == 1
     assert "lang: Use nl or en." in refused.output
     assert not out.exists()
+
+
+# The English files' headers are keys scripts read: these, byte for byte, whatever the words.
+ENGLISH_HEADERS = {
+    "funnel": ["stage", "pins", "from previous stage", "from issued"],
+    "excluded": ["kept out of the stages", "count"],
+    "channels": [
+        "channel",
+        "issued",
+        "scanned",
+        "landed",
+        "clicked",
+        "visited stand",
+        "answered survey",
+    ],
+    "hourly": ["hour (event time)", "scans", "pins"],
+    "daily": ["day (event time)", "scans", "pins", "landed", "visited a stand"],
+    "stands": ["stand", "company", "zone", "pins", "registrations", "self", "staff"],
+    "devices": ["device", "scans", "pins"],
+    "awareness": ["Q1: Twente companies named before", "respondents", "share"],
+    "companies": ["company", "respondents who knew it before", "share of respondents"],
+    "follow_up": ["Q1 answer (paired pins)", "before the fair", "at the follow-up"],
+}
+
+
+def test_the_english_files_keep_their_headers_and_names_while_the_words_move(client, auth, fair):
+    url = f"/api/v1/events/{fair.slug}"
+    book = book_of(download(client, f"{url}/funnel.xlsx", auth("viewer")))
+    assert (
+        book.sheetnames
+        == ENGLISH_SHEETS
+        == [
+            "About",
+            "Funnel",
+            "Excluded",
+            "Channels",
+            "Hourly",
+            "Daily",
+            "Stands",
+            "Devices",
+            "Awareness",
+            "Companies",
+            "Follow-up",
+            "Explanation",
+        ]
+    )
+    archive = zipfile.ZipFile(
+        io.BytesIO(download(client, f"{url}/export.zip", auth("viewer")).data)
+    )
+    for (table, headers), title in zip(ENGLISH_HEADERS.items(), ENGLISH_SHEETS[1:], strict=False):
+        assert [cell.value for cell in book[title][1]] == headers, table
+        csv_headers = csv_rows(download(client, f"{url}/funnel.csv", auth("viewer"), table=table))[
+            0
+        ]
+        assert csv_headers == headers, table
+        assert next(csv.reader(io.StringIO(archive.read(f"{table}.csv").decode()))) == headers
+    # A stage's and an excluded figure's key, not its words, in the English rows.
+    funnel = [row[0].value for row in book["Funnel"].iter_rows(min_row=2)]
+    assert funnel == ["issued", "scanned", "landed", "clicked", "visited_stand", "answered_survey"]

@@ -86,7 +86,7 @@ def test_xlsx_has_a_sheet_per_table_with_the_json_figures(client, auth, fair):
     figures = get(client, auth, "organiser", f"/api/v1/events/{fair.slug}/funnel").json
     body = get(client, auth, "organiser", f"/api/v1/events/{fair.slug}/funnel.xlsx").data
     book = openpyxl.load_workbook(io.BytesIO(body))
-    assert book.sheetnames == ["About", *[t.title.en for t in TABLES.values()], "Explanation"]
+    assert book.sheetnames == ["About", *[t.title("en") for t in TABLES.values()], "Explanation"]
     funnel = book["Funnel"]
     assert funnel.freeze_panes == "A2"
     assert [c.value for c in funnel[1]] == TABLES["funnel"].headers()

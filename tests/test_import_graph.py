@@ -4,7 +4,8 @@ Read from the source with ``ast`` (nothing is imported), function-level imports
 included: a lazy import is a dependency all the same. Layers, from the ground
 up (docs/architecture.md): ``qr`` · ``backend.models`` · use cases
 (``backend.services``, ``exports``) · delivery (``backend.api``,
-``backend.pages``, ``backend.cli``).
+``backend.pages``, ``backend.cli``, ``backend.error_responses``). ``backend.errors``
+holds the domain errors the use cases raise: plain exceptions, no Flask.
 """
 
 import ast
@@ -14,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("qr", "backend", "exports")
-DELIVERY = ("backend.api", "backend.pages", "backend.cli")
+DELIVERY = ("backend.api", "backend.pages", "backend.cli", "backend.error_responses")
 
 
 def _module_name(path: Path) -> str:
@@ -110,6 +111,21 @@ def test_exports_need_no_flask():
         if _within(name, "flask", "flask_sqlalchemy", "backend.extensions")
     )
     assert flask == []
+
+
+def _flask_imports(*prefixes: str) -> list[str]:
+    return sorted(
+        f"{module} imports {name}"
+        for module, path in MODULES.items()
+        if _within(module, *prefixes)
+        for name in _imports(path)
+        if _within(name, "flask", "flask_sqlalchemy", "werkzeug", "backend.extensions")
+    )
+
+
+def test_domain_errors_need_no_flask_and_render_nothing():
+    assert _flask_imports("backend.errors") == []
+    assert _offences(("backend.errors",), ("backend.services", "exports", *DELIVERY)) == []
 
 
 def test_nothing_below_delivery_reads_the_request():

@@ -10,7 +10,7 @@ from backend.pages.i18n import translator
 from backend.pages.privacy import DISCLOSED, ITEMS, figures
 from backend.pages.privacy_strings import PRIVACY_TEXT
 from backend.pages.scanlane import PIN_COOKIE_SECONDS
-from backend.services.retention import GUESS_COUNT_DAYS, ORPHAN_PATH_DAYS
+from backend.services.retention import GUESS_COUNT_DAYS, LOG_DAYS, ORPHAN_PATH_DAYS
 from exports.suppression import SUPPRESS_BELOW
 
 # Words in a column name that would mean a promise on the page is broken.
@@ -18,7 +18,8 @@ FORBIDDEN = {"ip", "addr", "address", "mail", "email", "name", "phone", "student
 
 
 def _text(response) -> str:
-    body = response.get_data(as_text=True)
+    """The words a reader sees: no tags, and no style sheet (the page inlines its CSS)."""
+    body = re.sub(r"<style[^>]*>.*?</style>", " ", response.get_data(as_text=True), flags=re.S)
     return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)))
 
 
@@ -65,6 +66,7 @@ def test_the_page_states_the_figures_the_code_enforces(client, app, lang):
         "guess_days": GUESS_COUNT_DAYS,
         "cookie_days": PIN_COOKIE_SECONDS // 86400,
         "small": SUPPRESS_BELOW,
+        "log_days": LOG_DAYS,
     }
     assert t("hash", **stated) in text
     assert t("hash_rule", **stated) in text
@@ -72,6 +74,7 @@ def test_the_page_states_the_figures_the_code_enforces(client, app, lang):
     assert t("orphan", **stated) in text
     assert t("cookie_pin", **stated) in text
     assert t("who_body", **stated) in text
+    assert t("logs_body", **stated) in text
     body = response.get_data(as_text=True)
     for item in ITEMS:
         assert f'id="stored-{item}"' in body
@@ -109,7 +112,6 @@ def test_every_student_page_links_to_the_privacy_page(phone, make):
     for response in pages:
         assert response.mimetype == "text/html"
         assert 'href="/privacy"' in response.get_data(as_text=True), response.request.path
-
 
 
 @pytest.mark.parametrize("locale", ["nl-NL", "en-GB"])

@@ -282,3 +282,31 @@ def test_today_counts_the_stands_visits_of_the_local_day(make, db):
     noon = datetime(2026, 2, 18, 11, 0, tzinfo=UTC)
     assert stand_scanner.today_count(stand, noon) == 2
     assert stand_scanner.today_count(stand, noon + timedelta(days=1)) == 1
+
+
+def test_the_service_worker_s_version_follows_the_files_as_they_are_edited(
+    client, tmp_path, monkeypatch
+):
+    import shutil
+
+    from backend.pages import scanner
+
+    static = tmp_path / "scan"
+    shutil.copytree(scanner.STATIC, static)
+    monkeypatch.setattr(scanner, "STATIC", static)
+
+    def version() -> str:
+        return re.search(r'"speld-scan-([0-9a-f]+)"', client.get("/scan/sw.js").text)[1]
+
+    first = version()
+    assert version() == first
+    script = static / "scanner.js"
+    original = script.read_bytes()
+    script.write_bytes(original + b"\n// edited\n")
+    edited = version()
+    assert edited != first
+    # The content decides, not the time: the file as it was is the version it was.
+    script.write_bytes(original)
+    assert version() == first
+    (static / "sw.js").write_text((static / "sw.js").read_text() + "\n")
+    assert version() not in (first, edited)

@@ -13,7 +13,7 @@ PREFIX = "/api/v1"
 
 
 class Api(SmorestApi):
-    """flask-smorest's Api with our error envelope; errors are handled by ``backend.errors``.
+    """flask-smorest's Api with our error envelope; errors are handled by ``backend.error_responses``.
 
     Made per app, not in ``backend.extensions``: it holds the app's OpenAPI
     document, and tests build many apps.

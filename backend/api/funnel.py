@@ -125,7 +125,7 @@ class FunnelCsv(MethodView):
 class FunnelXlsx(MethodView):
     @require_role(ORGANISER, VIEWER)
     @blp.arguments(FileQuery, location="query")
-    @blp.response(200, content_type=FORMATS["xlsx"][0], description="A sheet per table")
+    @blp.response(200, content_type=FORMATS["xlsx"].mimetype, description="A sheet per table")
     @blp.doc(**BEARER_DOC)
     def get(self, args, slug):
         """Every table in one workbook: About (filters, definitions), a sheet per table, Explanation."""

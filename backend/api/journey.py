@@ -17,12 +17,8 @@ from backend.api.journey_schemas import (
 )
 from backend.auth import BEARER_DOC, ORGANISER, STAND, check_stand_access, require_role
 from backend.client import count_unknown_code
-from backend.errors import (
-    PinNotFound,
-    error_response,
-    handle_domain_error,
-    outage_is_unavailable,
-)
+from backend.error_responses import error_response, handle_domain_error, outage_is_unavailable
+from backend.errors import PinNotFound
 from backend.models.types import utcnow
 from backend.services import journey, stamps, survey
 from backend.services.guessing import REFUSED_RETRY_SECONDS
@@ -69,7 +65,8 @@ class PinSurvey(MethodView):
         """Answer (or re-answer) the two questions for this pin, saying what the screen showed.
 
         An answer after the pin's first stand visit, after company names were shown
-        to it, or replacing an earlier answer is stored as exposed.
+        to it, or changing an earlier answer is stored as exposed; the same answer
+        again (a retry) changes nothing.
         """
         return survey.answer_survey(
             code,

@@ -8,7 +8,7 @@ from backend.api.base import PatchSchema, Schema
 from backend.models.types import TWENTE_PLAZA
 from backend.services import rules
 from backend.services.rules import marshmallow_validator
-from backend.services.validation import ID_MAX, is_digits
+from backend.services.validation import ID_MAX, PAGE_MAX, is_digits
 
 # The API's checks are the use cases' own rules (backend/services/rules.py), wrapped.
 SLUG = marshmallow_validator(rules.slug)
@@ -53,7 +53,7 @@ def TimeZone(**kwargs):
 
 
 class PageArgs(Schema):
-    page = StrictInt(load_default=1, validate=validate.Range(min=1, max=1_000_000))
+    page = StrictInt(load_default=1, validate=validate.Range(min=1, max=PAGE_MAX))
     per_page = StrictInt(load_default=50, validate=validate.Range(min=1, max=200))
 
 
@@ -67,7 +67,7 @@ class QueryInt(fields.Integer):
 
 
 class PageQuery(PageArgs):
-    page = QueryInt(load_default=1, validate=validate.Range(min=1, max=1_000_000))
+    page = QueryInt(load_default=1, validate=validate.Range(min=1, max=PAGE_MAX))
     per_page = QueryInt(load_default=50, validate=validate.Range(min=1, max=200))
 
 

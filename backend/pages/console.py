@@ -8,7 +8,6 @@ here; stands, batches, pins, tokens and the audit log in ``console_ops.py``.
 """
 
 import json
-import re
 from collections.abc import Callable
 from datetime import date
 from urllib.parse import urlencode
@@ -29,7 +28,7 @@ from backend.pages import signin
 from backend.pages.console_refusals import Refusal, import_reason, refusal
 from backend.pages.console_strings import TEXT
 from backend.pages.i18n import current_language, translator
-from backend.services import company_import, events
+from backend.services import company_import, events, validation
 from backend.services.validation import json_problem
 from qr.errors import RenderOptionError
 
@@ -133,11 +132,8 @@ def _bad_layout(error: RenderOptionError):
 
 
 def search_text(name: str, high: int = 120) -> str:
-    """A search box's text: control characters (PostgreSQL refuses NUL) are dropped."""
-    text = request.args.get(name, "")[: high * 2]
-    return "".join(c for c in text if ord(c) >= 32 and not 0xD800 <= ord(c) <= 0xDFFF).strip()[
-        :high
-    ]
+    """A search box's text from the query string, cleaned by ``validation.search_text``."""
+    return validation.search_text(request.args.get(name, ""), high)
 
 
 def form_text(name: str) -> str:
@@ -153,17 +149,15 @@ def form_date(name: str) -> date:
 
 
 def page_number(name: str = "page") -> int:
-    """A list's page from the query string; anything else is page 1."""
-    text = request.args.get(name, "1")
-    return int(text) if re.fullmatch(r"[0-9]{1,5}", text) and int(text) > 0 else 1
+    """A list's page from the query string: what the API's ``page`` takes, else page 1."""
+    return validation.page_number(request.args.get(name, "1"))
 
 
-def form_int(name: str, low: int = 1, high: int = 2**31 - 1) -> int:
-    text = form_text(name)
-    # Only ASCII digits: str.isdigit() also takes '²', which int() refuses.
-    if not re.fullmatch(r"[0-9]{1,10}", text) or not low <= int(text) <= high:
+def form_int(name: str, low: int = 1, high: int = validation.ID_MAX) -> int:
+    number = validation.whole_number(form_text(name), low, high)
+    if number is None:
         raise InvalidInput(fields={name: [f"Give a whole number from {low} to {high}."]})
-    return int(text)
+    return number
 
 
 # Editions -------------------------------------------------------------------------------

@@ -228,19 +228,25 @@ def manifest(batch_id):
     return downloads.send_written(write, "text/csv", f"batch-{batch_id}-manifest.csv", binary=False)
 
 
-@bp.get("/batches/<id:batch_id>/print")
+@bp.route("/batches/<id:batch_id>/print", methods=["GET", "POST"])
 def print_status(batch_id):
     """A large batch's file being prepared: its progress, refreshed every few seconds; then a link.
 
-    Server-rendered, no script: a meta refresh reloads this page until the file is ready
-    (asking again also takes over a job whose worker died). A small batch is ready at once.
+    Server-rendered, no script: a meta refresh reloads this page until the file is ready.
+    A GET only reads how far the work is; the page's button posts, which starts the work
+    or takes over a job whose worker died (as asking for the file does). A small batch is
+    ready at once.
     """
     kind = request.args.get("file", "sheets.pdf")
     if kind not in downloads.WRITERS:
         raise InvalidInput(fields={"file": ["Choose sheets.pdf or bundle.zip."]})
     batch = pins.get_batch(batch_id)
     layout = _layout()
-    status = downloads.prepare(batch_id, layout) if downloads.in_background(batch_id) else None
+    if request.method == "POST":
+        if downloads.in_background(batch_id):
+            downloads.prepare(batch_id, layout)
+        return redirect(_status_url(batch_id, kind), 303)
+    status = downloads.print_status(batch_id, layout) if downloads.in_background(batch_id) else None
     if status is not None:
         downloads.refuse_failed(status)
     ready = status is None or status.state == "ready"
@@ -254,6 +260,7 @@ def print_status(batch_id):
         job=status,
         ready=ready,
         file_url=url_for(endpoint, batch_id=batch_id, **_query()),
+        status_url=_status_url(batch_id, kind),
         refresh=REFRESH_SECONDS,
     )
 

@@ -5,8 +5,13 @@
 """
 
 from backend.services.words import N_
+from exports.rows import DEVICE_WORDS, EXCLUDED_WORDS, STAGE_WORDS
 
 TEXT = {
+    # A stage's, an excluded figure's and a device class's name: the files say the same.
+    **STAGE_WORDS,
+    **EXCLUDED_WORDS,
+    **DEVICE_WORDS,
     "dashboard": N_("Dashboard"),
     "sign_in": N_("Sign in"),
     "sign_out": N_("Sign out"),
@@ -144,27 +149,12 @@ TEXT = {
     "definitions": N_("Definitions version %(v)s."),
     "funnel": N_("Funnel"),
     "funnel_chart": N_("Funnel: distinct pins per stage"),
-    "issued": N_("Issued"),
-    "scanned": N_("Scanned"),
-    "landed": N_("Landing page"),
-    "clicked": N_("Clicked through"),
-    "visited_stand": N_("Visited a stand"),
-    "answered_survey": N_("Answered the survey"),
     "stage": N_("Stage"),
     "pins": N_("Pins"),
     "from_previous": N_("from previous"),
     "from_issued": N_("from issued"),
     "excluded": N_("Not counted"),
     "excluded_note": N_("These scans, stand visits and pins are kept out of the stages."),
-    "human_scans": N_("Scans by people (all)"),
-    "repeat_scans": N_("Repeat scans"),
-    "bot_scans": N_("Bots and link previews"),
-    "test_scans": N_("Test scans"),
-    "rehearsal_visits": N_("Rehearsal: stand visits outside the fair's days"),
-    "void_pin_scans": N_("Scans of void pins"),
-    "orphan_scans": N_("Scans of unknown codes"),
-    "refused_lookups": N_("Unknown codes refused by the guessing brake"),
-    "void_pins": N_("Void pins"),
     "stands": N_("Stands"),
     "stands_chart": N_("Distinct pins per stand"),
     "label": N_("Stand"),
@@ -223,11 +213,6 @@ TEXT = {
     "channels": N_("Channels"),
     "devices": N_("Devices"),
     "device": N_("Device"),
-    "mobile": N_("mobile"),
-    "tablet": N_("tablet"),
-    "desktop": N_("desktop"),
-    "bot": N_("bot"),
-    "other": N_("other"),
     "downloads": N_("Download"),
     "downloads_note": N_("With the same filters."),
     "csv": N_("Funnel (CSV)"),

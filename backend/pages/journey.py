@@ -14,6 +14,7 @@ from flask import (
 )
 
 from backend.client import client_facts, count_unknown_code, staff_signed_in
+from backend.error_responses import outage_is_unavailable
 from backend.errors import (
     CompanyNotFound,
     DomainError,
@@ -23,7 +24,6 @@ from backend.errors import (
     PinVoid,
     StandCodeNotFound,
     StandRetired,
-    outage_is_unavailable,
 )
 from backend.models.types import utcnow
 from backend.pages.i18n import Q1_OPTIONS, current_language, translator

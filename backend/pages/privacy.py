@@ -11,7 +11,7 @@ from flask import Blueprint, current_app, render_template
 from backend.pages.i18n import current_language, translator
 from backend.pages.privacy_strings import PRIVACY_TEXT
 from backend.pages.scanlane import PIN_COOKIE_SECONDS
-from backend.services.retention import GUESS_COUNT_DAYS, ORPHAN_PATH_DAYS
+from backend.services.retention import GUESS_COUNT_DAYS, LOG_DAYS, ORPHAN_PATH_DAYS
 from exports.suppression import SUPPRESS_BELOW
 
 bp = Blueprint("privacy", __name__)
@@ -55,6 +55,7 @@ def figures() -> dict:
         "guess_days": GUESS_COUNT_DAYS,
         "cookie_days": PIN_COOKIE_SECONDS // 86400,
         "small": SUPPRESS_BELOW,
+        "log_days": LOG_DAYS,
     }
 
 

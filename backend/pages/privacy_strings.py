@@ -24,9 +24,9 @@ PRIVACY_TEXT = {
     "clicks": N_("Which company profile on Twente.com you clicked through to."),
     "answers": N_("Your answers, and whether you had seen a stand or the company list by then."),
     "hash": N_(
-        "A visitor code, made from your IP address and browser with a secret that "
-        "changes every day: only to recognise a repeat scan within %(window)s "
-        "minutes."
+        "A visitor code, made from your IP address and browser with a daily secret "
+        "and a key kept apart from the data: only to recognise a repeat scan within "
+        "%(window)s minutes on the same day."
     ),
     "orphan": N_(
         "For an unknown code: the address asked for (misprints) and, for "
@@ -58,6 +58,13 @@ PRIVACY_TEXT = {
         "Unknown addresses that were asked for are deleted after %(orphan_days)s days."
     ),
     "rest_rule": N_("The rest stays, with nothing about you, so years can be compared."),
+    "logs": N_("Server logs"),
+    "logs_body": N_(
+        "The web servers note each request's time, address asked for, answer and "
+        "duration; never your IP address or browser details (one a server program "
+        "writes by itself is masked or not written). Logs are deleted after "
+        "%(log_days)s days."
+    ),
     "who": N_("Who sees what"),
     "who_body": N_(
         "The organisers manage pins and stands. The municipality and partners see "

@@ -9,25 +9,23 @@ the same use case as ``POST /api/v1/stands/<id>/visits/batch``.
 
 import hashlib
 import json
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
-from flask import Blueprint, Response, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import generate_csrf
 from marshmallow import ValidationError
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from backend.api.journey_schemas import VisitBatchIn, VisitResult, load_visit_item
-from backend.client import count_unknown_code
-from backend.errors import (
+from backend.client import count_unknown_code, signed_in_token
+from backend.error_responses import (
     HTTP_CODES,
-    DomainError,
-    InvalidInput,
-    StandNotFound,
-    Unauthorized,
     handle_domain_error,
     handle_http_exception,
+    json_error,
 )
+from backend.errors import DomainError, InvalidInput, StandNotFound, Unauthorized
 from backend.models.types import utcnow
 from backend.pages import signin
 from backend.pages.i18n import current_language, translator
@@ -40,7 +38,6 @@ from backend.services.stand_scanner import (
     scanner_token,
     today_count,
 )
-from backend.services.tokens import authenticate_or_none, session_role
 from backend.services.validation import json_problem, parse_id
 from backend.services.words import unformatted
 
@@ -72,8 +69,7 @@ bp = Blueprint("scanner", __name__, static_folder="static/scan", static_url_path
 
 def _session_token():
     """The signed-in token row, or ``Unauthorized`` (also once its token is revoked)."""
-    token_id = session.get("staff_token_id")
-    return scanner_token(session_role(session.get("staff_role"), token_id), token_id)
+    return scanner_token(signed_in_token())
 
 
 def _headers(response):
@@ -138,11 +134,10 @@ def page():
 @bp.post("/scan/sign-in")
 def sign_in():
     """Sign this browser in with a stand (or organiser) token: the session keeps its id."""
-    token = authenticate_or_none(request.form.get("token", "").strip())
-    if token is None or token.role not in SCANNER_ROLES:
+    # The same sign-in as /staff and the dashboard, so one sign-in serves them all.
+    token = signin.sign_in(request.form.get("token"), roles=SCANNER_ROLES)
+    if token is None:
         return _page(401, signed_in=False, problem=True)
-    # The same keys as /staff and the dashboard, so one sign-in serves them all.
-    signin.sign_in_as(token)
     if token.role == "stand":
         # A stand tablet is restarted, closed and reopened all fair long: it stays signed in
         # until its card's token expires or is revoked. An organiser's session does not.
@@ -175,12 +170,22 @@ def visits(stand_id):
     )
 
 
-@cache
 def _asset_version() -> str:
-    # A new version of any asset makes a new cache in the browser, and the old one is dropped.
+    """The files' version: a hash of their bytes, so an edited file makes a new version.
+
+    A new version of any asset makes a new cache in the browser, and the old one is
+    dropped. Hashed again only when a file's size or modification time changed, so
+    an edit in development is served at once and production reads the files once.
+    """
+    paths = [STATIC / name for name in ASSETS + ("sw.js",)]
+    return _hash_files(tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths))
+
+
+@lru_cache(maxsize=4)
+def _hash_files(stamps: tuple[tuple[str, int, int], ...]) -> str:
     digest = hashlib.sha256()
-    for name in ASSETS + ("sw.js",):
-        digest.update((STATIC / name).read_bytes())
+    for path, _mtime, _size in stamps:
+        digest.update(Path(path).read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -203,15 +208,10 @@ def service_worker():
     return response
 
 
-def _json_error(status: int, code: str, message: str, fields: dict | None = None):
-    body = {"error": {"code": code, "message": message, "fields": fields or {}}}
-    return jsonify(body), status
-
-
 @bp.errorhandler(DomainError)
 def _domain_error(error: DomainError):
     if request.endpoint == "scanner.visits":
-        return _json_error(error.status, error.code, error.message, error.fields)
+        return json_error(error.status, error.code, error.message, error.fields)
     return handle_domain_error(error)
 
 
@@ -220,5 +220,5 @@ def _http_error(error: HTTPException):
     # A missing or stale CSRF token is a 400 here: the page reads it as "sign in again".
     if request.endpoint == "scanner.visits":
         status = error.code or 500
-        return _json_error(status, HTTP_CODES.get(status, "error"), error.description or "")
+        return json_error(status, HTTP_CODES.get(status, "error"), error.description or "")
     return handle_http_exception(error)

@@ -26,8 +26,6 @@ What the brake cannot do, and why that is acceptable, is in ``docs/architecture.
 ("The guessing brake").
 """
 
-import hashlib
-import hmac
 import ipaddress
 import re
 from datetime import datetime, timedelta
@@ -36,6 +34,7 @@ from sqlalchemy import and_, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from backend.models import GuessCount, UnknownCodeLookup
+from backend.services.keys import GUESSING_BRAKE, derived_key, keyed_hash
 
 # What a refused lookup is told: the shortest window is usually a minute.
 REFUSED_RETRY_SECONDS = 60
@@ -83,7 +82,7 @@ class GuessingBrake:
         self.write_turn = write_turn  # SQLite writers take turns (see ScanRecorder)
         # A key of its own, derived from SECRET_KEY: the same on every host, and a stored
         # count cannot be linked to a visitor hash or anything else keyed with the secret.
-        self._secret = hashlib.sha256(f"speld guessing brake\x00{secret}".encode()).digest()
+        self._secret = derived_key(secret, GUESSING_BRAKE)
         self._postgresql = engine.dialect.name == "postgresql"
         dialect = postgresql if self._postgresql else sqlite
         table = GuessCount.__table__
@@ -95,7 +94,7 @@ class GuessingBrake:
 
     def key(self, address: str | None) -> str:
         """The brake's key for a client address: its network, keyed with the brake's secret."""
-        return hmac.new(self._secret, network(address).encode(), hashlib.sha256).hexdigest()
+        return keyed_hash(self._secret, network(address))
 
     def refuses(self, address: str | None, now: datetime) -> bool:
         """Count one unknown-code lookup from this address; True when it is over a limit."""

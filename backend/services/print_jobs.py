@@ -38,7 +38,7 @@ KINDS = {"sheets.pdf": "application/pdf", "bundle.zip": "application/zip"}
 STALE = timedelta(seconds=60)  # no heartbeat for this long: the worker is gone
 HEARTBEAT_SECONDS = 1.0
 RETRY_FAILED_AFTER = timedelta(seconds=30)  # a failure is shown this long before a retry
-_threads: dict[int, threading.Thread] = {}
+THREAD_PREFIX = "print-job-"  # the preparing threads' names, so they can be found and joined
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,7 @@ class PrintStatus:
     total: int = 0
     folder: Path | None = None
     error: str | None = None
+    idle: bool = True  # nobody works on it: asking ``prepare`` would start or take it over
 
     @property
     def progress(self) -> float:
@@ -89,7 +90,8 @@ def _status(batch_id: int, job: PrintJob | None, root: Path) -> PrintStatus:
     if job is None:
         return PrintStatus(batch_id, "none")
     folder = root / job.folder if job.folder else None
-    return PrintStatus(batch_id, job.state, job.done, job.total, folder, job.error)
+    idle = _needs_taking_over(job, root, utcnow())
+    return PrintStatus(batch_id, job.state, job.done, job.total, folder, job.error, idle)
 
 
 def print_status(
@@ -106,12 +108,12 @@ def prepare(
     layout: SheetLayout,
     look: Look,
     root: Path,
-    inline: bool = False,
 ) -> PrintStatus:
     """Make sure the files are ready or on their way; start or take over the work if nobody is.
 
-    inline runs the work in this thread (small batches, the CLI); otherwise a thread of
-    this worker does it. Returns the status as it stands after that.
+    A thread of this worker does the work (small batches are written on the spot by
+    ``backend/downloads.py`` and the CLI, never through a job). Returns the status as it
+    stands after that.
     """
     batch = get_batch(batch_id)
     key = variant(layout, look, base_url)
@@ -140,14 +142,10 @@ def prepare(
             look,
             root,
         )
-        if inline:
-            _run(*args)
-        else:
-            thread = threading.Thread(
-                target=_run, args=args, name=f"print-job-{job.id}", daemon=True
-            )
-            _threads[job.id] = thread
-            thread.start()
+        thread = threading.Thread(
+            target=_run, args=args, name=f"{THREAD_PREFIX}{job.id}-{attempt}", daemon=True
+        )
+        thread.start()
         db.session.refresh(job)
     return _answer(_status(batch_id, job, root))
 
@@ -242,9 +240,13 @@ def _finish(job_id: int, attempt: int, **values) -> bool:
     return _write(job_id, attempt, finished_at=now, heartbeat_at=now, **values)
 
 
+def running_threads() -> list[threading.Thread]:
+    """The preparation threads of this process that are still at work."""
+    return [t for t in threading.enumerate() if t.name.startswith(THREAD_PREFIX)]
+
+
 def wait_for_threads(timeout: float = 60.0) -> None:
     """Join the preparation threads this process started (tests and shutdown)."""
     deadline = time.monotonic() + timeout
-    for thread in list(_threads.values()):
+    for thread in running_threads():
         thread.join(max(0.0, deadline - time.monotonic()))
-    _threads.clear()

@@ -108,7 +108,7 @@ def export_file(
     lang = rules.export_language(lang)
     figures = event_figures(slug, exact, **filters)
     body = write(figures, kind, lang, table)
-    return ExportFile(file_name(slug, kind, lang, table), FORMATS[kind][0], body)
+    return ExportFile(file_name(slug, kind, lang, table), FORMATS[kind].mimetype, body)
 
 
 def compare_figures(slugs: list[str], exact: bool) -> Comparison:

@@ -38,6 +38,11 @@ from backend.models import (
 )
 
 ORPHAN_PATH_DAYS = 90
+# The servers' logs (nginx's files, gunicorn's lines in the journal), which hold no client
+# address: deleted by the host, not by this module. Debian's nginx package rotates
+# /var/log/nginx/*.log daily and keeps 14; deploy/journald-speld.conf keeps the journal as
+# long. tests/test_deploy_files.py holds both to this number.
+LOG_DAYS = 14
 # Two of the longest window UNKNOWN_CODE_LIMIT allows (a day): the brake reads no older row.
 GUESS_COUNT_DAYS = 2
 CUT_PATH = ""  # what a cut orphan path becomes

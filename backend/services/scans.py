@@ -10,7 +10,6 @@ and a commit, on the database driver's cursor.
 """
 
 import fcntl
-import hashlib
 import os
 import secrets
 import threading
@@ -26,6 +25,7 @@ from backend.extensions import server_hung_up
 from backend.models import VisitorSalt
 from backend.models.types import UtcDateTime
 from backend.services.guessing import GuessingBrake
+from backend.services.keys import VISITOR_HASH, derived_key, keyed_hash
 from backend.services.useragents import classify
 from qr import codes
 
@@ -107,7 +107,7 @@ class _Statement:
 class ScanRecorder:
     """Records scans and answers what they were; one per app, shared by every thread."""
 
-    def __init__(self, engine, repeat_window: timedelta, guess_limits: str, brake_secret: str):
+    def __init__(self, engine, repeat_window: timedelta, guess_limits: str, secret_key: str):
         self.engine = engine
         self.repeat_window = repeat_window
         dialect = engine.dialect
@@ -121,7 +121,8 @@ class ScanRecorder:
         self._turn_descriptor: tuple[int, int] | None = None  # (pid, fd)
         self._local = threading.local()
         self._salt: tuple[str, str] | None = None  # (day, salt)
-        self.brake = GuessingBrake(engine, guess_limits, self.write_turn, brake_secret)
+        self._visitor_key = derived_key(secret_key, VISITOR_HASH)
+        self.brake = GuessingBrake(engine, guess_limits, self.write_turn, secret_key)
 
     # -- who sent it --------------------------------------------------------------
 
@@ -135,13 +136,24 @@ class ScanRecorder:
         )
 
     def hash(self, material: str, now: datetime) -> str:
-        """SHA-256 of ``material`` with today's salt: comparable within one UTC day only."""
-        salt = self._salt_for(now.date().isoformat())
-        return hashlib.sha256(f"{salt}\x00{material}".encode("utf-8", "replace")).hexdigest()
+        """``material`` keyed with a key from SECRET_KEY and today's salt: one UTC day only.
+
+        The key is in no database, so a dump or backup, which holds today's salt, cannot
+        be searched for an address by hashing every IPv4 address with it (a plain SHA-256
+        with the salt could: about 85 core-minutes). The salt is the day's, deleted when
+        the day is over, so once it is gone not even the key links a hash to an address
+        or to the same visitor on another day. The day is UTC's: the hash is made before
+        the pin (and its edition's zone) is known, and a request to an unknown code has
+        none. A repeat scan across midnight UTC (01:00 or 02:00 in the Netherlands) is a
+        new visitor (``docs/metrics.md``).
+        """
+        salt = self._salt_for(now.date().isoformat())  # now is UTC, as every time here
+        return keyed_hash(self._visitor_key, salt, material)
 
     def _salt_for(self, day: str) -> str:
         # One row read per process per day, not per request. A new day's salt deletes
-        # the older ones, so yesterday's hashes can no longer be linked to anything.
+        # the older ones, so yesterday's hashes can no longer be linked to anything; the
+        # daily retention run deletes them too when no scan comes (after the fair).
         if self._salt and self._salt[0] == day:
             return self._salt[1]
         table = VisitorSalt.__table__
@@ -150,7 +162,9 @@ class ScanRecorder:
         if salt is None:
             try:
                 with self.engine.begin() as connection:
-                    connection.execute(delete(table).where(table.c.day != day))
+                    # Older days only: a request stamped just before midnight, served
+                    # after, must not delete the new day's salt that others already use.
+                    connection.execute(delete(table).where(table.c.day < day))
                     connection.execute(insert(table).values(day=day, salt=secrets.token_hex(32)))
             except IntegrityError:
                 pass  # another worker made today's salt first; read theirs below

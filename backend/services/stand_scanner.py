@@ -16,19 +16,16 @@ from backend.errors import Forbidden, Unauthorized
 from backend.extensions import db
 from backend.models import ApiToken, Event, Stand, StandVisit
 from backend.services.stands import get_stand
-from backend.services.tokens import live_token
 
 SCANNER_ROLES = ("organiser", "stand")
 
 
-def scanner_token(role: str | None, token_id) -> ApiToken:
+def scanner_token(token: ApiToken | None) -> ApiToken:
     """The live token of a signed-in browser, if its role may scan; else ``Unauthorized``.
 
-    ``role`` is what ``tokens.session_role`` vouched for (None if the token was revoked);
-    ``token_id`` is the session's value as it is.
+    ``token`` is what the session's sign-in vouched for (None once it was revoked).
     """
-    token = live_token(token_id) if isinstance(token_id, int) else None
-    if token is None or token.role != role or role not in SCANNER_ROLES:
+    if token is None or token.role not in SCANNER_ROLES:
         raise Unauthorized("This browser is not signed in as stand staff, or its card was revoked.")
     return token
 

@@ -1,8 +1,9 @@
 """The survey: two questions before any company name, and one follow-up after a Plaza visit.
 
 One response per pin; a new answer replaces the old and keeps the honest
-exposure flags (``backend/services/exposure.py``). A skip records no answer,
-only that the student does not want to be asked again.
+exposure flags (``backend/services/exposure.py``); the same answer again is no
+new answer. A skip records no answer, only that the student does not want to be
+asked again.
 """
 
 from datetime import datetime
@@ -51,8 +52,10 @@ def answer_survey(
     """Store (or replace) a pin's answer to Q1, and to Q2 unless ``known_before`` is None.
 
     ``company_names_shown``: the screen showed company names before Q1 (the app
-    says so; our own Q1 page never does). Replacing an answer is always after the
-    company list: the recognition list (Q2) came with the first answer.
+    says so; our own Q1 page never does). A changed Q1 answer is always after the
+    company list: the recognition list (Q2) came with the first answer. The same
+    answer again (a double tap, Back and the same tap, an app's retry) changes
+    nothing: it is the first answer, given when it was, so it keeps its flags.
     """
     pin = find_pin(raw_code)
     _check_named("named_before", named_before)
@@ -65,23 +68,39 @@ def answer_survey(
         if response is None:
             response = SurveyResponse(pin_id=pin.id, known_before=[])
             db.session.add(response)
-        else:
+            _write(response, named_before, companies, is_test, now, seen)
+        elif response.named_before != named_before:
             seen = Exposure(seen.after_stand_visit, after_company_list=True)
-        record_exposure(response, seen)
-        response.named_before = named_before
-        response.is_test = is_test
-        response.answered_at = now
-        if companies is not None:
-            response.known_before = companies
+            _write(response, named_before, companies, is_test, now, seen)
+        elif companies is not None and set(companies) != set(response.known_before):
+            # Q1 as it was, a new recognition list: Q2 alone changed, as in answer_known.
+            _write(response, named_before, companies, is_test, now, seen)
         try:
             db.session.commit()
             return response
         except IntegrityError:
-            # The same pin's first answer arrived twice at once: replace the one that won.
+            # The same pin's first answer arrived twice at once: the second finds the first.
             db.session.rollback()
             if attempt:
                 raise
     raise AssertionError("unreachable")
+
+
+def _write(
+    response: SurveyResponse,
+    named_before: str,
+    companies: list[Company] | None,
+    is_test: bool,
+    now: datetime,
+    seen: Exposure,
+) -> None:
+    """(Re)write the answer, flagged with what was ``seen`` (a flag once set stays set)."""
+    record_exposure(response, seen)
+    response.named_before = named_before
+    response.is_test = is_test
+    response.answered_at = now
+    if companies is not None:
+        response.known_before = companies
 
 
 def answer_known(raw_code: str, known_before: list[int], is_test: bool, now: datetime):

@@ -136,16 +136,9 @@ def live_token(token_id: int, touch: bool = False) -> ApiToken | None:
     return token
 
 
-def session_role(role, token_id, touch: bool = False) -> str | None:
-    """The role a signed-in browser session claims, if its token is still live.
-
-    A session keeps the role and the token's id, never the token; revoking the
-    token ends every session signed in with it, on the dashboard, the console and at /staff.
-    """
-    if not isinstance(role, str) or not isinstance(token_id, int) or isinstance(token_id, bool):
-        return None
-    token = live_token(token_id, touch)
-    return role if token is not None and token.role == role else None
+def note_use(token: ApiToken) -> None:
+    """Note that a signed-in session used ``token`` (at most once per ``TOUCH_EVERY``)."""
+    _touch(token, utcnow())
 
 
 def get_token(token_id: int) -> ApiToken:

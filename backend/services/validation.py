@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from backend.errors import InvalidInput
 
 ID_MAX = 2**31 - 1  # PostgreSQL's integer; a larger id can name no row
+PAGE_MAX = 1_000_000  # the last page a list may be asked for, in the API and the console
 TEXT_PROBLEM = (
     "Text must not contain control characters, lone surrogates or noncharacters (such as U+FFFE)."
 )
@@ -90,12 +91,36 @@ def check_text(**values: str | None) -> None:
         raise InvalidInput(fields=problems)
 
 
-def parse_id(text: str | None) -> int | None:
-    """A row id from text: ASCII digits only (no ``1_0``, no full-width ``１``), 1 to 2³¹−1."""
-    if text is None or not _DIGITS.fullmatch(text):
+def whole_number(text: str | None, low: int = 1, high: int = ID_MAX) -> int | None:
+    """A whole number typed as text, ``low`` to ``high``; None for anything else.
+
+    ASCII digits only, at most ten: ``str.isdigit()`` also takes ``²`` and ``int()``
+    takes ``1_0``, `` 1`` and full-width ``１``, none of which a form or URL should mean.
+    """
+    if not isinstance(text, str) or not _DIGITS.fullmatch(text):
         return None
     number = int(text)
-    return number if 1 <= number <= ID_MAX else None
+    return number if low <= number <= high else None
+
+
+def parse_id(text: str | None) -> int | None:
+    """A row id from text: ASCII digits only (no ``1_0``, no full-width ``１``), 1 to 2³¹−1."""
+    return whole_number(text, 1, ID_MAX)
+
+
+def page_number(text: str | None) -> int:
+    """A list's page from a query string: what the API's ``page`` takes, else page 1."""
+    return whole_number(text, 1, PAGE_MAX) or 1
+
+
+def search_text(value: str | None, high: int = 120) -> str:
+    """A search box's text: what free text may not hold is dropped, then trimmed to ``high``.
+
+    A search is never stored, so it is cleaned rather than refused (PostgreSQL would
+    refuse a NUL in the query). Line breaks and tabs go too: a search is one line.
+    """
+    text = UNSAFE_TEXT.sub("", (value or "")[: high * 2])
+    return text.replace("\t", "").replace("\n", "").replace("\r", "").strip()[:high]
 
 
 def is_digits(text: str) -> bool:
