@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import flask_babel
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -73,6 +74,9 @@ def register_extensions(app: Flask) -> None:
         locale_selector=current_language,
         default_translation_directories=str(words.CATALOGUES),
     )
+    # Flask-Babel keeps the locale on `g`, which outlives a request where an app context is
+    # held open (the CLI, tests): each request chooses its language afresh.
+    app.before_request(flask_babel.refresh)
     for lang in words.LANGUAGES:
         words.catalogue(lang)  # a missing or stale catalogue stops the start, not a page
     with app.app_context():

@@ -37,7 +37,7 @@ def require_role(*roles: str):
 def check_stand_access(stand_id: int) -> None:
     """A stand token may only touch its own stand."""
     if g.token.role == STAND and g.token.stand_id != stand_id:
-        raise Forbidden("This stand token belongs to another stand.")
+        raise Forbidden(reason="other_stand")
 
 
 def forget_actor() -> None:

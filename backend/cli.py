@@ -12,6 +12,7 @@ from backend.config import check_print_base
 from backend.errors import DomainError
 from backend.extensions import db
 from backend.models.types import utcnow
+from backend.pages.refusals import english
 from backend.services import (
     audit,
     demo,
@@ -37,7 +38,7 @@ ROW_ID = click.IntRange(1, ID_MAX)
 def refusal(error: DomainError) -> click.ClickException:
     """The ClickException (exit code 1, message on stderr) a use case's refusal becomes."""
     fields = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in error.fields.items())
-    return click.ClickException(f"{error.message} {fields}".strip())
+    return click.ClickException(f"{english(error)} {fields}".strip())
 
 
 def domain_errors(callback):

@@ -68,11 +68,7 @@ def check_print_base(base_url: str, development: bool) -> str | None:
     if not is_local(base_url):
         return None
     if not development:
-        raise LocalBaseUrl(
-            f"PUBLIC_BASE_URL is {base_url} (the default when it is not set): printed codes "
-            "would work on this computer only. Set it to the address phones reach, "
-            "e.g. https://speld.example.nl."
-        )
+        raise LocalBaseUrl(reason="is_local", values={"base_url": base_url})
     return (
         f"PUBLIC_BASE_URL is {base_url}, this computer: these codes work only here. Fine for "
         "trying out; set PUBLIC_BASE_URL to the address phones reach before printing for real."

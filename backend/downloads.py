@@ -90,6 +90,4 @@ def print_file(batch_id: int, kind: str, layout: SheetLayout) -> Response | prin
 def refuse_failed(status: print_jobs.PrintStatus) -> None:
     """PrintFailed if preparing the files failed; asking again a little later starts over."""
     if status.state == "failed":
-        raise PrintFailed(
-            f"Preparing the print files failed ({status.error}); ask again in a minute to start over."
-        )
+        raise PrintFailed(reason="failed_with", values={"error": status.error})

@@ -42,8 +42,11 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
     if wants_json():
         return json_error(status, code, message, fields, headers)
     from backend.pages.i18n import current_language  # delivery's words, looked up late
+    from backend.pages.refusals import sentence
 
-    page = render_template("error.html", status=status, message=message, lang=current_language())
+    lang = current_language()
+    said = sentence(code, status, lang)  # the table of refusals', in the reader's language
+    page = render_template("error.html", status=status, message=said, lang=lang)
     return page, status, headers or {}
 
 
@@ -60,7 +63,9 @@ def _validation_fields(error: HTTPException) -> dict:
 
 
 def handle_domain_error(error: DomainError):
-    return error_response(error.status, error.code, error.message, error.fields)
+    from backend.pages.refusals import english  # the table of refusals: the API reads its English
+
+    return error_response(error.status, error.code, english(error), error.fields)
 
 
 def handle_http_exception(error: HTTPException):

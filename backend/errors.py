@@ -17,10 +17,21 @@ class DomainError(Exception):
     status = 400
     message = "The request could not be handled."
 
-    def __init__(self, message: str | None = None, fields: dict | None = None):
+    def __init__(
+        self,
+        message: str | None = None,
+        fields: dict | None = None,
+        *,
+        reason: str | None = None,
+        values: dict | None = None,
+    ):
         super().__init__(message or self.message)
         self.message = message or self.message
         self.fields = fields or {}
+        # How people and API clients read it: the sentence of (code, reason) in the table of
+        # refusals (backend/pages/refusals.py), its placeholders filled from ``values``.
+        self.reason = reason
+        self.values = values or {}
 
 
 class NotFound(DomainError):

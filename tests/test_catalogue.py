@@ -101,3 +101,74 @@ def test_a_template_says_no_word_outside_the_catalogue(path):
 
 def test_the_template_check_sees_a_bare_word():
     assert _words_outside_tags('<p title="Stand">{{ t("x") }} Opslaan</p>') == ["Stand", "Opslaan"]
+
+
+def test_each_request_chooses_its_own_language(client, db):
+    # Flask-Babel keeps the locale on `g`; where an app context outlives one request (the
+    # tests' database fixture, the CLI) the second request must not speak the first's language.
+    dutch = client.get("/?lang=nl").get_data(as_text=True)
+    english = client.get("/?lang=en").get_data(as_text=True)
+    assert "Pins, stempels en de funnel voor Business Days Twente." in dutch
+    assert "Pins, stamps and the funnel for Business Days Twente." in english
+    assert "Pins, stempels" not in english
+
+
+# Where code writes words for people: the pages and the funnel's files. The API's schemas
+# (exports/schemas.py) describe fields to developers in the OpenAPI document, in English.
+SPEAKING = [
+    *sorted((ROOT / "backend" / "pages").glob("*.py")),
+    *sorted(p for p in (ROOT / "exports").glob("*.py") if p.name != "schemas.py"),
+]
+# Calls whose string arguments are a msgid, or not words: keys, patterns, SQL, routes, logs.
+NOT_WORDS = {
+    *("N_", "N_plural", "_", "gettext", "ngettext", "say", "unformatted", "t"),
+    *("get", "getattr", "startswith", "endswith", "split", "replace", "join", "strftime"),
+    *("compile", "sub", "match", "search", "fullmatch", "findall", "execute", "text"),
+    *("route", "post", "url_for", "Blueprint", "render_template", "setdefault", "pop"),
+    *("warning", "info", "debug", "error", "exception", "Column", "format_date", "format_skeleton"),
+}
+PROSE = re.compile(r"[^\W\d_]{2,}[ ,:;()]+[^\W\d_]{2,}")
+# Markup, a header, a Content-Security-Policy, a date pattern: like words, read by machines.
+# (The scan lane's redirect body is markup too: a browser follows the 302 and never shows it.)
+MACHINE = re.compile(r"<[a-z!/]|=\"|\w=[/\w]|'self'|-src |^[ymdhs: -]+$")
+
+
+def _prose_outside_the_catalogue(source: str) -> list[tuple[int, str]]:
+    import ast
+
+    tree = ast.parse(source)
+    skip = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
+            skip.add(id(body[0].value))  # a docstring
+        if isinstance(node, ast.Dict):
+            skip.update(id(key) for key in node.keys if key is not None)
+        inside = None
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = getattr(func, "id", None) or getattr(func, "attr", None)
+            inside = node if name in NOT_WORDS else None
+        elif isinstance(node, ast.Raise | ast.Assert | ast.Compare | ast.Subscript):
+            inside = node
+        if inside is not None:
+            skip.update(id(sub) for sub in ast.walk(inside))
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in skip
+        and PROSE.search(node.value)
+        and not MACHINE.search(node.value)
+    ]
+
+
+@pytest.mark.parametrize("path", SPEAKING, ids=lambda p: str(p.relative_to(ROOT)))
+def test_code_that_speaks_says_no_word_outside_the_catalogue(path):
+    assert _prose_outside_the_catalogue(path.read_text()) == []
+
+
+def test_the_code_check_sees_a_bare_sentence():
+    source = 'LABEL = "Scans per hour"\nOK = N_("Scans per hour")\nKEY = {"time zone": N_("x")}\n'
+    assert _prose_outside_the_catalogue(source) == [(1, "Scans per hour")]

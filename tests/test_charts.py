@@ -2,13 +2,13 @@
 
 import xml.etree.ElementTree as ET
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from types import SimpleNamespace as Row
 
 import pytest
 from reportlab.pdfbase import pdfmetrics
 
-from backend.pages import charts, timeline
+from backend.pages import chart_text, charts, timeline
 from exports.figures import HourRow, StageRow
 from qr import fonts
 
@@ -52,7 +52,7 @@ def test_funnel_chart_shows_each_stage_count_and_share_of_issued():
     shown = texts(root)
     for stage in STAGES:
         assert charts.count(stage.pins) in shown
-    assert "1\u00a0200" in shown and "70.0%" in shown and "25.0%" in shown
+    assert "1,200" in shown and "70.0%" in shown and "25.0%" in shown
     values = [int(t.get("data-value")) for t in root.iter("text") if t.get("data-value")]
     assert values == [s.pins for s in STAGES]
     widths = [float(r.get("width")) for r in root.iter("rect")]
@@ -116,7 +116,7 @@ def test_timeline_has_a_bar_per_local_hour_filled_gaps_and_a_day_separator():
     assert values == {"2026-02-18T10": "12", "2026-02-18T13": "40", "2026-02-19T11": "7"}
     assert len([line for line in root.iter("line") if line.get("data-day-separator")]) == 1
     days = [t.text for t in root.iter("text") if t.get("data-day")]
-    assert days == ["Wed 18 Feb", "Thu 19 Feb"]
+    assert days == ["Wed, Feb 18", "Thu, Feb 19"]
 
 
 def test_timeline_reads_hours_in_the_event_zone_as_written():
@@ -180,10 +180,24 @@ def test_suppressed_hour_gets_a_dash():
 
 
 def test_numbers_are_formatted_for_the_reader():
-    assert charts.count(1234567) == "1\u00a0234\u00a0567" and charts.count(None) == charts.DASH
+    # Babel's formats for nl and en, checked by hand against CLDR: a Dutch thousands dot and
+    # decimal comma, an English thousands comma and decimal point.
+    assert charts.count(1234, "nl") == "1.234" and charts.count(1234, "en") == "1,234"
+    assert charts.count(1234567, "nl") == "1.234.567" and charts.count(None) == charts.DASH
+    assert charts.percent(0.352, "nl") == "35,2%" and charts.percent(0.352, "en") == "35.2%"
     assert charts.percent(0.3456, "nl") == "34,6%" and charts.percent(None) == charts.DASH
+    assert charts.decimal(0.0312, "nl") == "0,031" and charts.decimal(0.0312, "en") == "0.031"
     assert charts.points(-0.07, "en") == "\u22127.0 pp"
     assert charts.points(0.021, "nl") == "+2,1 procentpunt"
+    assert charts.points(12.345, "en") == "+1,234.5 pp"
+
+
+@pytest.mark.parametrize(
+    ("lang", "forms"),
+    [("nl", ["wo 18 feb", "18 feb", "18"]), ("en", ["Wed, Feb 18", "Feb 18", "18"])],
+)
+def test_a_day_is_named_in_the_readers_language(lang, forms):
+    assert chart_text.day_forms(date(2026, 2, 18), lang) == forms
 
 
 # Labels never cut: measured in the DejaVu Sans the repository ships (Debian's default sans,
@@ -194,7 +208,7 @@ FULL_DAYS = {
         "jan feb mrt apr mei jun jul aug sep okt nov dec",
     ),
     "en": (
-        ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+        ["Mon,", "Tue,", "Wed,", "Thu,", "Fri,", "Sat,", "Sun,"],
         "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
     ),
 }
@@ -222,8 +236,12 @@ def spans(root: ET.Element):
 
 
 def full_day(day, lang: str) -> str:
+    """``wo 18 feb`` in Dutch, ``Wed, Feb 18`` in English."""
     names, months = FULL_DAYS[lang]
-    return f"{names[day.weekday()]} {day.day} {months.split()[day.month - 1]}"
+    month = months.split()[day.month - 1]
+    if lang == "en":
+        return f"{names[day.weekday()]} {month} {day.day}"
+    return f"{names[day.weekday()]} {day.day} {month}"
 
 
 def fair_days(first: int, third: int) -> list[HourRow]:

@@ -129,7 +129,7 @@ def test_batch_create_for_an_unknown_event_fails_and_mints_nothing(runner, db, t
             str(tmp_path),
         ]
     )
-    assert result.exit_code == 1 and "No event" in result.output
+    assert result.exit_code == 1 and "No edition" in result.output
     assert db.session.query(Pin).count() == 0
 
 
@@ -149,7 +149,7 @@ def test_a_refused_use_case_ends_the_command_non_zero_with_its_message(runner, d
     ):
         result = runner.invoke(args=args)
         assert result.exit_code == 1, args
-        assert "Error: No event with that slug." in result.output, args
+        assert "Error: No edition with that short name." in result.output, args
         assert "Traceback" not in result.output
 
 

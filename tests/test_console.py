@@ -152,20 +152,20 @@ def test_refusals_are_said_in_the_reader_s_language(organiser, db, case, lang):
     assert db.session.scalar(select(func.count()).select_from(Batch)) == 0
 
 
-def test_an_unmapped_refusal_shows_the_use_case_s_english_after_the_dutch(organiser, make):
+def test_a_use_case_s_precise_refusal_is_said_in_the_reader_s_language_only(organiser, make):
     event = make.event()
     response = post(
         organiser, f"/console/{event.slug}/import?lang=nl", {"file": (io.BytesIO(), "c.csv")}
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Dit bestand kan niet worden geïmporteerd." in html
-    assert '<p lang="en">The file is empty.</p>' in html
+    assert "Het bestand is leeg." in html
+    assert "The file is empty." not in html and '<p lang="en">' not in html
     english = post(
         organiser, f"/console/{event.slug}/import?lang=en", {"file": (io.BytesIO(), "c.csv")}
     )
     assert "The file is empty." in english.get_data(as_text=True)
-    assert "geïmporteerd" not in english.get_data(as_text=True)
+    assert "leeg" not in english.get_data(as_text=True)
 
 
 def test_a_form_without_csrf_is_refused(organiser, db):
@@ -456,8 +456,11 @@ def test_times_are_shown_in_the_edition_s_time_zone(organiser, make, db):
         .values(expires_at=datetime(2031, 2, 18, 15, 0, tzinfo=UTC))
     )
     db.session.commit()
-    listing = organiser.get("/console/tokens").get_data(as_text=True)
-    assert "2031-02-18 10:00" in listing and "America/New_York" in listing
+    listing = organiser.get("/console/tokens?lang=nl").get_data(as_text=True)
+    # Babel's medium date and short time: Dutch 24-hour, English with AM/PM.
+    assert "18 feb 2031, 10:00" in listing and "America/New_York" in listing
+    english = organiser.get("/console/tokens?lang=en").get_data(as_text=True)
+    assert "Feb 18, 2031, 10:00\u202fAM" in english
     audit = organiser.get("/console/audit").get_data(as_text=True)
     assert "America/New_York" in audit and " UTC" not in audit
 

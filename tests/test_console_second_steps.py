@@ -157,7 +157,7 @@ def test_a_stand_with_visits_is_retired_not_removed(organiser, fair, make, db):
     staff_stamp(a.id, make.pin_codes(event, size=1)[0], utcnow())
     page = f"/console/stands/{a.id}?lang=en"
     html = organiser.get(page).get_data(as_text=True)
-    assert "Remove the stand" not in html and "This stand has 1 visits." in html
+    assert "Remove the stand" not in html and "This stand has 1 visit." in html
     refused = post(organiser, f"/console/stands/{a.id}/delete?lang=en", {}, page)
     assert refused.status_code == 409
     assert "cannot be removed; retire it instead" in refused.get_data(as_text=True)
@@ -165,7 +165,7 @@ def test_a_stand_with_visits_is_retired_not_removed(organiser, fair, make, db):
     assert retired.status_code == 303
     listing = organiser.get(f"/console/{event.slug}/stands?lang=en")
     assert notices(listing) == [
-        "Stand TP-01 of Alfa BV is retired; its 1 visits stay in the figures."
+        "Stand TP-01 of Alfa BV is retired; its 1 visit stays in the figures."
     ]
     html = listing.get_data(as_text=True)
     plaza = html.split('data-testid="stands-1"')[1].split("</table>")[0]

@@ -28,7 +28,7 @@ SAID = {
         "hall": "Grote zaal",
         "moved": "Stand GZ-01 van Alfa BV opgeslagen.",
         "retire": "Stand uit de beurs nemen",
-        "retired": "Stand TP-02 van Beta BV doet niet meer mee; de 1 bezoeken blijven meetellen.",
+        "retired": "Stand TP-02 van Beta BV doet niet meer mee; 1 bezoek blijft meetellen.",
     },
     "en": {
         "edit": "Edit",
@@ -38,7 +38,7 @@ SAID = {
         "hall": "Main hall",
         "moved": "Stand GZ-01 of Alfa BV saved.",
         "retire": "Retire the stand",
-        "retired": "Stand TP-02 of Beta BV is retired; its 1 visits stay in the figures.",
+        "retired": "Stand TP-02 of Beta BV is retired; its 1 visit stays in the figures.",
     },
 }
 

@@ -473,14 +473,15 @@ def test_the_headline_comes_with_its_interval_and_an_honest_verdict(organiser, f
         return unescape(re.sub(r"<[^>]+>", "", found[1]))
 
     dutch = page(organiser, f"/dashboard/{fair.slug}?lang=nl")
-    # One of two unexposed respondents could name none: Wilson 9.45% to 90.55%, shown to one decimal.
-    assert said(dutch, "interval").startswith("95%-interval: 9,4% tot 90,5%.")
+    # One of two unexposed respondents could name none: Wilson 9.45% to 90.55%, shown to one
+    # decimal by Babel, which rounds the written decimal half to even: 9,4% and 90,6%.
+    assert said(dutch, "interval").startswith("95%-interval: 9,4% tot 90,6%.")
     assert said(dutch, "verdict") == "Met 2 antwoorden niet te onderscheiden van 2018."
     assert "Studenten kozen zelf of ze antwoordden." in said(dutch, "response-rates")
     assert said(dutch, "follow-up") == "Nog niemand beantwoordde de vervolgvraag."
     english = page(organiser, f"/dashboard/{fair.slug}?lang=en")
     assert said(english, "verdict") == "Not distinguishable from 2018 with 2 answers."
-    assert said(english, "interval").startswith("95% interval: 9.4% to 90.5%.")
+    assert said(english, "interval").startswith("95% interval: 9.4% to 90.6%.")
 
 
 def test_the_page_explains_what_a_reader_will_ask(organiser, make, fair, db):

@@ -42,9 +42,7 @@ def test_dashboard_on_a_laptop_shows_the_funnels_figures_and_prints(
     expected = {s["stage"]: s["pins"] for s in figures["stages"]}
     assert expected["scanned"] > 0 and expected["visited_stand"] > 0
     table = {
-        row.get_attribute("data-stage"): int(
-            row.locator("td").first.inner_text().replace("\u00a0", "")
-        )
+        row.get_attribute("data-stage"): int(row.locator("td").first.inner_text().replace(".", ""))
         for row in page.locator("[data-testid=stages] tr[data-stage]").all()
     }
     assert table == expected
@@ -53,7 +51,7 @@ def test_dashboard_on_a_laptop_shows_the_funnels_figures_and_prints(
     bars = {
         g.get_attribute("data-key"): (
             g.locator("text[data-value]").get_attribute("data-value"),
-            g.locator("text[data-value]").text_content().replace("\u00a0", ""),
+            g.locator("text[data-value]").text_content().replace(".", ""),
             g.locator("text[data-figure=aside]").text_content(),
         )
         for g in chart.locator("g[data-key]").all()
@@ -63,7 +61,7 @@ def test_dashboard_on_a_laptop_shows_the_funnels_figures_and_prints(
         for s in figures["stages"]
     }
     excluded = page.locator("[data-testid=excluded] tr[data-figure=bot_scans] td").inner_text()
-    assert int(excluded.replace("\u00a0", "")) == figures["excluded"]["bot_scans"]
+    assert int(excluded.replace(".", "")) == figures["excluded"]["bot_scans"]
     named_none = page.locator("[data-testid=named-none]").inner_text()
     assert named_none == percent(figures["awareness"]["named_none_share"], "nl")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

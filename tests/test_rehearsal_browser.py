@@ -22,10 +22,11 @@ import csv
 import io
 import re
 import shutil
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from babel.dates import format_datetime
 from openpyxl import Workbook
 from playwright.sync_api import expect
 from sqlalchemy import func, select
@@ -73,6 +74,7 @@ SAID = {
         "removed": "Stand GZ-05 van Epsilon BV verwijderd.",
         "retire": "Stand uit de beurs nemen",
         "retired": "Stand TP-01 van Alfa BV doet niet meer mee; de {n} bezoeken blijven meetellen.",
+        "retire_action": "Stand doet niet meer mee",
         "batch_made": "20 pins gemaakt in batch UT balie dag 1 (kanaal ut-balie). "
         "De bestanden staan hieronder.",
         "manifest": "Lijst (CSV)",
@@ -120,6 +122,7 @@ SAID = {
         "removed": "Stand GZ-05 of Epsilon BV removed.",
         "retire": "Retire the stand",
         "retired": "Stand TP-01 of Alfa BV is retired; its {n} visits stay in the figures.",
+        "retire_action": "Stand retired",
         "batch_made": "20 pins made in batch UT balie dag 1 (channel ut-balie). "
         "The files are below.",
         "manifest": "Manifest (CSV)",
@@ -711,9 +714,12 @@ def the_audit_log_in_enschede_time(story, page, db):
     retired = db.session.scalars(
         select(AuditEntry).where(AuditEntry.action == "stand.retire")
     ).one()
-    row = log.locator("tr", has_text="stand.retire")
+    row = log.locator("tr", has=page.locator('[data-action="stand.retire"]'))
+    expect(row).to_contain_text(story.said["retire_action"])
+    at = retired.at if retired.at.tzinfo else retired.at.replace(tzinfo=UTC)
+    # Babel's medium date and time of the reader's language, on Enschede's clock.
     expect(row.locator("td").first).to_have_text(
-        retired.at.astimezone(ENSCHEDE).strftime("%Y-%m-%d %H:%M:%S")
+        format_datetime(at, "medium", tzinfo=ENSCHEDE, locale=story.lang)
     )
     story.shot(page, "audit-log")
 

@@ -261,6 +261,36 @@ def test_offline_scans_wait_survive_a_reload_and_sync_once_with_their_scan_times
     context.close()
 
 
+# The banner of scans kept on a signed-out tablet: the script picks the singular for exactly 1
+# and the plural for every other count (0 hides the banner), in the page's language.
+UNSENT = {
+    ("nl-NL", 1): "1 scan op deze tablet is nog niet verstuurd. Die blijft bewaard",
+    ("nl-NL", 2): "2 scans op deze tablet zijn nog niet verstuurd. Ze blijven bewaard",
+    ("en-GB", 1): "1 scan on this tablet has not been sent. It is kept",
+    ("en-GB", 2): "2 scans on this tablet have not been sent. They are kept",
+}
+
+
+@pytest.mark.parametrize(("locale", "kept"), list(UNSENT))
+def test_the_kept_scans_are_counted_in_the_tablet_s_language(
+    browser, live_server, make, db, fair, locale, kept
+):
+    event, stand, pins = fair
+    token = make.token("stand", stand)
+    context, page = open_scanner(browser, live_server, token, locale)
+    expect(page.locator("#unsent")).to_be_hidden()
+    context.set_offline(True)
+    for count, code in enumerate(pins[:kept], start=1):
+        page.fill("#code", code)
+        page.click("#typed button")
+        expect(page.get_by_test_id("waiting")).to_have_text(str(count))
+    db.session.get(ApiToken, tokens.authenticate(token).id).revoked_at = utcnow()
+    db.session.commit()
+    context.set_offline(False)
+    expect(page.locator("#unsent")).to_contain_text(UNSENT[locale, kept], timeout=WAIT_MS)
+    context.close()
+
+
 def test_a_revoked_card_stops_registering_and_keeps_the_waiting_scans(
     browser, live_server, make, db, fair, screenshots
 ):

@@ -47,7 +47,7 @@ def test_a_card_for_an_unknown_stand_fails_and_creates_no_token(runner, db, tmp_
     result = runner.invoke(
         args=["speld", "token", "card", "--stand", "999", "--label", "x", "--out", str(out)]
     )
-    assert result.exit_code != 0 and "No stand with that id" in result.output
+    assert result.exit_code != 0 and "That stand does not exist." in result.output
     assert not out.exists()
     assert db.session.query(ApiToken).count() == 0
 

@@ -13,58 +13,29 @@ figures).
 import html
 import re
 
+from babel.dates import format_skeleton
+from babel.numbers import format_decimal, format_percent
 from reportlab.pdfbase import pdfmetrics
 
+from backend.services.words import N_, say
 from qr import fonts
 
 DASH = "\u2014"
 
+# The charts' own words, msgids of the catalogue; ``words(lang)`` says them.
 WORDS = {
-    "en": {
-        "suppressed": "suppressed",
-        "empty": "No data yet",
-        "no_answers": "no answers yet",
-        "ours": "This edition",
-        "baseline": "Baseline 2018",
-        "days": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-        "months": [
-            "Jan",
-            "Feb",
-            "Mar",
-            "Apr",
-            "May",
-            "Jun",
-            "Jul",
-            "Aug",
-            "Sep",
-            "Oct",
-            "Nov",
-            "Dec",
-        ],
-    },
-    "nl": {
-        "suppressed": "verborgen",
-        "empty": "Nog geen gegevens",
-        "no_answers": "nog geen antwoorden",
-        "ours": "Deze editie",
-        "baseline": "Nulmeting 2018",
-        "days": ("ma", "di", "wo", "do", "vr", "za", "zo"),
-        "months": [
-            "jan",
-            "feb",
-            "mrt",
-            "apr",
-            "mei",
-            "jun",
-            "jul",
-            "aug",
-            "sep",
-            "okt",
-            "nov",
-            "dec",
-        ],
-    },
+    "suppressed": N_("suppressed"),
+    "empty": N_("No data yet"),
+    "no_answers": N_("no answers yet"),
+    "ours": N_("This edition"),
+    "baseline": N_("Baseline 2018"),
 }
+
+
+def words(lang: str) -> dict[str, str]:
+    """The charts' words in ``lang``."""
+    return {key: say(lang, message) for key, message in WORDS.items()}
+
 
 # The shipped DejaVu Sans (qr/fonts), by reportlab's names: regular and bold.
 _FONTS = {False: "Speld-Sans", True: "Speld-Sans-Bold"}
@@ -109,37 +80,32 @@ def wrap(label: str, room: float, size: float) -> list[str]:
     return lines
 
 
-def count(value: int | None) -> str:
-    """A count with no-break spaces between thousands (the same in Dutch and English)."""
-    return DASH if value is None else f"{value:,}".replace(",", "\u00a0")
+def count(value: int | None, lang: str = "en") -> str:
+    """A count in ``lang``'s number format: ``1.234`` in Dutch, ``1,234`` in English."""
+    return DASH if value is None else format_decimal(value, locale=lang)
 
 
 def percent(share: float | None, lang: str = "en") -> str:
-    """A share from 0 to 1 as a percentage with one decimal, Dutch decimal comma in ``nl``."""
-    if share is None:
-        return DASH
-    shown = f"{share * 100:.1f}%"
-    return shown.replace(".", ",") if lang == "nl" else shown
+    """A share from 0 to 1 as a percentage with one decimal: ``35,2%`` in Dutch, ``35.2%``."""
+    return DASH if share is None else format_percent(share, "#,##0.0%", locale=lang)
 
 
 def decimal(value: float | None, lang: str = "en") -> str:
     """A probability or other fraction as a plain number with three decimals."""
-    if value is None:
-        return DASH
-    shown = f"{value:.3f}"
-    return shown.replace(".", ",") if lang == "nl" else shown
+    return DASH if value is None else format_decimal(value, "0.000", locale=lang)
 
 
 def points(difference: float | None, lang: str = "en") -> str:
-    """A difference of shares in percentage points, always signed."""
+    """A difference of shares in percentage points, always signed (a true minus sign)."""
     if difference is None:
         return DASH
-    shown = f"{difference * 100:+.1f}".replace("-", "\u2212")
-    return (shown.replace(".", ",") + " procentpunt") if lang == "nl" else shown + " pp"
+    shown = format_decimal(difference * 100, "+#,##0.0;-#,##0.0", locale=lang)
+    return say(lang, N_("%(points)s pp"), points=shown.replace("-", "\u2212"))
 
 
 def day_forms(day, lang: str) -> list[str]:
-    """A day's complete labels, longest first: ``di 1 dec``, ``1 dec``, ``1``."""
-    words = WORDS[lang]
-    month = words["months"][day.month - 1]
-    return [f"{words['days'][day.weekday()]} {day.day} {month}", f"{day.day} {month}", str(day.day)]
+    """A day's complete labels, longest first, in Babel's forms for ``lang``.
+
+    Dutch ``wo 18 feb``, ``18 feb``, ``18``; English ``Wed, Feb 18``, ``Feb 18``, ``18``.
+    """
+    return [format_skeleton(form, day, locale=lang) for form in ("MMMEd", "MMMd", "d")]

@@ -21,15 +21,17 @@ from markupsafe import Markup
 from backend.pages import chart_text
 from backend.pages.chart_text import (  # noqa: F401  (the page formats numbers through here)
     DASH,
-    WORDS,
     count,
     decimal,
     percent,
     points,
     text,
     width,
+    words,
     wrap,
 )
+from backend.pages.dashboard_strings import TEXT
+from backend.services.words import say
 from exports.figures import StageRow
 
 WIDTH, NARROW = 720, 360
@@ -70,25 +72,25 @@ def _lines(label: str, lines: list[str], x: float, first: float, anchor: str) ->
     return f'<text text-anchor="{anchor}" data-label="{text(label)}">{spans}</text>'
 
 
-def _bar(row: dict, words: dict, bar_x: float, bar_y: float, room: float, largest) -> str:
+def _bar(row: dict, said: dict, bar_x: float, bar_y: float, room: float, largest, lang) -> str:
     middle = bar_y + 16
     value = row["value"]
     if value is None:
         return (
             f'<text x="{bar_x}" y="{middle}" fill="{MUTED}" font-style="italic" '
-            f'data-figure="value" data-suppressed="1">{text(words["suppressed"])}</text>'
+            f'data-figure="value" data-suppressed="1">{text(said["suppressed"])}</text>'
         )
     length = round(room * value / largest, 1) if largest > 0 else 0
     return (
         f'<rect x="{bar_x}" y="{bar_y}" width="{max(length, 1 if value else 0)}" '
         f'height="22" fill="{BRAND}"/>'
         f'<text x="{bar_x + length + 6:g}" y="{middle}" font-weight="600" '
-        f'data-figure="value" data-value="{value}">{count(value)}</text>'
+        f'data-figure="value" data-value="{value}">{count(value, lang)}</text>'
     )
 
 
 def _horizontal(
-    rows: list[dict], title: str, words: dict, label_width: int = 200, chart_width: int = WIDTH
+    rows: list[dict], title: str, lang: str, label_width: int = 200, chart_width: int = WIDTH
 ) -> Markup:
     """Bars of ``rows`` (key, label, value, aside), scaled to the largest value.
 
@@ -97,7 +99,8 @@ def _horizontal(
     """
     narrow = chart_width <= NARROW
     largest = max((r["value"] for r in rows if r["value"] is not None), default=0)
-    widest_value = max((width(count(r["value"]), SIZE, True) for r in rows), default=0)
+    said = words(lang)
+    widest_value = max((width(count(r["value"], lang), SIZE, True) for r in rows), default=0)
     aside_room = max((width(r["aside"] or "", SIZE) for r in rows), default=0)
     right = chart_width - 4
     if narrow:
@@ -120,7 +123,7 @@ def _horizontal(
         body.append(
             f'<g data-key="{text(row["key"])}"><title>{text(row["label"])}</title>'
             + _lines(row["label"], lines, label_x, first, anchor)
-            + _bar(row, words, bar_x, bar_y, bar_room, largest)
+            + _bar(row, said, bar_x, bar_y, bar_room, largest, lang)
         )
         if row.get("aside") is not None:
             aside_y = first if narrow else bar_y + 16
@@ -136,14 +139,14 @@ def _horizontal(
 def funnel_chart(
     stages: Sequence[StageRow],
     labels: dict | None = None,
-    title: str = "Funnel",
+    title: str | None = None,
     lang: str = "en",
     chart_width: int = WIDTH,
 ) -> Markup:
     """One bar per stage: distinct pins, and on the right the share of issued pins."""
-    words = WORDS[lang]
+    title = title or say(lang, TEXT["funnel_chart"])
     if not stages:
-        return empty_chart(title, words["empty"], chart_width)
+        return empty_chart(title, words(lang)["empty"], chart_width)
     labels = labels or {}
     rows = [
         {
@@ -154,7 +157,7 @@ def funnel_chart(
         }
         for s in stages
     ]
-    return _horizontal(rows, title, words, chart_width=chart_width)
+    return _horizontal(rows, title, lang, chart_width=chart_width)
 
 
 def bar_chart(
@@ -168,9 +171,8 @@ def bar_chart(
     chart_width: int = WIDTH,
 ) -> Markup:
     """Horizontal bars of the rows' attribute ``value_key``; ``sort`` puts the largest first."""
-    words = WORDS[lang]
     if not rows:
-        return empty_chart(title, words["empty"], chart_width)
+        return empty_chart(title, words(lang)["empty"], chart_width)
     label = label_key if callable(label_key) else (lambda row: str(getattr(row, label_key)))
 
     def value(row) -> int | None:
@@ -187,13 +189,13 @@ def bar_chart(
         }
         for row in rows
     ]
-    return _horizontal(bars, title, words, label_width=250, chart_width=chart_width)
+    return _horizontal(bars, title, lang, label_width=250, chart_width=chart_width)
 
 
 def baseline_chart(
     named_none_share: float | None,
     baseline: float,
-    title: str = "Could name no Twente company",
+    title: str | None = None,
     lang: str = "en",
     hidden: bool = False,
     chart_width: int = 480,
@@ -202,11 +204,12 @@ def baseline_chart(
 
     ``hidden``: the share is None because the respondents are too few to show, not absent.
     """
-    words = WORDS[lang]
+    title = title or say(lang, TEXT["named_none"])
+    said = words(lang)
     row_height = 40
-    left = 12 + max(width(words[key], SIZE) for key in ("ours", "baseline"))
+    left = 12 + max(width(said[key], SIZE) for key in ("ours", "baseline"))
     room = chart_width - left - 70
-    rows = (("ours", words["ours"], named_none_share), ("baseline", words["baseline"], baseline))
+    rows = (("ours", said["ours"], named_none_share), ("baseline", said["baseline"], baseline))
     body = []
     for tick in range(0, 101, 25):
         x = left + room * tick / 100
@@ -226,7 +229,7 @@ def baseline_chart(
             body.append(
                 f'<text x="{left + 6:.1f}" y="{middle}" fill="{MUTED}" font-style="italic" '
                 f'data-figure="value" data-suppressed="1">{DASH} '
-                f"{text(words['suppressed' if hidden and key == 'ours' else 'no_answers'])}</text>"
+                f"{text(said['suppressed' if hidden and key == 'ours' else 'no_answers'])}</text>"
             )
         else:
             length = room * min(max(share, 0.0), 1.0)

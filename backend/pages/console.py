@@ -25,9 +25,9 @@ from flask import (
 from backend.errors import DomainError, InvalidInput
 from backend.models.zones import zone_name
 from backend.pages import signin
-from backend.pages.console_refusals import Refusal, import_reason, refusal
 from backend.pages.console_strings import TEXT
 from backend.pages.i18n import current_language, translator
+from backend.pages.refusals import Refusal, import_reason, refusal
 from backend.services import company_import, events, validation
 from backend.services.validation import json_problem
 from qr.errors import RenderOptionError

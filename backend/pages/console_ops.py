@@ -6,15 +6,17 @@ sheets and bundle are prepared in the background while a page shows how far alon
 """
 
 import base64
-from datetime import UTC, datetime
+import re
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from babel.numbers import format_decimal
 from flask import redirect, request, url_for
 
 from backend import downloads
 from backend.errors import InvalidInput
 from backend.models.types import ROLES, TWENTE_PLAZA
-from backend.models.zones import ZONE_NAMES
+from backend.models.zones import ZONE_NAMES, zone_name
 from backend.pages import signin
 from backend.pages.console import (
     bp,
@@ -27,7 +29,9 @@ from backend.pages.console import (
     shows_refused_form,
     typed,
 )
-from backend.pages.console_refusals import Refusal
+from backend.pages.console_strings import ACTIONS, ACTORS, FIELDS, HAPPENINGS, TEXT
+from backend.pages.i18n import DASH, current_language, day, moment, translator
+from backend.pages.refusals import Refusal
 from backend.services import (
     audit,
     console,
@@ -107,6 +111,7 @@ def _stand_page(said: Refusal | None = None, status: int = 200):
         visits=stands.visit_count(found),
         companies=console.free_companies(found.event.slug, keep=found.company_id),
         zone_names=ZONE_NAMES,
+        local=_local(ZoneInfo(found.event.timezone)),
         refusal=said,
         typed=typed() if said and request.endpoint == "console.stand" else None,
     )
@@ -125,7 +130,7 @@ def delete_stand(stand_id):
 def retire_stand(stand_id):
     retired = stands.retire_stand(stand_id)
     visits = stands.visit_count(retired)
-    confirm("retired_stand", label=retired.label, company=retired.company.name, visits=visits)
+    confirm("retired_stand", label=retired.label, company=retired.company.name, n=visits)
     return redirect(url_for(".event_stands", slug=retired.event.slug), 303)
 
 
@@ -172,7 +177,7 @@ def batches(slug):
         )
         if downloads.in_background(made.id):  # a large batch's sheets start at once
             downloads.prepare(made.id, layout)
-        confirm("made_batch", size=made.size, label=made.label, channel=made.channel)
+        confirm("made_batch", n=made.size, label=made.label, channel=made.channel)
         return redirect(url_for(".batches", slug=slug, d=diameter), 303)
     return _batches_page(event)
 
@@ -282,11 +287,12 @@ def _pin_page(raw: str | None = None, said: Refusal | None = None, status: int =
     raw = raw or request.view_args["code"]
     pin, history = console.pin_history(raw)
     zone = ZoneInfo(pin.batch.event.timezone)
+    worded = translator(current_language(), HAPPENINGS)
     return page(
         "console_pins.html",
         status,
         pin=pin,
-        history=history,
+        history=[(h, worded(h.kind), _happening(worded, h)) for h in history],
         code=raw,
         display=codes.display(pin.code),
         refusal=said,
@@ -327,12 +333,31 @@ def _zone() -> ZoneInfo:
 
 
 def _local(zone: ZoneInfo):
-    """``local(moment)``: a stored UTC moment as the edition's wall-clock time, or a dash."""
-    return lambda moment, seconds=False: (
-        moment.astimezone(zone).strftime("%Y-%m-%d %H:%M" + (":%S" if seconds else ""))
-        if moment
-        else "–"
-    )
+    """``local(moment)``: a stored UTC moment as the edition's wall-clock time, or a dash.
+
+    In Babel's date and time format for the reader's language (``i18n.moment``).
+    """
+    lang = current_language()
+    return lambda value, seconds=False: moment(value, zone, lang, seconds)
+
+
+def _happening(said, happened: console.Happening) -> str:
+    """What a history row says beside its kind: who or what, all in words."""
+    parts = []
+    if happened.traffic:
+        parts.append(said(happened.traffic))
+    if happened.repeat:
+        parts.append(said("repeat"))
+    if happened.stand is not None:
+        parts.append(said("stand", label=happened.stand))
+    if happened.method:
+        parts.append(said(happened.method))
+    if happened.answer is not None:
+        answer = said("answer_0") if happened.answer == "0" else happened.answer.replace("-", "–")
+        parts.append(said("answer", answer=answer))
+    if happened.test and happened.traffic != "test":
+        parts.append(said("test"))
+    return " · ".join(parts)
 
 
 @bp.route("/tokens", methods=["GET", "POST"])
@@ -434,6 +459,74 @@ def audit_log():
     filters = {key: search_text(key, 80) for key in ("action", "actor", "target")}
     found = audit.list_entries(page_number(), 100, **{k: v or None for k, v in filters.items()})
     zone = _zone()
+    lang = current_language()
     return page(
-        "console_audit.html", found=found, filters=filters, local=_local(zone), zone=zone.key
+        "console_audit.html",
+        found=found,
+        filters=filters,
+        local=_local(zone),
+        zone=zone.key,
+        action=lambda key: translator(lang, ACTIONS)(key) if key in ACTIONS else key,
+        actor=lambda label: audit_actor(label, lang),
+        changes=lambda values: audit_changes(values, zone, lang),
     )
+
+
+_TOKEN_ACTOR = re.compile(r"(.*) \(#([0-9]+), (organiser|viewer|stand)\)")
+
+
+def audit_actor(label: str, lang: str) -> str:
+    """Who made a change, in words: a token's role named, the command line and the system said."""
+    if label in ACTORS:
+        return translator(lang, ACTORS)(label)
+    token = _TOKEN_ACTOR.fullmatch(label)
+    if token is None:
+        return label
+    name, number, role = token.groups()
+    return f"{name} (#{number}, {translator(lang, TEXT)(f'role_{role}')})"
+
+
+# The audited fields that hold a day or a moment (ISO text in the stored JSON).
+_DAYS, _MOMENTS = ("starts_on", "ends_on"), ("expires_at", "revoked_at")
+
+
+def audit_changes(values: dict | None, zone: ZoneInfo, lang: str) -> list[tuple[str, str]]:
+    """An audit entry's before or after as (field, value) in words for a person.
+
+    The stored JSON stays as written (field names, ISO times, None); here a field has its
+    name, nothing is a dash, a yes/no is yes/no, a moment is the edition's wall-clock time,
+    a day, a zone, a role and a pin's status are in the reader's language.
+    """
+    t = translator(lang, TEXT)
+    fields = translator(lang, FIELDS)
+    said = []
+    for field, value in (values or {}).items():
+        said.append(
+            (fields(field) if field in FIELDS else field, _value(field, value, zone, lang, t))
+        )
+    return said
+
+
+def _value(field: str, value, zone: ZoneInfo, lang: str, t) -> str:
+    if value is None or value == "":
+        return DASH
+    if isinstance(value, bool):
+        return t("yes") if value else t("no")
+    if isinstance(value, int | float):
+        return format_decimal(value, locale=lang) if field != "stand_id" else str(value)
+    if not isinstance(value, str):
+        return str(value)
+    if field == "zone":
+        return zone_name(value, lang)
+    if field == "role" and f"role_{value}" in TEXT:
+        return t(f"role_{value}")
+    if field == "status" and value in ("active", "void"):
+        return t(value)
+    try:
+        if field in _MOMENTS:
+            return moment(datetime.fromisoformat(value), zone, lang, seconds=True)
+        if field in _DAYS:
+            return day(date.fromisoformat(value), lang)
+    except ValueError:
+        pass  # not a time after all: shown as stored
+    return value

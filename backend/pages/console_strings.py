@@ -1,6 +1,6 @@
 """What the organiser console says: keys to msgids of the catalogue (``backend.services.words``)."""
 
-from backend.services.words import N_
+from backend.services.words import N_, N_plural
 
 TEXT = {
     "console": N_("Console"),
@@ -36,8 +36,14 @@ TEXT = {
     "new_company": N_("New company"),
     "import": N_("Import from CSV or XLSX"),
     "import_intro": N_(
-        "Columns: name, twente (yes/no), portal_url, and optionally stand and zone."
+        "The spreadsheet's first row holds the column headers, typed as below. "
+        "Only the column with the companies' names is needed; leave out what you do not use."
     ),
+    "column_name": N_("the company's name"),
+    "column_twente": N_("whether it is a Twente company: yes or no (empty is no)"),
+    "column_portal_url": N_("the address of its page, like www.example.nl"),
+    "column_stand": N_("the label of its stand at this edition, like TP-01"),
+    "column_zone": N_("the zone of its stand; empty is the Twente Plaza"),
     "file": N_("File"),
     "preview": N_("Preview"),
     "line": N_("Line"),
@@ -79,12 +85,19 @@ TEXT = {
     ),
     "print_sheets.pdf": N_("Sheets (PDF)"),
     "print_bundle.zip": N_("Everything (ZIP)"),
-    "print_preparing": N_(
-        "The file for %(total)s pins is being prepared. Keep this page open or "
-        "come back later: it carries on on the server."
+    "print_preparing": N_plural(
+        "The file for %(n)s pin is being prepared. Keep this page open or "
+        "come back later: it carries on on the server.",
+        "The file for %(n)s pins is being prepared. Keep this page open or "
+        "come back later: it carries on on the server.",
     ),
-    "print_progress": N_("%(done)s of %(total)s pins done (%(percent)s%%)"),
-    "print_refresh": N_("This page refreshes itself every %(seconds)s seconds."),
+    "print_progress": N_plural(
+        "%(done)s of %(n)s pin done (%(percent)s)", "%(done)s of %(n)s pins done (%(percent)s)"
+    ),
+    "print_refresh": N_plural(
+        "This page refreshes itself every second.",
+        "This page refreshes itself every %(n)s seconds.",
+    ),
     "print_check_now": N_("Refresh now"),
     "print_ready": N_("The file is ready."),
     "print_download": N_("Download %(file)s"),
@@ -161,12 +174,14 @@ TEXT = {
     "made_stand": N_("Stand %(label)s assigned to %(company)s."),
     "saved_stand": N_("Stand %(label)s of %(company)s saved."),
     "deleted_stand": N_("Stand %(label)s of %(company)s removed."),
-    "retired_stand": N_(
-        "Stand %(label)s of %(company)s is retired; its %(visits)s visits stay in the figures."
+    "retired_stand": N_plural(
+        "Stand %(label)s of %(company)s is retired; its %(n)s visit stays in the figures.",
+        "Stand %(label)s of %(company)s is retired; its %(n)s visits stay in the figures.",
     ),
     "reinstated_stand": N_("Stand %(label)s of %(company)s is back in the fair."),
-    "made_batch": N_(
-        "%(size)s pins made in batch %(label)s (channel %(channel)s). The files are below."
+    "made_batch": N_plural(
+        "%(n)s pin made in batch %(label)s (channel %(channel)s). The files are below.",
+        "%(n)s pins made in batch %(label)s (channel %(channel)s). The files are below.",
     ),
     "voided_pin": N_("Pin %(code)s is void."),
     "unvoided_pin": N_("Pin %(code)s is valid again."),
@@ -180,13 +195,19 @@ TEXT = {
     "remove_stand": N_("Remove the stand"),
     "remove_note": N_("This stand has no visits yet and can be removed."),
     "retire_stand": N_("Retire the stand"),
-    "retire_note": N_(
-        "This stand has %(visits)s visits. They stay in the figures; the stand "
+    "retire_note": N_plural(
+        "This stand has %(n)s visit. It stays in the figures; the stand "
         "leaves the landing page, the stamp card, the posters and the scanner, and "
-        "new visits are refused."
+        "new visits are refused.",
+        "This stand has %(n)s visits. They stay in the figures; the stand "
+        "leaves the landing page, the stamp card, the posters and the scanner, and "
+        "new visits are refused.",
     ),
     "retired": N_("Retired"),
-    "retired_since": N_("Retired on %(when)s UTC."),
+    "retired_since": N_("Retired on %(when)s."),
+    "entries": N_plural("%(n)s entry", "%(n)s entries"),
+    "companies_total": N_plural("%(n)s company", "%(n)s companies"),
+    "fix_field": N_("%(field)s, line %(line)s"),
     "reinstate_stand": N_("Bring it back"),
     "no_free_company": N_("Every company already has a stand in this edition."),
     "problem": N_("That did not work"),
@@ -194,4 +215,75 @@ TEXT = {
     "not_found": N_("Not found"),
     "prev": N_("Previous"),
     "next": N_("Next"),
+}
+
+# The audit log's actions (``audit.record``), each in words.
+ACTIONS = {
+    "event.create": N_("Edition created"),
+    "event.update": N_("Edition changed"),
+    "company.create": N_("Company created"),
+    "company.update": N_("Company changed"),
+    "company.import": N_("Company imported"),
+    "stand.create": N_("Stand assigned"),
+    "stand.update": N_("Stand changed"),
+    "stand.import": N_("Stand imported"),
+    "stand.delete": N_("Stand removed"),
+    "stand.retire": N_("Stand retired"),
+    "stand.reinstate": N_("Stand brought back"),
+    "batch.create": N_("Batch made"),
+    "pin.void": N_("Pin made void"),
+    "pin.unvoid": N_("Pin valid again"),
+    "token.create": N_("Token created"),
+    "token.revoke": N_("Token revoked"),
+}
+
+# Who made a change, when it was not a token (``audit.CLI``, ``audit.SYSTEM``), in words.
+ACTORS = {
+    "command line (flask speld)": N_("command line (flask speld)"),
+    "system": N_("system"),
+}
+
+# The fields an audit entry's before and after name (and an import's changes), in words.
+FIELDS = {
+    "slug": N_("Short name"),
+    "name": N_("Name"),
+    "starts_on": N_("First day"),
+    "ends_on": N_("Last day"),
+    "timezone": N_("Time zone"),
+    "portal_url": N_("Portal URL"),
+    "baseline_share": N_("Baseline share"),
+    "baseline_size": N_("Baseline size"),
+    "is_twente": N_("Twente"),
+    "status": N_("Status"),
+    "void_reason": N_("Reason"),
+    "company": N_("Company"),
+    "company_id": N_("Company"),
+    "label": N_("Label"),
+    "zone": N_("Zone"),
+    "stand": N_("Stand"),
+    "stand_id": N_("Stand"),
+    "retired": N_("Retired"),
+    "role": N_("Role"),
+    "expires_at": N_("Expires"),
+    "revoked_at": N_("Revoked"),
+    "channel": N_("Channel"),
+    "size": N_("Number of pins"),
+}
+
+# A pin's history (``services.console.Happening``), in words.
+HAPPENINGS = {
+    "scan": N_("Scan"),
+    "landing": N_("Landing page"),
+    "click": N_("Click to the portal"),
+    "stamp": N_("Stand visit"),
+    "survey": N_("Survey answer"),
+    "human": N_("by a person"),
+    "bot": N_("bot or link preview"),
+    "test": N_("test, not counted"),
+    "repeat": N_("repeat scan"),
+    "self": N_("student scanned the poster"),
+    "staff": N_("stand scanned the pin"),
+    "stand": N_("stand %(label)s"),
+    "answer": N_("could name before: %(answer)s"),
+    "answer_0": N_("none"),
 }

@@ -18,7 +18,7 @@ from werkzeug.datastructures import MultiDict
 from backend.api.funnel import FunnelQuery
 from backend.errors import BatchNotFound, DomainError, EventNotFound, InvalidInput
 from backend.models.zones import zone_name
-from backend.pages import charts, signin, timeline
+from backend.pages import charts, refusals, signin, timeline
 from backend.pages.dashboard_strings import TEXT
 from backend.pages.i18n import current_language, translator
 from backend.services.events import get_event, list_events
@@ -52,7 +52,7 @@ def _page(template: str, status: int = 200, **context):
         t=translator(lang, TEXT),
         switch_url=switch,
         switch_lang=other,
-        n=charts.count,
+        n=lambda value: charts.count(value, lang),
         pct=lambda share: charts.percent(share, lang),
         points=lambda difference: charts.points(difference, lang),
         decimal=lambda value: charts.decimal(value, lang),
@@ -161,29 +161,25 @@ def _filters(args) -> dict:
 
 
 def _problem_keys(messages: dict) -> dict:
-    """Field -> a key of TEXT: the schema's English messages are not shown to people."""
+    """The schema's refused fields by the names the page shows; its English is not shown."""
     problems = {}
-    for field in messages:
-        if field in FILTERS:
-            problems[field] = f"problem_{field}"
-        elif field == "_schema":  # about the query as a whole (a NUL character, say)
-            problems["filters"] = "problem_filters"
+    for field, said in messages.items():
+        if field == "_schema":  # about the query as a whole (a NUL character, say)
+            problems["filters"] = said
         else:
-            problems[field[:40]] = "problem_unknown"
+            problems[field[:40]] = said
     return problems
 
 
 def _problems(error: DomainError) -> dict:
-    """Field -> a key of TEXT, in the reader's language whatever the use case said."""
+    """Field -> what it must be, from the table of refusals, in the reader's language."""
+    lang = current_language()
     if isinstance(error, BatchNotFound):
-        return {"batch": "problem_batch"}
-    problems = {}
-    for field, message in error.fields.items():
-        if isinstance(message, str) and message in TEXT:
-            problems[field[:40]] = message
-        elif field in FILTERS:
-            problems[field] = f"problem_{field}"
-    return problems or {"since": "problem_since"}
+        error = InvalidInput(fields={"batch": []})
+    said = refusals.refusal(error, lang, "dashboard")
+    return {field: text for field, _, text in said.fields} or {
+        "since": refusals.about(error, "since", lang, ("dashboard",))
+    }
 
 
 def _downloads(slug: str, filters: dict) -> dict:
@@ -327,7 +323,8 @@ def event(slug):
 def _friendly(error: DomainError):
     """People get a page in their language, never a stack trace or a JSON envelope."""
     kind = "not_found" if isinstance(error, EventNotFound) else "error"
-    return _page("dashboard_error.html", error.status, kind=kind)
+    said = refusals.message(error, current_language())
+    return _page("dashboard_error.html", error.status, kind=kind, said=said)
 
 
 @bp.after_request

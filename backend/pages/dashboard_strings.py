@@ -4,7 +4,7 @@
 (``known``), else as stored. The words themselves are in ``translations/``.
 """
 
-from backend.services.words import N_
+from backend.services.words import N_, N_plural
 from exports.rows import DEVICE_WORDS, EXCLUDED_WORDS, STAGE_WORDS
 
 TEXT = {
@@ -140,10 +140,13 @@ TEXT = {
         "scans within a day is an empty column."
     ),
     "times_in": N_("Times in %(tz)s."),
-    "suppression": N_(
-        "Counts below %(n)s are hidden (%(mark)s) so that no student can be "
+    "suppression": N_plural(
+        "Counts below %(below)s are hidden (%(mark)s) so that no student can be "
         "recognised, and where needed one more count of the same column, so that "
-        "no hidden count can be worked out from a total: %(cells)s cells."
+        "no hidden count can be worked out from a total: %(n)s cell.",
+        "Counts below %(below)s are hidden (%(mark)s) so that no student can be "
+        "recognised, and where needed one more count of the same column, so that "
+        "no hidden count can be worked out from a total: %(n)s cells.",
     ),
     "exact": N_("Exact counts (organiser)."),
     "definitions": N_("Definitions version %(v)s."),
@@ -180,23 +183,34 @@ TEXT = {
     ),
     "fewer_than_baseline": N_("Fewer students than in 2018 could name no Twente company."),
     "more_than_baseline": N_("More students than in 2018 could name no Twente company."),
-    "not_distinguishable": N_("Not distinguishable from 2018 with %(n)s answers."),
-    "no_answers": N_("No answers yet."),
-    "response_rates": N_(
-        "%(n)s pins answered the questions: %(landed)s of the pins that opened the "
-        "page, %(issued)s of all pins issued. Students chose whether to answer."
+    "not_distinguishable": N_plural(
+        "Not distinguishable from 2018 with %(n)s answer.",
+        "Not distinguishable from 2018 with %(n)s answers.",
     ),
-    "exposed_note": N_(
+    "no_answers": N_("No answers yet."),
+    "response_rates": N_plural(
+        "%(n)s pin answered the questions: %(landed)s of the pins that opened the "
+        "page, %(issued)s of all pins issued. Students chose whether to answer.",
+        "%(n)s pins answered the questions: %(landed)s of the pins that opened the "
+        "page, %(issued)s of all pins issued. Students chose whether to answer.",
+    ),
+    "exposed_note": N_plural(
+        "%(n)s answer came after a stand visit or after the list of companies was "
+        "shown; it is not counted above (%(share)s of them could name no company).",
         "%(n)s answers came after a stand visit or after the list of companies was "
         "shown; they are not counted above (%(share)s of them could name no "
-        "company)."
+        "company).",
     ),
     "follow_up": N_("Follow-up: now"),
-    "follow_up_text": N_(
-        "%(pairs)s pins, after a visit to the Twente Plaza, also answered how many "
+    "follow_up_text": N_plural(
+        "%(n)s pin, after a visit to the Twente Plaza, also answered how many "
+        "companies it could name now. No company at all: %(before)s before, "
+        "%(now)s now (McNemar, exact: p = %(p)s). This student chose to answer "
+        "twice.",
+        "%(n)s pins, after a visit to the Twente Plaza, also answered how many "
         "companies they could name now. No company at all: %(before)s before, "
         "%(now)s now (McNemar, exact: p = %(p)s). These students chose to answer "
-        "twice."
+        "twice.",
     ),
     "follow_up_none": N_("Nobody has answered the follow-up question yet."),
     "q1": N_("Question 1: how many Twente companies could you name before Business Days?"),
@@ -206,9 +220,9 @@ TEXT = {
     "companies": N_("Question 2: which companies did respondents know before?"),
     "knew": N_("Knew it before"),
     "discovery": N_("Discovery"),
-    "discovery_text": N_(
-        "%(part)s of %(whole)s stand visits by respondents were to a company they "
-        "did not know before."
+    "discovery_text": N_plural(
+        "%(part)s of %(n)s stand visit by respondents was to a company they did not know before.",
+        "%(part)s of %(n)s stand visits by respondents were to a company they did not know before.",
     ),
     "channels": N_("Channels"),
     "devices": N_("Devices"),
@@ -219,20 +233,15 @@ TEXT = {
     "xlsx": N_("All tables (Excel)"),
     "zip": N_("Everything (ZIP)"),
     "hidden": N_("hidden: fewer than %(n)s, or needed to protect another hidden count"),
-    "too_small": N_(
+    "too_small": N_plural(
+        "Too few students in this selection to show any counts: with fewer than "
+        "%(n)s student, or with counts another view hides, a student could be "
+        "recognised. Choose a wider selection or show everything.",
         "Too few students in this selection to show any counts: with fewer than "
         "%(n)s students, or with counts another view hides, a student could be "
-        "recognised. Choose a wider selection or show everything."
+        "recognised. Choose a wider selection or show everything.",
     ),
     "problem_title": N_("This filter is not valid"),
-    "problem_channel": N_("Pick a channel from the list."),
-    "problem_batch": N_("Pick a batch of this edition."),
-    "problem_since": N_("Use a date (2026-02-18) or date and time (2026-02-18T13:00)."),
-    "problem_until": N_("Use a date or date and time, later than ‘from’."),
-    "problem_unknown": N_("There is no such filter."),
-    "problem_filters": N_(
-        "A filter holds something that is not allowed (such as a NUL character)."
-    ),
     "not_found_title": N_("We do not know this edition"),
     "not_found_body": N_("Pick an edition from the list."),
     "error_title": N_("Something went wrong"),

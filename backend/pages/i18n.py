@@ -4,9 +4,15 @@ Every word is a msgid of the gettext catalogues in ``translations/`` (``backend.
 a page's table maps its keys to msgids and ``translator`` says them in the page's language.
 """
 
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime, format_time, get_datetime_format
 from flask import request, session
 
-from backend.services.words import LANGUAGES, N_, say
+from backend.services.words import LANGUAGES, N_, N_plural, catalogue, say
+
+DASH = "\u2014"
 
 TEXT = {
     "welcome": N_("Welcome to %(event)s"),
@@ -18,7 +24,9 @@ TEXT = {
     "plaza": N_("Twente Plaza"),
     "stand": N_("stand"),
     "stamp_card": N_("Stamp card"),
-    "stamped_of": N_("%(done)s of %(total)s Twente stands visited"),
+    "stamped_of": N_plural(
+        "%(done)s of %(n)s Twente stand visited", "%(done)s of %(n)s Twente stands visited"
+    ),
     "stamped": N_("stamped"),
     "not_yet": N_("not yet"),
     "survey": N_("Two short questions"),
@@ -118,9 +126,41 @@ LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
 
 
 def translator(lang: str, text: dict = TEXT):
-    """``t(key, **values)`` in ``lang``, from ``text``: the journey's strings unless told."""
+    """``t(key, **values)`` in ``lang``, from ``text``: the journey's strings unless told.
+
+    A key with a plural (``N_plural``) is said with its count as ``n``; a count hidden as too
+    small (None) takes the plural form and reads as a dash.
+    """
 
     def t(key: str, **values) -> str:
-        return say(lang, text[key], **values)
+        message = text[key]
+        if isinstance(message, tuple) and values.get("n") is None:
+            return catalogue(lang).ngettext(*message, 2) % {**values, "n": DASH}
+        return say(lang, message, **values)
 
     return t
+
+
+def moment(value: datetime | None, zone: ZoneInfo, lang: str, seconds: bool = False) -> str:
+    """A stored moment as the wall-clock time in ``zone`` (the edition's), in Babel's format for
+    ``lang``: ``7 dec 2026, 00:17`` in Dutch, ``Dec 7, 2026, 12:17 AM`` in English; a dash for none.
+
+    A moment without a zone is UTC, as the database stores it.
+    """
+    if value is None:
+        return DASH
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    if seconds:
+        return format_datetime(value, "medium", tzinfo=zone, locale=lang)
+    local = value.astimezone(zone)
+    return (
+        get_datetime_format("medium", locale=lang)
+        .replace("{1}", format_date(local, "medium", locale=lang))
+        .replace("{0}", format_time(local, "short", locale=lang))
+    )
+
+
+def day(value: date | None, lang: str) -> str:
+    """A calendar day in Babel's medium format for ``lang``: ``18 feb 2026``, ``Feb 18, 2026``."""
+    return DASH if value is None else format_date(value, "medium", locale=lang)

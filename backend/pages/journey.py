@@ -26,6 +26,7 @@ from backend.errors import (
     StandRetired,
 )
 from backend.models.types import utcnow
+from backend.pages import refusals
 from backend.pages.i18n import Q1_OPTIONS, current_language, translator
 from backend.pages.scanlane import PIN_COOKIE, SCAN_OUTCOME, pin_cookie
 from backend.services import journey, pins, scans, stamps, survey
@@ -212,4 +213,5 @@ def _friendly(error: DomainError):
     back = None
     if request.endpoint in SURVEY_ENDPOINTS:
         back = url_for("journey.landing", code=request.view_args["code"])
-    return _page("problem.html", error.status, back=back)
+    said = refusals.message(error, current_language())
+    return _page("problem.html", error.status, back=back, said=said)

@@ -27,7 +27,7 @@ from backend.error_responses import (
 )
 from backend.errors import DomainError, InvalidInput, StandNotFound, Unauthorized
 from backend.models.types import utcnow
-from backend.pages import signin
+from backend.pages import refusals, signin
 from backend.pages.i18n import current_language, translator
 from backend.pages.scanner_strings import TEXT
 from backend.services import stamps
@@ -39,7 +39,7 @@ from backend.services.stand_scanner import (
     today_count,
 )
 from backend.services.validation import json_problem, parse_id
-from backend.services.words import unformatted
+from backend.services.words import catalogue, unformatted
 
 STATIC = Path(__file__).parent / "static" / "scan"
 # The one page allowed to run scripts: its own files, and compiling the decoder's WebAssembly.
@@ -80,11 +80,21 @@ def _headers(response):
     return response
 
 
+def _for_script(lang: str, message: str | tuple[str, str]) -> str | list[str]:
+    """A message for the script, placeholders left; a count's as [singular, plural].
+
+    Dutch and English have these two forms only (``scanner_strings``).
+    """
+    if isinstance(message, tuple):
+        return [catalogue(lang).ngettext(*message, n) for n in (1, 2)]
+    return unformatted(lang, message)
+
+
 def _page(status: int = 200, **context):
     lang = current_language()
     config = {
         "lang": lang,
-        "strings": {key: unformatted(lang, message) for key, message in TEXT.items()},
+        "strings": {key: _for_script(lang, message) for key, message in TEXT.items()},
         "csrf": generate_csrf(),
         "stand": context.get("stand_info"),
         "visitsUrl": context.get("visits_url"),
@@ -211,7 +221,7 @@ def service_worker():
 @bp.errorhandler(DomainError)
 def _domain_error(error: DomainError):
     if request.endpoint == "scanner.visits":
-        return json_error(error.status, error.code, error.message, error.fields)
+        return json_error(error.status, error.code, refusals.english(error), error.fields)
     return handle_domain_error(error)
 
 

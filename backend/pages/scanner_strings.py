@@ -1,6 +1,11 @@
-"""The stand scanner's msgids; the page hands them, translated, to its script as JSON."""
+"""The stand scanner's msgids; the page hands them, translated, to its script as JSON.
 
-from backend.services.words import N_
+A count's message (``N_plural``) goes to the script as its two forms, [singular, plural]: the
+script picks one by the plural rule of Dutch and English (1 is singular, every other count
+plural; ``scanner.js`` ``t``), with placeholders left for the script to fill.
+"""
+
+from backend.services.words import N_, N_plural
 
 TEXT = {
     "title": N_("Stand scanner"),
@@ -50,9 +55,11 @@ TEXT = {
     "revoked": N_(
         "This tablet is signed out: its sign-in card was revoked. Nothing is registered any more."
     ),
-    "unsent": N_(
-        "%(count)s scans on this tablet have not been sent. They are kept and sent "
-        "once you sign in again for this stand."
+    "unsent": N_plural(
+        "%(n)s scan on this tablet has not been sent. It is kept and sent "
+        "once you sign in again for this stand.",
+        "%(n)s scans on this tablet have not been sent. They are kept and sent "
+        "once you sign in again for this stand.",
     ),
     "offline": N_("Offline: scans are kept on this tablet."),
 }

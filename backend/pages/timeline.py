@@ -9,8 +9,10 @@ from collections.abc import Sequence
 
 from markupsafe import Markup
 
-from backend.pages.chart_text import DASH, WORDS, count, day_forms, fitting, text, width
+from backend.pages.chart_text import DASH, count, day_forms, fitting, text, width, words
 from backend.pages.charts import BRAND, LINE, MUTED, NARROW, SIZE, SMALL, WIDTH, empty_chart, frame
+from backend.pages.dashboard_strings import TEXT
+from backend.services.words import say
 from exports.figures import HourRow
 
 
@@ -62,20 +64,20 @@ def _days(slots: list[tuple], left: float, right: float, lang: str) -> tuple:
 
 def timeline_chart(
     hourly: Sequence[HourRow],
-    title: str = "Scans per hour",
+    title: str | None = None,
     lang: str = "en",
     chart_width: int = WIDTH,
 ) -> Markup:
     """Scans per hour of the event's local time, as bars, with a separator between days.
 
     A day's name takes the longest complete form that fits before the next day
-    (``wo 18 feb``, ``18 feb``, ``18``); hours are named as often as they fit,
+    (``wo 18 feb``, ``18 feb``, ``18``; ``Wed, Feb 18`` in English); hours are named as often as they fit,
     a bar's count only where it fits above the bar.
     """
-    words = WORDS[lang]
+    title = title or say(lang, TEXT["timeline"])
     slots = _slots(hourly)
     if not slots:
-        return empty_chart(title, words["empty"], chart_width)
+        return empty_chart(title, words(lang)["empty"], chart_width)
     left, top, bottom, height = (34 if chart_width <= NARROW else 44), 30, 186, 212
     right = chart_width - 4
     step, xs, days = _days(slots, left, right, lang)
@@ -86,7 +88,7 @@ def timeline_chart(
         f'font-size="{SMALL}">0</text>',
         f'<line x1="{left}" y1="{top}" x2="{right}" y2="{top}" stroke="{LINE}"/>',
         f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" fill="{MUTED}" '
-        f'font-size="{SMALL}">{count(largest)}</text>',
+        f'font-size="{SMALL}">{count(largest, lang)}</text>',
     ]
     for n, (x, _, day, label) in enumerate(days):
         if n:
@@ -122,11 +124,11 @@ def timeline_chart(
         body.append(
             f'<rect x="{x + step * 0.12:.1f}" y="{bottom - bar:.1f}" width="{step * 0.76:.1f}" '
             f'height="{bar:.1f}" fill="{BRAND}"><title>{text(day_forms(day, lang)[0])} '
-            f"{hour:02d}:00: {count(scans)}</title></rect>"
+            f"{hour:02d}:00: {count(scans, lang)}</title></rect>"
         )
-        if scans and width(count(scans), SMALL) + 2 <= step:
+        if scans and width(count(scans, lang), SMALL) + 2 <= step:
             body.append(
                 f'<text x="{centre:.1f}" y="{bottom - bar - 4:.1f}" text-anchor="middle" '
-                f'font-size="{SMALL}" {attributes} data-value="{scans}">{count(scans)}</text>'
+                f'font-size="{SMALL}" {attributes} data-value="{scans}">{count(scans, lang)}</text>'
             )
     return frame(height, title, body, chart_width)

@@ -6,8 +6,8 @@ from backend.errors import Conflict
 from backend.extensions import db
 
 
-def commit_or_conflict(message: str) -> None:
-    """Commit; a unique constraint that says no becomes ``Conflict``, not a 500.
+def commit_or_conflict(reason: str, fields: dict | None = None) -> None:
+    """Commit; a unique constraint that says no becomes ``Conflict`` with ``reason``, not a 500.
 
     The database's constraints decide, so two racing requests end here too.
     """
@@ -15,4 +15,4 @@ def commit_or_conflict(message: str) -> None:
         db.session.commit()
     except IntegrityError as error:
         db.session.rollback()
-        raise Conflict(message) from error
+        raise Conflict(fields=fields, reason=reason) from error

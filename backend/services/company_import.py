@@ -60,7 +60,7 @@ class Reason:
     ``rule`` is ``invalid`` (the value breaks the column's rule, the one the forms and the
     API apply), ``needs_stand`` (a zone without a stand label), ``duplicate`` (the same
     name or label is also on ``line``) or ``taken`` (``stand`` is the stand of ``company``).
-    The console says it in the reader's language (``backend/pages/console_refusals.py``).
+    Every door says it in its reader's language (``backend/pages/refusals.py``).
     """
 
     field: str
@@ -94,15 +94,15 @@ def read_table(filename: str, data: bytes) -> list[dict]:
     elif name.endswith(".csv"):
         raw = _read_csv(data)
     else:
-        raise ImportRefused("Upload a .csv or .xlsx file.")
+        raise ImportRefused(reason="not_a_table")
     if not raw:
-        raise ImportRefused("The file is empty.")
+        raise ImportRefused(reason="empty")
     header, *lines = raw
     columns = [HEADERS.get(str(h or "").strip().lower().replace(" ", "_")) for h in header]
     if "name" not in columns:
-        raise ImportRefused("The first row must name the columns; one of them must be 'name'.")
+        raise ImportRefused(reason="no_name_column")
     if len(lines) > MAX_ROWS:
-        raise ImportRefused(f"The file has more than {MAX_ROWS} rows.")
+        raise ImportRefused(reason="too_many_rows", values={"rows": MAX_ROWS})
     rows = []
     for cells in lines:
         values = {c: "" for c in COLUMNS}
@@ -118,7 +118,7 @@ def _read_csv(data: bytes) -> list[list]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ImportRefused("Save the CSV file as UTF-8.") from None
+        raise ImportRefused(reason="not_utf8") from None
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     rows = []
@@ -132,7 +132,6 @@ def _read_csv(data: bytes) -> list[list]:
 # An XLSX is a ZIP: a file under the upload limit can unpack to gigabytes, and openpyxl
 # reads the shared strings whole. 170 companies unpack to about 40 KB.
 MAX_UNPACKED = 20 * 1024 * 1024
-UNREADABLE = "That is not an XLSX file that can be read."
 # What a broken or hostile file raises inside openpyxl: not a ZIP or a part missing,
 # malformed XML (expat's and lxml's errors are SyntaxErrors: a mismatched tag, ``&#x1;``),
 # values of the wrong kind. Each is the file's fault, so each is a refusal, not a 500.
@@ -147,14 +146,14 @@ def _read_xlsx(data: bytes) -> list[list]:
         archive = zipfile.ZipFile(io.BytesIO(data))
         unpacked = sum(item.file_size for item in archive.infolist())
     except _BROKEN:
-        raise ImportRefused(UNREADABLE) from None
+        raise ImportRefused(reason="unreadable") from None
     if unpacked > MAX_UNPACKED:
-        raise ImportRefused("The spreadsheet is too large; keep only the companies' rows.")
+        raise ImportRefused(reason="too_large")
     try:
         _check_parts(data, archive)
         return _sheet_rows(data)
     except _BROKEN:
-        raise ImportRefused(UNREADABLE) from None
+        raise ImportRefused(reason="unreadable") from None
 
 
 def _check_parts(data: bytes, archive: zipfile.ZipFile) -> None:
@@ -170,10 +169,10 @@ def _check_parts(data: bytes, archive: zipfile.ZipFile) -> None:
         if part[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
             part = part.decode("utf-16").encode()
         if _DOCTYPE in part:
-            raise ImportRefused(UNREADABLE)
+            raise ImportRefused(reason="unreadable")
     rows = len(_ROW.findall(archive.read(_first_sheet(data))))
     if rows > MAX_ROWS + 1:
-        raise ImportRefused(f"The file has more than {MAX_ROWS} rows.")
+        raise ImportRefused(reason="too_many_rows", values={"rows": MAX_ROWS})
 
 
 def _first_sheet(data: bytes) -> str:
@@ -201,9 +200,7 @@ def _sheet_rows(data: bytes) -> list[list]:
         for cells in sheet.iter_rows(values_only=True):
             # Checked as the cell will be stored: stripped, so " =1+1" is a formula too.
             if any(isinstance(c, str) and c.strip().startswith("=") for c in cells):
-                raise ImportRefused(
-                    f"Row {len(rows) + 1} holds a formula; paste values only and upload again."
-                )
+                raise ImportRefused(reason="formula", values={"row": len(rows) + 1})
             rows.append(list(cells))
             if len(rows) > MAX_ROWS + 1:
                 break
@@ -304,7 +301,7 @@ def apply_import(event_slug: str, rows: list[dict]) -> ImportResult:
     refused = [row for row in checked if row.status == "refused"]
     if refused:
         raise ImportRefused(
-            "Fix or skip the refused rows first.",
+            reason="rows_refused",
             fields={str(row.line): [r.code for r in row.reasons] for row in refused},
         )
     event = get_event(event_slug)
@@ -327,7 +324,7 @@ def apply_import(event_slug: str, rows: list[dict]) -> ImportResult:
         for company, clean in placed:
             if clean["stand"]:
                 _apply_stand(event, stands.get(company.id), company, clean)
-    commit_or_conflict("Another change got there first; upload the file again.")
+    commit_or_conflict("import_overtaken")
     return ImportResult(counts["new"], counts["changed"], counts["unchanged"])
 
 

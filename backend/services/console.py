@@ -55,9 +55,16 @@ def batch_rows(event_slug: str) -> list[BatchRow]:
 
 @dataclass(frozen=True)
 class Happening:
+    """One thing that happened to a pin, as data: the console words it in the reader's language."""
+
     at: datetime
     kind: str  # scan | landing | click | stamp | survey
-    detail: str
+    traffic: str | None = None  # scan, landing, click: human | bot | test
+    repeat: bool = False  # scan: the same visitor again within the repeat window
+    stand: str | None = None  # stamp: the stand's label
+    method: str | None = None  # stamp: self | staff
+    answer: str | None = None  # survey: how many companies named before (0, 1-2, 3-5, 6+)
+    test: bool = False  # stamp, survey: by staff or a rehearsal, never counted
 
 
 def pin_history(raw_code: str) -> tuple[Pin, list[Happening]]:
@@ -67,27 +74,27 @@ def pin_history(raw_code: str) -> tuple[Pin, list[Happening]]:
     for at, kind, repeat in db.session.execute(
         select(Scan.scanned_at, Scan.kind, Scan.is_repeat).where(Scan.pin_id == pin.id)
     ):
-        found.append(Happening(at, "scan", kind + (" · repeat" if repeat else "")))
+        found.append(Happening(at, "scan", traffic=kind, repeat=bool(repeat)))
     for at, kind in db.session.execute(
         select(LandingVisit.visited_at, LandingVisit.kind).where(LandingVisit.pin_id == pin.id)
     ):
-        found.append(Happening(at, "landing", kind))
+        found.append(Happening(at, "landing", traffic=kind))
     for at, kind in db.session.execute(
         select(PortalClick.clicked_at, PortalClick.kind).where(PortalClick.pin_id == pin.id)
     ):
-        found.append(Happening(at, "click", kind))
+        found.append(Happening(at, "click", traffic=kind))
     for at, label, method, test in db.session.execute(
         select(StandVisit.visited_at, Stand.label, StandVisit.method, StandVisit.is_test)
         .join(Stand, Stand.id == StandVisit.stand_id)
         .where(StandVisit.pin_id == pin.id)
     ):
-        found.append(Happening(at, "stamp", f"{label} · {method}" + (" · test" if test else "")))
+        found.append(Happening(at, "stamp", stand=label, method=method, test=bool(test)))
     for at, named, test in db.session.execute(
         select(
             SurveyResponse.answered_at, SurveyResponse.named_before, SurveyResponse.is_test
         ).where(SurveyResponse.pin_id == pin.id)
     ):
-        found.append(Happening(at, "survey", named + (" · test" if test else "")))
+        found.append(Happening(at, "survey", answer=named, test=bool(test)))
     return pin, sorted(found, key=lambda h: h.at)
 
 

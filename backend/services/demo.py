@@ -47,7 +47,7 @@ def _slugify(name: str) -> str:
 def seed_demo() -> Event:
     """Create the demo edition with 16 Twente Plaza stands and a few others; refuse twice."""
     if db.session.scalar(select(Event.id).where(Event.slug == DEMO_SLUG)):
-        raise Conflict(f"The demo edition {DEMO_SLUG} exists already.")
+        raise Conflict(reason="demo_exists", values={"slug": DEMO_SLUG})
     event = Event(
         slug=DEMO_SLUG,
         name="Business Days Twente 2026",

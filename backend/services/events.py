@@ -63,7 +63,7 @@ def create_event(**fields) -> Event:
     rules.dates(event.starts_on, event.ends_on)
     db.session.add(event)
     audit.record("event.create", f"event {event.slug}", None, audit.snapshot(event, EVENT_FIELDS))
-    commit_or_conflict("An event with that slug exists.")
+    commit_or_conflict("slug_taken")
     return event
 
 
@@ -80,7 +80,7 @@ def update_event(slug: str, **changes) -> Event:
     old, new = audit.changes(before, audit.snapshot(event, EVENT_FIELDS))
     if new:
         audit.record("event.update", f"event {event.slug}", old, new)
-    commit_or_conflict("An event with that slug exists.")
+    commit_or_conflict("slug_taken")
     return event
 
 
@@ -111,7 +111,7 @@ def create_company(**fields) -> Company:
     company = Company(**clean_company(fields))
     db.session.add(company)
     audit.record("company.create", f"company {company.name}", None, _company_state(company))
-    commit_or_conflict("A company with that name exists.")
+    commit_or_conflict("company_name_taken")
     return company
 
 
@@ -130,7 +130,7 @@ def update_company(company_id: int, **changes) -> Company:
     old, new = audit.changes(before, _company_state(company))
     if new:
         audit.record("company.update", f"company #{company.id} {company.name}", old, new)
-    commit_or_conflict("A company with that name exists.")
+    commit_or_conflict("company_name_taken")
     return company
 
 

@@ -152,7 +152,7 @@ def click_through(raw_code: str, company_id: int | None, visitor: Visitor, now: 
             select(Stand).where(Stand.event_id == event.id, Stand.company_id == company_id)
         )
         if stand is None:
-            raise CompanyNotFound("That company has no stand at this event.")
+            raise CompanyNotFound(reason="no_stand_here")
         target = stand.company.portal_url or event.portal_url
     db.session.execute(
         insert(PortalClick).values(

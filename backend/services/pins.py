@@ -53,7 +53,7 @@ def mint_batch(event_slug: str, label: str, channel: str, size: int) -> Batch:
     check_text(label=label, channel=channel)
     event = get_event(event_slug)
     if db.session.scalar(select(Batch.id).where(Batch.event_id == event.id, Batch.label == label)):
-        raise Conflict("That event already has a batch with this label.")
+        raise Conflict(reason="batch_label_taken")
     for attempt in range(ATTEMPTS):
         batch = Batch(event=event, label=label, channel=channel, size=size)
         db.session.add(batch)
@@ -70,7 +70,7 @@ def mint_batch(event_slug: str, label: str, channel: str, size: int) -> Batch:
             # Another batch took one of our codes (or our label) meanwhile: start again.
             db.session.rollback()
             if attempt == ATTEMPTS - 1:
-                raise Conflict("Could not mint unique codes; try again.") from None
+                raise Conflict(reason="codes_not_unique") from None
     raise AssertionError("unreachable")
 
 
@@ -119,7 +119,7 @@ def find_pin(raw_code: str) -> Pin:
     A malformed code is refused by its check character, before any lookup.
     """
     if not isinstance(raw_code, str) or not codes.is_valid(raw_code):
-        raise PinNotFound("That is not a valid pin code.")
+        raise PinNotFound()
     pin = db.session.scalar(
         select(Pin)
         .options(joinedload(Pin.batch).joinedload(Batch.event))
@@ -138,7 +138,7 @@ def void_pin(code: str, reason: str | None, now: datetime | None = None) -> Pin:
         reason = rules.name(reason, "reason", high=200)
     pin = find_pin(code)
     if pin.status == "void":
-        raise Conflict("That pin is void already.")
+        raise Conflict(reason="pin_void_already")
     pin.status, pin.voided_at, pin.void_reason = "void", now or utcnow(), reason
     audit.record("pin.void", f"pin {pin.code}", {"status": "active"}, _pin_state(pin))
     db.session.commit()
@@ -153,7 +153,7 @@ def unvoid_pin(code: str) -> Pin:
     """Undo a void (the pin was found again); scans made while it was void stay flagged void."""
     pin = find_pin(code)
     if pin.status != "void":
-        raise Conflict("That pin is not void.")
+        raise Conflict(reason="pin_not_void")
     before = _pin_state(pin)
     pin.status, pin.voided_at, pin.void_reason = "active", None, None
     audit.record("pin.unvoid", f"pin {pin.code}", before, _pin_state(pin))

@@ -60,7 +60,7 @@ class PrintStatus:
     def file(self, kind: str) -> Path:
         """The ready file (sheets.pdf or bundle.zip); PrintFailed if it is not there."""
         if self.state != "ready" or self.folder is None or not (self.folder / kind).is_file():
-            raise PrintFailed("The print files are not ready.")
+            raise PrintFailed(reason="not_ready")
         return self.folder / kind
 
 

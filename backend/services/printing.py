@@ -179,7 +179,7 @@ def pin_qr(raw_code: str, base_url: str, options: RenderOptions) -> tuple[bytes,
     """One pin's QR as PNG, SVG or PDF bytes; a void pin is not printed again."""
     pin = find_pin(raw_code)
     if pin.status == "void":
-        raise PinVoid("This pin is void; print a new batch instead.")
+        raise PinVoid(reason="reprint")
     return render(codes.pin_url(base_url, pin.code), options)
 
 

@@ -63,7 +63,7 @@ def parse_moment(text: str | None, zone: ZoneInfo, field: str, end: bool = False
 def event_filters(event, channel=None, batch_id=None, since=None, until=None) -> Filters:
     zone = ZoneInfo(event.timezone)
     if batch_id is not None and get_batch(batch_id).event_id != event.id:
-        raise BatchNotFound("That batch belongs to another event.")
+        raise BatchNotFound(reason="other_event")
     start = parse_moment(since, zone, "since")
     stop = parse_moment(until, zone, "until", end=True)
     if start and stop and stop <= start:

@@ -101,5 +101,5 @@ def card_for_secret(secret: str, base_url: str, event_slug: str | None = None) -
     try:
         token = authenticate(secret, touch=False)  # printing a card is not using it
     except Unauthorized:
-        raise Unauthorized("That token is not live: make a new one.") from None
+        raise Unauthorized(reason="token_not_live") from None
     return card_pdf(token, secret, base_url, event_slug)

@@ -82,8 +82,8 @@ def _seed_for(event, seed: int | None) -> int:
         return next(s for s in itertools.count(FIRST_SEED) if s not in used)
     if seed in used:
         raise Conflict(
-            "This event was already simulated with that seed.",
-            {
+            reason="seed_taken",
+            fields={
                 "seed": [
                     f"{seed} is taken for {event.slug}; give another or none for the next free one."
                 ]

@@ -26,14 +26,14 @@ def scanner_token(token: ApiToken | None) -> ApiToken:
     ``token`` is what the session's sign-in vouched for (None once it was revoked).
     """
     if token is None or token.role not in SCANNER_ROLES:
-        raise Unauthorized("This browser is not signed in as stand staff, or its card was revoked.")
+        raise Unauthorized(reason="not_stand_staff")
     return token
 
 
 def scanner_stand(token: ApiToken, stand_id: int) -> Stand:
     """The stand this token scans for: a stand token its own only, an organiser any."""
     if token.role == "stand" and token.stand_id != stand_id:
-        raise Forbidden("This sign-in card belongs to another stand.")
+        raise Forbidden(reason="other_stand")
     return get_stand(stand_id)
 
 

@@ -43,9 +43,6 @@ def _target(stand: Stand) -> str:
     return f"stand {stand.event.slug} {stand.label}"
 
 
-TAKEN = "That event already has a stand with this label or company."
-
-
 def _refuse_taken(event_id: int, label: str, company_id: int, stand_id: int | None = None):
     """Say which field another stand of the edition holds (retired ones too), before writing.
 
@@ -63,7 +60,7 @@ def _refuse_taken(event_id: int, label: str, company_id: int, stand_id: int | No
         if other.company_id == company_id:
             fields["company_id"] = [f"{other.company.name} has stand {other.label} already."]
     if fields:
-        raise Conflict(TAKEN, fields=fields)
+        raise Conflict(fields=fields, reason="stand_taken")
 
 
 def create_stand(event_slug: str, company_id: int, label: str, zone: str) -> Stand:
@@ -76,7 +73,7 @@ def create_stand(event_slug: str, company_id: int, label: str, zone: str) -> Sta
     db.session.add(stand)
     after = {"company": company.name, "label": stand.label, "zone": stand.zone}
     audit.record("stand.create", _target(stand), None, after)
-    commit_or_conflict(TAKEN)
+    commit_or_conflict("stand_taken")
     return stand
 
 
@@ -102,7 +99,7 @@ def update_stand(stand_id: int, **changes) -> Stand:
         old, new = audit.changes(before, audit.snapshot(stand, STAND_FIELDS))
         if new:
             audit.record("stand.update", target, old, new)
-    commit_or_conflict(TAKEN)
+    commit_or_conflict("stand_taken")
     return stand
 
 
@@ -131,17 +128,17 @@ def delete_stand(stand_id: int) -> None:
     audit.record("stand.delete", _target(stand), _described(stand), None)
     db.session.delete(stand)
     # A visit registered meanwhile makes the database refuse the delete: a 409, nothing lost.
-    commit_or_conflict(StandInUse.message)
+    commit_or_conflict("stand_in_use")
 
 
 def retire_stand(stand_id: int, now: datetime | None = None) -> Stand:
     """Take a stand out of the fair: its visits stay counted, new visits are refused."""
     stand = get_stand(stand_id)
     if stand.retired_at is not None:
-        raise Conflict("This stand is retired already.")
+        raise Conflict(reason="stand_retired_already")
     stand.retired_at = now or utcnow()
     audit.record("stand.retire", _target(stand), _described(stand), {"retired": True})
-    commit_or_conflict("This stand changed meanwhile; try again.")
+    commit_or_conflict("stand_changed")
     return stand
 
 
@@ -149,10 +146,10 @@ def reinstate_stand(stand_id: int) -> Stand:
     """Bring a retired stand back: visits are registered there again."""
     stand = get_stand(stand_id)
     if stand.retired_at is None:
-        raise Conflict("This stand is not retired.")
+        raise Conflict(reason="stand_not_retired")
     stand.retired_at = None
     audit.record("stand.reinstate", _target(stand), {"retired": True}, _described(stand))
-    commit_or_conflict("This stand changed meanwhile; try again.")
+    commit_or_conflict("stand_changed")
     return stand
 
 

@@ -181,7 +181,7 @@ def revocation(token_id: int, now: datetime | None = None) -> Revocation:
     token = get_token(token_id)
     now = now or utcnow()
     if token.revoked_at is not None:
-        raise Conflict("That token is revoked already.")
+        raise Conflict(reason="token_revoked_already")
     if token.role == "organiser" and token.is_live(now):
         # Every live organiser token, locked in id order (PostgreSQL): a second revocation
         # waits, then re-reads the rows, so two at once cannot each leave the other last.

@@ -11,6 +11,7 @@ this module reads the same files for code that says something in a language it i
 from functools import cache
 from pathlib import Path
 
+from babel.numbers import format_decimal
 from babel.support import Translations
 
 LANGUAGES = ("nl", "en")
@@ -48,10 +49,14 @@ def catalogue(lang: str) -> Translations:
 def say(lang: str, message: str | tuple[str, str], **values) -> str:
     """``message`` in ``lang``, its ``%(name)s`` filled from ``values``.
 
-    A ``(singular, plural)`` pair is chosen by ``values["n"]`` with the language's plural rule.
+    A ``(singular, plural)`` pair is chosen by ``values["n"]`` with the language's plural rule,
+    and a whole ``n`` is written in the language's number format (``1.234``, ``1,234``): the
+    pair's texts say it as ``%(n)s``.
     """
     if isinstance(message, tuple):
         said = catalogue(lang).ngettext(*message, values["n"])
+        if isinstance(values["n"], int):
+            values = {**values, "n": format_decimal(values["n"], locale=lang)}
     else:
         said = unformatted(lang, message)
     return said % values if values else said.replace("%%", "%")

@@ -7,8 +7,15 @@ import * as queue from "./queue.js";
 const config = JSON.parse(document.getElementById("speld-config").textContent);
 const stand = config.stand;
 const $ = (id) => document.getElementById(id);
-const t = (key, values = {}) =>
-  config.strings[key].replace(/%\((\w+)\)s/g, (_, name) => String(values[name])).replace(/%%/g, "%");
+// A message in the page's language, its %(name)s filled, numbers in the language's format. A
+// count's message comes as [singular, plural] (scanner_strings.py): Dutch and English say the
+// singular for exactly 1 and the plural for every other count, 0 included; values.n is the count.
+const number = (value) => (typeof value === "number" ? value.toLocaleString(config.lang) : String(value));
+const t = (key, values = {}) => {
+  const said = config.strings[key];
+  const message = Array.isArray(said) ? said[values.n === 1 ? 0 : 1] : said;
+  return message.replace(/%\((\w+)\)s/g, (_, name) => number(values[name])).replace(/%%/g, "%");
+};
 // A QR code stays in view for a while: it counts again only after this long out of sight.
 const QUIET_MS = 2000;
 const RETRY_MS = 10000;
@@ -92,10 +99,10 @@ async function refresh() {
   const waiting = records.filter((r) => r.status === "queued");
   const unsent = !stand || revoked ? waiting.length : 0;
   $("unsent").hidden = unsent === 0;
-  $("unsent").textContent = unsent ? t("unsent", { count: unsent }) : "";
+  $("unsent").textContent = unsent ? t("unsent", { n: unsent }) : "";
   if (!stand) return;
   const mine = records.filter((r) => r.stand === stand.id);
-  $("waiting").textContent = String(mine.filter((r) => r.status === "queued").length);
+  $("waiting").textContent = number(mine.filter((r) => r.status === "queued").length);
   const list = $("recent");
   list.replaceChildren(
     ...mine.slice(0, 10).map((record) => {
@@ -156,7 +163,7 @@ async function send() {
       rehearsal: result.rehearsal ?? false,
     }));
   await queue.put(...answered);
-  $("today").textContent = String(body.today);
+  $("today").textContent = number(body.today);
 }
 
 function sync() {
