@@ -17,7 +17,7 @@ from datetime import date, datetime
 from babel.numbers import format_decimal, format_percent
 
 from backend.models.types import TWENTE_PLAZA
-from backend.services.words import N_, say
+from backend.services.words import N_, N_plural, say
 from exports.figures import STAGES, Funnel
 from exports.schemas import funnel_json
 from exports.stats import Interval
@@ -38,7 +38,10 @@ STAGE_NAMES = {
 VERDICTS = {  # the dashboard's sentences, so both say the same
     "fewer_than_baseline": N_("Fewer students than in 2018 could name no Twente company."),
     "more_than_baseline": N_("More students than in 2018 could name no Twente company."),
-    "not_distinguishable": N_("Not distinguishable from 2018 with %(n)s answers."),
+    "not_distinguishable": N_plural(
+        "Not distinguishable from 2018 with %(n)s answer.",
+        "Not distinguishable from 2018 with %(n)s answers.",
+    ),
 }
 CHANGES = {
     "fewer_than_before": N_(
@@ -201,7 +204,7 @@ def content(
                 ),
             )
         )
-        add(Block("verdict", s(VERDICTS[a.verdict], n=num.n(a.respondents))))
+        add(Block("verdict", s(VERDICTS[a.verdict], n=a.respondents)))  # as the dashboard says it
     add(
         Block(
             "chart",

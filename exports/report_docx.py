@@ -11,11 +11,12 @@ from docx import Document
 from docx.shared import Pt
 
 from exports.report import Block
+from qr import fonts
 
 
 def _table(document, header, rows) -> None:
     table = document.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
+    table.style = document.styles["Table Grid"]
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         cell.text = ""
         cell.paragraphs[0].add_run(text).bold = True
@@ -31,7 +32,7 @@ def write(blocks: list[Block], title: str, lang: str) -> bytes:
     document.core_properties.language = lang
     document.core_properties.author = "Speld"
     style = document.styles["Normal"]
-    style.font.name = "DejaVu Sans"
+    style.font.name = fonts.face(fonts.SANS).familyName.decode()  # the PDF's DejaVu Sans
     style.font.size = Pt(10)
     for block in blocks:
         if block.kind == "heading":

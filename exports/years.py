@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from backend.services.words import N_
 from exports import stats
 from exports.awareness import rounded
 from exports.figures import DEFINITIONS_VERSION, Funnel, Suppressed
@@ -102,7 +103,10 @@ def edition_point(figures: Funnel, starts_on: date) -> YearPoint:
     )
 
 
-def baseline_point(share: float, size: int, name: str = "Keeping Talent in Twente") -> YearPoint:
+BASELINE_STUDY = N_("Keeping Talent in Twente")  # the 2018 study's title
+
+
+def baseline_point(share: float, size: int, name: str = BASELINE_STUDY) -> YearPoint:
     """The 2018 measurement as a point: its share, its size, Wilson's interval of it."""
     none = share * size  # 35% of 450 is 157.5 "students", as the editions' intervals take it
     return YearPoint(

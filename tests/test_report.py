@@ -15,7 +15,7 @@ from pathlib import Path
 
 import docx
 import pypdfium2
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_percent
 
 from backend.services.simulation import simulate
 from backend.services.words import say
@@ -26,7 +26,10 @@ from tests.test_sign_in_cards import embedded_fonts
 VERDICTS = {
     "fewer_than_baseline": "Fewer students than in 2018 could name no Twente company.",
     "more_than_baseline": "More students than in 2018 could name no Twente company.",
-    "not_distinguishable": "Not distinguishable from 2018 with %(n)s answers.",
+    "not_distinguishable": (
+        "Not distinguishable from 2018 with %(n)s answer.",
+        "Not distinguishable from 2018 with %(n)s answers.",
+    ),
 }
 SHARES = {2025: 0.6, 2026: 0.3}
 
@@ -86,7 +89,7 @@ def headline(awareness: dict, lang: str) -> list[str]:
         say(
             lang,
             VERDICTS[awareness["verdict"]],
-            n=format_decimal(awareness["respondents"], "#,##0", locale=lang),
+            n=awareness["respondents"],
         ),
     ]
 

@@ -257,9 +257,9 @@ def trend_chart(
     version only: the baseline (another study) and an edition under another version
     stand apart, never joined. A hidden point (too few respondents) gets a mark.
     """
-    words = WORDS[lang]
+    said = words(lang)
     if not measures:
-        return empty_chart(title, words["empty"], chart_width)
+        return empty_chart(title, said["empty"], chart_width)
     narrow = chart_width <= NARROW
     left, right, top = 40, chart_width - 8, 26
     plot_height = 150 if narrow else 190
@@ -306,7 +306,7 @@ def trend_chart(
             group.append(
                 f'<text x="{x:.1f}" y="{bottom - 8}" text-anchor="middle" fill="{MUTED}" '
                 f'font-style="italic" font-size="{SMALL}" data-figure="value" '
-                f'data-suppressed="1">{text(words["suppressed"] if point.hidden else DASH)}</text>'
+                f'data-suppressed="1">{text(said["suppressed"] if point.hidden else DASH)}</text>'
             )
         else:
             interval = point.named_none_interval
