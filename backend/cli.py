@@ -318,6 +318,22 @@ def export(event_slug, kind, out_file, table, viewer, lang):
     click.echo(f"Wrote {out_file} ({len(made.body):,} bytes)")
 
 
+@speld.command("report")
+@click.option("--event", "event_slug", required=True, help="Event slug, e.g. bdt-2026.")
+@click.option(
+    "--format", "kind", type=click.Choice(["pdf", "docx"]), default="pdf", show_default=True
+)
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--viewer", is_flag=True, help="As a viewer sees it: small counts hidden.")
+@with_appcontext
+def report(event_slug, kind, lang, out_file, viewer):
+    """Write an edition's report for the council (PDF or Word), Dutch unless --lang en."""
+    made = reports.report_file(event_slug, kind, exact=not viewer, lang=lang)
+    out_file.write_bytes(made.body)
+    click.echo(f"Wrote {out_file} ({len(made.body):,} bytes)")
+
+
 @speld.command("simulate")
 @click.option("--event", "event_slug", required=True)
 @click.option("--students", type=click.IntRange(1, 50_000), default=3000, show_default=True)

@@ -254,3 +254,53 @@ def funnel_json(figures: Funnel) -> dict:
 def comparison_json(comparison: Comparison) -> dict:
     """A comparison as JSON-ready values, as the API returns it."""
     return ComparisonOut().dump(comparison)
+
+
+class YearPointOut(Schema):
+    """One measurement: an edition as its funnel shows it, or the 2018 baseline."""
+
+    kind = fields.String(metadata={"enum": ["edition", "baseline"]})
+    event = fields.String(allow_none=True, metadata={"description": "null for the baseline"})
+    name = fields.String()
+    year = fields.Integer()
+    starts_on = fields.Date(allow_none=True)
+    definitions_version = fields.String(
+        metadata={"description": "the baseline's is its own study's (kitt-2018), not Speld's"}
+    )
+    respondents = fields.Integer(
+        **COUNT | {"metadata": {"description": "the baseline's sample size; null: suppressed"}}
+    )
+    named_none_share = fields.Float(**SHARE)
+    named_none_interval = fields.Nested(IntervalOut, **INTERVAL)
+    verdict = fields.String(**VERDICT)
+    difference_from_baseline = fields.Float(allow_none=True)
+    difference_interval = fields.Nested(IntervalOut, **INTERVAL)
+    hidden = fields.Boolean(metadata={"description": "true: too few respondents for a viewer"})
+
+
+class ChangeOut(Schema):
+    """From one edition to the next (indexes into ``points``)."""
+
+    from_point = fields.Integer(data_key="from")
+    to_point = fields.Integer(data_key="to")
+    same_definitions = fields.Boolean(
+        metadata={"description": "false: measured under another definitions version; no change"}
+    )
+    difference = fields.Float(allow_none=True, metadata={"description": "to − from"})
+    difference_interval = fields.Nested(IntervalOut, **INTERVAL)
+    verdict = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "what the difference's interval allows: fewer_than_before, "
+            "more_than_before or not_distinguishable; null without a difference"
+        },
+    )
+
+
+class YearsOut(Schema):
+    """Every edition beside the 2018 baseline, oldest first, and the changes between editions."""
+
+    definitions_version = fields.String()
+    points = fields.List(fields.Nested(YearPointOut))
+    changes = fields.List(fields.Nested(ChangeOut))
+    suppressed = fields.Nested(SuppressedOut)

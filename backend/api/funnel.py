@@ -16,11 +16,12 @@ from backend.services.reports import (
     compare_figures,
     event_figures,
     export_file,
+    years_figures,
 )
 from backend.services.rules import channel, export_language, marshmallow_validator
 from backend.services.validation import ID_MAX
 from exports.formats import FORMATS
-from exports.schemas import ComparisonOut, FunnelOut
+from exports.schemas import ComparisonOut, FunnelOut, YearsOut
 from exports.tables import API_LANGUAGE, DEFAULT_TABLE, LANGUAGES, TABLES
 
 blp = Blueprint("funnel", __name__, description="Funnel figures and exports")
@@ -155,3 +156,13 @@ class FunnelCompare(MethodView):
         """Headline figures of several editions side by side: ``?events=bdt-2026,bdt-2027``."""
         slugs = [slug.strip() for slug in args["events"].split(",") if slug.strip()]
         return compare_figures(slugs, exact=g.token.role == ORGANISER)
+
+
+@blp.route("/years")
+class Years(MethodView):
+    @require_role(ORGANISER, VIEWER)
+    @blp.response(200, YearsOut)
+    @blp.doc(**BEARER_DOC)
+    def get(self):
+        """Every edition beside the 2018 baseline: headline, interval, changes between editions."""
+        return years_figures(exact=g.token.role == ORGANISER)

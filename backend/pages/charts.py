@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 
 from markupsafe import Markup
 
+from backend.pages import chart_text
 from backend.pages.chart_text import (  # noqa: F401  (the page formats numbers through here)
     DASH,
     count,
@@ -241,3 +242,98 @@ def baseline_chart(
             )
         body.append("</g>")
     return frame(2 * row_height + 30, title, body, chart_width)
+
+
+def trend_chart(
+    measures: Sequence[object],
+    labels: Sequence[str],
+    title: str,
+    lang: str = "en",
+    chart_width: int = WIDTH,
+) -> Markup:
+    """The share that could name no company per measurement, its 95% interval drawn as a bar.
+
+    ``measures`` are ``exports.years.YearPoint``s, oldest first, the 2018 baseline first;
+    ``labels`` their x-axis labels. A line joins consecutive editions of one definitions
+    version only: the baseline (another study) and an edition under another version
+    stand apart, never joined. A hidden point (too few respondents) gets a mark.
+    """
+    said = words(lang)
+    if not measures:
+        return empty_chart(title, said["empty"], chart_width)
+    narrow = chart_width <= NARROW
+    left, right, top = 40, chart_width - 8, 26
+    plot_height = 150 if narrow else 190
+    bottom = top + plot_height
+    slot = (right - left) / len(measures)
+    body = []
+    for tick in range(0, 101, 25):
+        y = bottom - plot_height * tick / 100
+        body.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="{LINE}"/>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{MUTED}" '
+            f'font-size="{SMALL}">{tick}%</text>'
+        )
+
+    def y_of(share: float) -> float:
+        return bottom - plot_height * min(max(share, 0.0), 1.0)
+
+    centres = [left + slot * (n + 0.5) for n in range(len(measures))]
+    for n in range(1, len(measures)):
+        before, after = measures[n - 1], measures[n]
+        joined = (
+            before.kind == after.kind == "edition"
+            and before.definitions_version == after.definitions_version
+            and None not in (before.named_none_share, after.named_none_share)
+        )
+        if joined:
+            body.append(
+                f'<line x1="{centres[n - 1]:.1f}" y1="{y_of(before.named_none_share):.1f}" '
+                f'x2="{centres[n]:.1f}" y2="{y_of(after.named_none_share):.1f}" '
+                f'stroke="{BRAND}" stroke-width="2" data-joins="{n - 1}-{n}"/>'
+            )
+    value_room = slot - 4
+    for n, (point, label) in enumerate(zip(measures, labels, strict=True)):
+        x = centres[n]
+        colour = PALE if point.kind == "baseline" else BRAND
+        axis = chart_text.fitting([label, label[-2:]], slot - 2, SMALL) or ""
+        group = [f'<g data-point="{n}" data-kind="{point.kind}">']
+        group.append(
+            f'<text x="{x:.1f}" y="{bottom + 16}" text-anchor="middle" font-size="{SMALL}" '
+            f'data-label="{text(label)}">{text(axis)}</text>'
+        )
+        share = point.named_none_share
+        if share is None:
+            group.append(
+                f'<text x="{x:.1f}" y="{bottom - 8}" text-anchor="middle" fill="{MUTED}" '
+                f'font-style="italic" font-size="{SMALL}" data-figure="value" '
+                f'data-suppressed="1">{text(said["suppressed"] if point.hidden else DASH)}</text>'
+            )
+        else:
+            interval = point.named_none_interval
+            if interval is not None:
+                low, high = y_of(interval.low), y_of(interval.high)
+                group.append(
+                    f'<line x1="{x:.1f}" y1="{low:.1f}" x2="{x:.1f}" y2="{high:.1f}" '
+                    f'stroke="{colour}" stroke-width="2" data-figure="interval" '
+                    f'data-low="{interval.low}" data-high="{interval.high}"/>'
+                    f'<line x1="{x - 6:.1f}" y1="{low:.1f}" x2="{x + 6:.1f}" y2="{low:.1f}" '
+                    f'stroke="{colour}" stroke-width="2"/>'
+                    f'<line x1="{x - 6:.1f}" y1="{high:.1f}" x2="{x + 6:.1f}" y2="{high:.1f}" '
+                    f'stroke="{colour}" stroke-width="2"/>'
+                )
+            shown = percent(share, lang)
+            y = y_of(share)
+            group.append(
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{colour}" '
+                f'data-figure="value" data-value="{share}"/>'
+            )
+            if width(shown, SMALL, True) <= value_room:  # else the table beside says it
+                above = y_of(interval.high) if interval else y
+                group.append(
+                    f'<text x="{x:.1f}" y="{max(above - 6, 12):.1f}" text-anchor="middle" '
+                    f'font-size="{SMALL}" font-weight="600">{text(shown)}</text>'
+                )
+        group.append("</g>")
+        body.append("".join(group))
+    return frame(bottom + 26, title, body, chart_width)

@@ -23,7 +23,7 @@ from backend.pages.dashboard_strings import TEXT
 from backend.pages.i18n import current_language, translator
 from backend.services.events import get_event, list_events
 from backend.services.pins import list_batches
-from backend.services.reports import event_figures, export_file
+from backend.services.reports import event_figures, export_file, report_file, years_figures
 from backend.services.tokens import authenticate_or_none
 from exports.figures import STAGES, Funnel
 
@@ -126,6 +126,23 @@ def index():
     return _page("dashboard_index.html", events=list_events(1, 200).items)
 
 
+@bp.get("/years")
+def years():
+    """Every edition beside the 2018 baseline; a viewer's points as each edition's page shows them."""
+    role = _role()
+    if role is None:
+        return _to_sign_in()
+    lang = current_language()
+    t = translator(lang, TEXT)
+    figures = years_figures(exact=role == "organiser")
+    labels = [str(point.year) for point in figures.points]
+    chart = Markup("").join(
+        charts.trend_chart(figures.points, labels, t("trend_chart"), lang, w)
+        for w in (charts.WIDTH, charts.NARROW)
+    )
+    return _page("dashboard_years.html", years=figures, chart=chart, role=role)
+
+
 def _filters(args) -> dict:
     """The query's filters, loaded by the API's FunnelQuery: both accept the same values.
 
@@ -198,6 +215,19 @@ def download(slug, name):
         mimetype=made.mimetype,
         as_attachment=True,
         download_name=made.name,
+    )
+
+
+@bp.get("/<slug>/<any('report.pdf', 'report.docx'):name>")
+def report(slug, name):
+    """The edition's report for the council, in the reader's language, with the page's suppression."""
+    role = _role()
+    if role is None:
+        return _to_sign_in()
+    kind = name.rpartition(".")[2]
+    made = report_file(slug, kind, role == "organiser", current_language())
+    return send_file(
+        io.BytesIO(made.body), mimetype=made.mimetype, as_attachment=True, download_name=made.name
     )
 
 

@@ -39,6 +39,50 @@ TEXT = {
     "test_note": N_("Scans, stamps and answers from this browser are recorded as tests."),
     "events": N_("Editions"),
     "no_events": N_("There are no editions yet."),
+    "years": N_("Years side by side"),
+    "report_pdf": N_("Report for the council (PDF)"),
+    "report_docx": N_("Report for the council (Word)"),
+    "report_note": N_(
+        "The report holds this edition without filters: the answer, the effect of the "
+        "fair, who answered, reach, method and a stamp to reproduce the figures."
+    ),
+    "years_intro": N_(
+        "Every edition beside the 2018 measurement: the share of students who could "
+        "name no Twente company before the fair, from unprimed answers only, with its "
+        "95%% interval."
+    ),
+    "trend_chart": N_("Could name no Twente company, per year, with 95%% intervals"),
+    "measurement": N_("Measurement"),
+    "year": N_("Year"),
+    "interval_col": N_("95%% interval"),
+    "interval_range": N_("%(low)s to %(high)s"),
+    "definitions_col": N_("Definitions"),
+    "against_2018": N_("Against 2018"),
+    "baseline_name": N_("Baseline 2018 (Keeping Talent in Twente)"),
+    "baseline_study": N_("another study"),
+    "changes": N_("Change from the edition before"),
+    "change_col": N_("Change"),
+    "from_to": N_("%(before)s to %(after)s"),
+    "fewer_than_before": N_(
+        "Fewer students than at the edition before could name no Twente company."
+    ),
+    "more_than_before": N_(
+        "More students than at the edition before could name no Twente company."
+    ),
+    "same_as_before": N_("Not distinguishable from the edition before."),
+    "other_definitions": N_(
+        "Measured under definitions version %(v)s, the edition before under %(w)s: not compared."
+    ),
+    "no_change": N_("No comparison: too few answers shown in one of the two."),
+    "verdict_col": N_("What it says"),
+    "no_changes": N_("One edition so far: nothing to compare yet."),
+    "years_note": N_(
+        "The 2018 figure comes from another study, asked another way: it is drawn apart, "
+        "never joined to the editions' line, and each edition's verdict against it is "
+        "the one its own page gives. A change between editions is the difference of "
+        "their shares with Newcombe's 95%% interval; it is called fewer or more only "
+        "when the whole interval is below or above zero."
+    ),
     "filters": N_("Filters"),
     "channel": N_("Channel"),
     "batch": N_("Batch"),

@@ -6,20 +6,23 @@ Viewers (the municipality) get small counts suppressed; organisers get exact cou
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from backend.errors import BatchNotFound, InvalidInput, OutsideRelease
 from backend.extensions import db
 from backend.services import rules
-from backend.services.events import get_event
+from backend.services.events import get_event, list_events
 from backend.services.pins import get_batch
+from exports import report, report_docx, report_pdf
 from exports.figures import Comparison, Funnel
 from exports.formats import FORMATS, file_name, write
 from exports.funnel import compare, funnel, release
 from exports.scope import Filters
 from exports.suppression import View, comparison_for_viewer, for_viewer
 from exports.tables import API_LANGUAGE, DEFAULT_TABLE
+from exports.years import Years, years
+from qr import docinfo
 
 # Filters outside these years name no fair; near year 1 or 9999 the shift to UTC (and a
 # bare until's next day) would leave the calendar, an OverflowError and a 500.
@@ -151,3 +154,48 @@ def compare_figures(slugs: list[str], exact: bool) -> Comparison:
     if exact:
         return comparison
     return comparison_for_viewer(comparison, {e.slug: release(db.session, e) for e in events})
+
+
+MAX_EDITIONS = 200  # a fair a year: centuries of editions
+
+
+def years_figures(exact: bool) -> Years:
+    """Every edition beside the 2018 baseline; each point as the edition's funnel shows it.
+
+    Each edition's figures are the dashboard's (``event_figures`` without filters, so a
+    viewer's are suppressed the same way); ``exports.years`` puts them side by side.
+    """
+    events = list_events(1, MAX_EDITIONS).items
+    return years([(event_figures(event.slug, exact), event.starts_on) for event in events], exact)
+
+
+REPORT_FORMATS = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def report_file(slug: str, kind: str, exact: bool, lang: str = "nl") -> ExportFile:
+    """An edition's report for the council, as PDF or DOCX, in ``lang`` (Dutch by default).
+
+    The figures are the dashboard's (``event_figures`` without filters: a viewer's with the
+    viewer's suppression), the years those of ``years_figures`` for the same reader.
+    """
+    lang = rules.export_language(lang)
+    if kind not in REPORT_FORMATS:
+        raise InvalidInput(fields={"format": ["Use pdf or docx."]})
+    event = get_event(slug)
+    figures = event_figures(slug, exact)
+    together = years_figures(exact)
+    stamp = report.Stamp(
+        data_as_of=datetime.now(UTC),
+        speld_version=docinfo.VERSION,
+        request=f"GET /api/v1/events/{slug}/funnel ({'organiser' if exact else 'viewer'} token)",
+    )
+    blocks = report.content(figures, together, lang, stamp, (event.starts_on, event.ends_on))
+    title = blocks[0].text
+    if kind == "pdf":
+        body = report_pdf.write(blocks, title, lang, subject=f"Speld {slug}")
+    else:
+        body = report_docx.write(blocks, title, lang)
+    return ExportFile(f"{slug}-report-{lang}.{kind}", REPORT_FORMATS[kind], body)

@@ -92,10 +92,18 @@ def _seed_for(event, seed: int | None) -> int:
     return seed
 
 
-def simulate(event_slug: str, students: int, seed: int | None = None, tick=None) -> SimulationRun:
+def simulate(
+    event_slug: str,
+    students: int,
+    seed: int | None = None,
+    tick=None,
+    named_none: float | None = None,
+) -> SimulationRun:
     """Mint pins for ``students`` and play their day at the fair; returns what was written.
 
     Without ``seed`` the run takes the first seed from 2026 up this event has not had.
+    ``named_none``: the edition's true share of students who could name no Twente
+    company before the fair (Q1 answer ``0``); by default that of ``Q1_WEIGHTS``.
     """
     event = get_event(event_slug)
     seed = _seed_for(event, seed)
@@ -108,6 +116,7 @@ def simulate(event_slug: str, students: int, seed: int | None = None, tick=None)
     plaza = [s for s in event.stands if s.zone == TWENTE_PLAZA]
     others = [s for s in event.stands if s.zone != TWENTE_PLAZA]
     codes = _mint(event, students, seed, rng)
+    weights = q1_weights(named_none)
     done = dict.fromkeys(
         ("scans", "landings", "clicks", "stand visits", "answers", "follow-ups", "void"), 0
     )
@@ -116,7 +125,8 @@ def simulate(event_slug: str, students: int, seed: int | None = None, tick=None)
             pins.void_pin(code, "lost (simulated)")
             done["void"] += 1
         if rng.random() < 0.88:
-            _play(rng, student, code, _fair_moment(rng, days, zone), plaza, others, done)
+            moment = _fair_moment(rng, days, zone)
+            _play(rng, student, code, moment, plaza, others, done, weights)
         if tick:
             tick(1)
     for n in range(students // 50):  # mistyped or damaged codes
@@ -125,7 +135,7 @@ def simulate(event_slug: str, students: int, seed: int | None = None, tick=None)
     return SimulationRun(seed, done)
 
 
-def _play(rng, student, code, start, plaza, others, done) -> None:
+def _play(rng, student, code, start, plaza, others, done, weights=Q1_WEIGHTS) -> None:
     human = _visitor(rng, student)
     if rng.random() < 0.1:  # the link went through a chat app first
         scans.recorder().record(code, f"/p/{code}", _visitor(rng, student, "bot"), start)
@@ -145,7 +155,7 @@ def _play(rng, student, code, start, plaza, others, done) -> None:
     # name (unexposed); the others come back to it after their stand visits (exposed).
     answers_first = answers and rng.random() < 0.75
     if answers_first:
-        _answer(rng, code, plaza, start + timedelta(seconds=40))
+        _answer(rng, code, plaza, start + timedelta(seconds=40), weights)
         done["answers"] += 1
     moment = start + timedelta(minutes=1)
     visited = rng.sample(plaza, k=min(len(plaza), int(rng.triangular(0, 9, 2))))
@@ -162,7 +172,7 @@ def _play(rng, student, code, start, plaza, others, done) -> None:
         journey.click_through(code, company, human, moment + timedelta(minutes=2))
         done["clicks"] += 1
     if answers and not answers_first:
-        _answer(rng, code, plaza, moment + timedelta(minutes=3))
+        _answer(rng, code, plaza, moment + timedelta(minutes=3), weights)
         done["answers"] += 1
     plaza_ids = {stand.id for stand in plaza}
     if any(stand.id in plaza_ids for stand in visited) and rng.random() < 0.3:
@@ -172,7 +182,17 @@ def _play(rng, student, code, start, plaza, others, done) -> None:
         done["follow-ups"] += 1
 
 
-def _answer(rng, code, plaza, when) -> None:
-    answer = rng.choices(NAMED_BEFORE, Q1_WEIGHTS)[0]
+def q1_weights(named_none: float | None) -> tuple[float, ...]:
+    """Q1's answer weights with ``named_none`` for ``0``, the others in ``Q1_WEIGHTS``' ratio."""
+    if named_none is None:
+        return Q1_WEIGHTS
+    if not 0 <= named_none <= 1:
+        raise ValueError("named_none is a share from 0 to 1")
+    rest = sum(Q1_WEIGHTS[1:])
+    return (named_none, *(w / rest * (1 - named_none) for w in Q1_WEIGHTS[1:]))
+
+
+def _answer(rng, code, plaza, when, weights=Q1_WEIGHTS) -> None:
+    answer = rng.choices(NAMED_BEFORE, weights)[0]
     known = [s.company_id for s in plaza if rng.random() < 0.18]
     survey.answer_survey(code, answer, known, False, when)
