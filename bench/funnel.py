@@ -210,9 +210,16 @@ def main() -> int:
     from backend import create_app
     from backend.extensions import db
     from backend.services.events import get_event
+    from exports import release as decided
     from exports.formats import to_xlsx
     from exports.funnel import funnel, release
     from exports.suppression import for_viewer
+
+    def viewer(event):
+        # The decision is cached by the exact figures; during a fair they change with every
+        # scan, so time it undecided: gathering the release, then the linear programs.
+        decided._DECIDED.clear()
+        return for_viewer(release(db.session, event))
 
     app = create_app()
     with app.app_context():
@@ -221,7 +228,7 @@ def main() -> int:
         seed_s = time.perf_counter() - start
         event = get_event("bdt-2026")
         organiser_s, figures = timed(lambda: funnel(db.session, event))
-        viewer_s, _ = timed(lambda: for_viewer(release(db.session, event)))
+        viewer_s, _ = timed(lambda: viewer(event))
         xlsx_s, body = timed(lambda: to_xlsx(funnel(db.session, event)))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     engine = "PostgreSQL" if database else "SQLite"
@@ -229,7 +236,7 @@ def main() -> int:
     print(f"\nseeded in {seed_s:.0f} s\n")
     print("| step (best of 3) | seconds | target |\n|---|---:|---|")
     print(f"| funnel(), organiser (exact), every breakdown | {organiser_s:.2f} | < 2 |")
-    print(f"| funnel(), viewer (small numbers suppressed) | {viewer_s:.2f} | < 2 |")
+    print(f"| funnel(), viewer (release gathered and decided, no cache) | {viewer_s:.2f} | < 2 |")
     print(f"| funnel() + XLSX ({len(body) / 1024:.0f} KB) | {xlsx_s:.2f} | < 5 |")
     print(
         f"\npeak RSS {peak:.0f} MB; stages: "
