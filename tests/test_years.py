@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from backend.pages.charts import percent
 from backend.services import journey, survey
+from backend.services.events import RESERVED_SLUGS
 from backend.services.simulation import simulate
 from exports import stats
 from exports.years import BASELINE_DEFINITIONS, YearPoint, change, change_verdict
@@ -221,3 +222,16 @@ def test_the_years_page_in_a_browser_on_a_phone_and_a_laptop(
             assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
             page.screenshot(path=screenshots / f"years-{lang}-{size}.png", full_page=True)
         context.close()
+
+
+def test_every_page_of_the_dashboard_and_the_console_is_a_slug_no_edition_may_take(app):
+    # An edition named "years" would be hidden behind the years page, and so on.
+    pages = set()
+    for rule in app.url_map.iter_rules():
+        for prefix in ("/dashboard/", "/console/"):
+            if rule.rule.startswith(prefix):
+                first = rule.rule.removeprefix(prefix).split("/")[0]
+                if first and "<" not in first:
+                    pages.add(first)
+    assert "years" in pages
+    assert pages <= RESERVED_SLUGS

@@ -36,7 +36,10 @@ def get_event(slug: str) -> Event:
 
 # Paths under /dashboard/ and /console/ that are pages of their own, not editions.
 RESERVED_SLUGS = frozenset(
-    {"sign-in", "sign-out", "events", "companies", "stands", "batches", "pins", "tokens", "audit"}
+    {
+        *("sign-in", "sign-out", "events", "years"),
+        *("companies", "stands", "batches", "pins", "tokens", "audit"),
+    }
 )
 
 
