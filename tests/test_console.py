@@ -351,7 +351,7 @@ def _secret(response) -> str:
     "role,leads_to,said",
     [
         ("stand", "/scan#token=", "the stand scanner at https://pins.example.org/scan opens"),
-        ("viewer", "/dashboard/bdt-", "the edition's dashboard opens"),
+        ("viewer", "/dashboard/edition-", "the edition's dashboard opens"),
         ("organiser", "/console/", "the console opens"),
     ],
 )
