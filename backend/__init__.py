@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import flask_babel
-from flask import Flask
+from flask import Flask, current_app, g
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from backend import config as speld_config
@@ -57,6 +57,13 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
+def _forget_the_last_request() -> None:
+    """Flask-Babel's locale and Flask-WTF's CSRF token live on `g`, which outlives a request
+    where an app context is held open (the CLI, tests): each request starts from neither."""
+    flask_babel.refresh()
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+
+
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(
@@ -74,9 +81,7 @@ def register_extensions(app: Flask) -> None:
         locale_selector=current_language,
         default_translation_directories=str(words.CATALOGUES),
     )
-    # Flask-Babel keeps the locale on `g`, which outlives a request where an app context is
-    # held open (the CLI, tests): each request chooses its language afresh.
-    app.before_request(flask_babel.refresh)
+    app.before_request(_forget_the_last_request)
     for lang in words.LANGUAGES:
         words.catalogue(lang)  # a missing or stale catalogue stops the start, not a page
     with app.app_context():
