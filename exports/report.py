@@ -19,6 +19,7 @@ from babel.numbers import format_decimal, format_percent
 from backend.models.types import TWENTE_PLAZA
 from backend.services.words import N_, N_plural, say
 from exports.figures import STAGES, Funnel
+from exports.rows import STAGE_WORDS
 from exports.schemas import funnel_json
 from exports.stats import Interval
 from exports.suppression import SUPPRESS_BELOW
@@ -27,14 +28,6 @@ from exports.years import Years
 DASH = "\u2014"
 HIDDEN = "\u00d7"  # a count a viewer may not see, as the dashboard marks it
 
-STAGE_NAMES = {
-    "issued": N_("Issued"),
-    "scanned": N_("Scanned"),
-    "landed": N_("Landing page"),
-    "clicked": N_("Clicked through"),
-    "visited_stand": N_("Visited a stand"),
-    "answered_survey": N_("Answered the survey"),
-}
 VERDICTS = {  # the dashboard's sentences, so both say the same
     "fewer_than_baseline": N_("Fewer students than in 2018 could name no Twente company."),
     "more_than_baseline": N_("More students than in 2018 could name no Twente company."),
@@ -430,7 +423,7 @@ def content(
             "table",
             header=(s(N_("Stage")), s(N_("Pins")), s(N_("Of issued"))),
             rows=tuple(
-                (s(STAGE_NAMES[row.stage]), num.n(row.pins), num.pct(row.from_issued))
+                (s(STAGE_WORDS[row.stage]), num.n(row.pins), num.pct(row.from_issued))
                 for row in figures.stages
             ),
         )
@@ -450,7 +443,7 @@ def content(
         add(
             Block(
                 "table",
-                header=(s(N_("Channel")), *(s(STAGE_NAMES[stage]) for stage in STAGES)),
+                header=(s(N_("Channel")), *(s(STAGE_WORDS[stage]) for stage in STAGES)),
                 rows=tuple(
                     (row.channel, *(num.n(row.reached[stage]) for stage in STAGES))
                     for row in figures.breakdowns.channels

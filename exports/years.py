@@ -17,7 +17,7 @@ from datetime import date
 
 from backend.services.words import N_
 from exports import stats
-from exports.awareness import rounded
+from exports.awareness import rounded, verdict
 from exports.figures import DEFINITIONS_VERSION, Funnel, Suppressed
 
 BASELINE_YEAR = 2018
@@ -69,15 +69,13 @@ class Years:
     definitions_version: str = DEFINITIONS_VERSION
 
 
+_BEFORE = {"fewer_than_baseline": "fewer_than_before", "more_than_baseline": "more_than_before"}
+
+
 def change_verdict(interval: stats.Interval | None) -> str | None:
     """Fewer or more than the edition before only when the whole interval says so."""
-    if interval is None:
-        return None
-    if interval.high < 0:
-        return "fewer_than_before"
-    if interval.low > 0:
-        return "more_than_before"
-    return "not_distinguishable"
+    said = verdict(interval)
+    return _BEFORE.get(said, said)
 
 
 def edition_point(figures: Funnel, starts_on: date) -> YearPoint:
