@@ -76,8 +76,8 @@ def _table(block: Block, styles) -> Table:
 
 def _widths(block: Block) -> list[float]:
     columns = len(block.header)
-    if columns == 2:  # the stamp's: a sha256 (64 characters) on one line
-        return [WIDTH * 0.27, WIDTH * 0.73]
+    if columns == 2:  # the stamp's: a sha256 on one line, however wide its 64 hex digits
+        return [WIDTH * 0.24, WIDTH * 0.76]
     first = WIDTH * (0.3 if columns > 4 else 0.4)
     return [first] + [(WIDTH - first) / (columns - 1)] * (columns - 1)
 

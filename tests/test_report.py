@@ -16,7 +16,10 @@ from pathlib import Path
 import docx
 import pypdfium2
 from babel.numbers import format_percent
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
+from backend.services.reports import report_file
 from backend.services.simulation import simulate
 from backend.services.words import say
 from tests.conftest import need
@@ -139,6 +142,32 @@ def test_the_report_pdf_holds_the_funnels_answer_in_both_languages_and_roles(
                     page = pypdfium2.PdfDocument(response.data)[0]
                     page.render(scale=2).to_pil().save(screenshots / "report-page-1-nl.png")
                     assert page.get_size() == (595.2755737304688, 841.8897705078125)
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(digest=st.text(alphabet="0123456789abcdef", min_size=64, max_size=64))
+@example(digest="0" * 64)  # the widest: a zero is DejaVu Sans' widest hex digit
+@example(digest="d097f43b503eb49ba85b98d28e76202e4b5d8961438a1de9440b5a355212466b")
+def test_the_stamps_hash_reads_back_whole_however_wide_its_digits(
+    make, tmp_path, monkeypatch, digest
+):
+    """A reader copies the hash from the PDF: it must be on one line, not broken in two.
+
+    It once was for about one hash in three (CI): 64 hex digits of 8.5 pt DejaVu Sans are
+    191 to 346 pt wide, and the stamp's column held 340.
+    """
+    monkeypatch.setattr("exports.report.figures_hash", lambda figures: digest)
+    event, _ = make.plaza(stands=1)
+    for lang in ("nl", "en"):
+        made = report_file(event.slug, "pdf", exact=True, lang=lang)
+        path = tmp_path / f"stamp-{lang}.pdf"
+        path.write_bytes(made.body)
+        lines = subprocess.run(
+            ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout.splitlines()
+        assert any(digest in line for line in lines), [line for line in lines if digest[:8] in line]
 
 
 def test_the_viewers_report_shows_no_figure_the_viewers_json_hides(client, make, auth, tmp_path):
