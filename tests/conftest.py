@@ -5,6 +5,7 @@ named by DATABASE_URL (CI sets one). The schema is built by the migrations.
 """
 
 import os
+import re
 import shutil
 import threading
 from datetime import UTC, datetime
@@ -173,6 +174,21 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+TABLET_SENDS = re.compile(r"/scan/stands/\d+/visits$")
+
+
+def wifi(context, on: bool) -> None:
+    """Turn a browser context's network on or off, as a tablet's Wi-Fi would.
+
+    Playwright's offline emulation alone once let a reloaded scanner page's first send
+    through to the server (CI, a busy machine): a page made while offline may start before
+    the emulation reaches it. The tablet's sends are refused at the route as well.
+    """
+    context.set_offline(not on)
+    if on:
+        context.unroute(TABLET_SENDS)
+    else:
+        context.route(TABLET_SENDS, lambda route: route.abort("internetdisconnected"))
 
 
 @pytest.fixture

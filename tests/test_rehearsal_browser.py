@@ -33,7 +33,7 @@ from sqlalchemy import func, select
 
 from backend.models import ApiToken, AuditEntry, Company, Event, Pin, Stand, StandVisit
 from qr import codes
-from tests.conftest import CHROMIUM_ARGS
+from tests.conftest import CHROMIUM_ARGS, wifi
 from tests.conftest import PHONE as IPHONE
 from tests.qr.decode import pdf_pages, pdf_text, png_image, texts
 from tests.test_scanner_browser import FAKE_CAMERA
@@ -655,13 +655,13 @@ def the_fair_day(story, clock, tablets, pins):
     assert refused.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(164, 38, 44)"
     story.shot(gamma, "tablet-2-fair-day")
 
-    tablet_a.set_offline(True)
+    wifi(tablet_a, on=False)
     scan(alfa, pins[5], "queued", said["queued"])
     story.shot(alfa, "tablet-offline")
     # The answer box stays small: the camera's preview starts in the upper half of the screen.
     expect(alfa.locator("#camera")).to_be_visible()
     assert alfa.locator("#camera").bounding_box()["y"] < PHONE["height"] / 2
-    tablet_a.set_offline(False)
+    wifi(tablet_a, on=True)
     expect(alfa.get_by_test_id("waiting")).to_have_text("0", timeout=WAIT_MS)
     expect(alfa.get_by_test_id("today")).to_have_text("3")
     rows = alfa.locator("#recent li")

@@ -24,7 +24,7 @@ from backend.services import tokens
 from backend.services.pins import void_pin as make_void
 from qr import codes
 from qr.render import matrix
-from tests.conftest import CHROMIUM_ARGS, need
+from tests.conftest import CHROMIUM_ARGS, need, wifi
 
 BASE = "https://pins.example.org"  # the test app's PUBLIC_BASE_URL, which pins encode
 WIDTH, HEIGHT, FPS = 640, 480, 5
@@ -205,7 +205,7 @@ def test_offline_scans_wait_survive_a_reload_and_sync_once_with_their_scan_times
         lambda r: sent.append(json.loads(r.post_data)) if r.url.endswith("/visits") else None,
     )
 
-    context.set_offline(True)
+    wifi(context, on=False)
     typed_between = []
     for count, code in enumerate(pins, start=1):
         before = utcnow()
@@ -228,7 +228,7 @@ def test_offline_scans_wait_survive_a_reload_and_sync_once_with_their_scan_times
     assert db.session.query(StandVisit).count() == 0
 
     online_at = utcnow()
-    context.set_offline(False)
+    wifi(context, on=True)
     expect(page.get_by_test_id("waiting")).to_have_text("0", timeout=WAIT_MS)
     expect(page.locator("#recent li[data-status=created]")).to_have_count(3)
     expect(page.get_by_test_id("today")).to_have_text("3")
@@ -279,14 +279,14 @@ def test_the_kept_scans_are_counted_in_the_tablet_s_language(
     token = make.token("stand", stand)
     context, page = open_scanner(browser, live_server, token, locale)
     expect(page.locator("#unsent")).to_be_hidden()
-    context.set_offline(True)
+    wifi(context, on=False)
     for count, code in enumerate(pins[:kept], start=1):
         page.fill("#code", code)
         page.click("#typed button")
         expect(page.get_by_test_id("waiting")).to_have_text(str(count))
     db.session.get(ApiToken, tokens.authenticate(token).id).revoked_at = utcnow()
     db.session.commit()
-    context.set_offline(False)
+    wifi(context, on=True)
     expect(page.locator("#unsent")).to_contain_text(UNSENT[locale, kept], timeout=WAIT_MS)
     context.close()
 
@@ -297,7 +297,7 @@ def test_a_revoked_card_stops_registering_and_keeps_the_waiting_scans(
     event, stand, pins = fair
     token = make.token("stand", stand)
     context, page = open_scanner(browser, live_server, token, "en-GB")
-    context.set_offline(True)
+    wifi(context, on=False)
     for count, code in enumerate(pins[:2], start=1):
         page.fill("#code", code)
         page.click("#typed button")
@@ -305,7 +305,7 @@ def test_a_revoked_card_stops_registering_and_keeps_the_waiting_scans(
     db.session.get(ApiToken, tokens.authenticate(token).id).revoked_at = utcnow()
     db.session.commit()
 
-    context.set_offline(False)
+    wifi(context, on=True)
     expect(page.locator("#banner")).to_contain_text("its sign-in card was revoked", timeout=WAIT_MS)
     expect(page.locator("#unsent")).to_have_text(
         "2 scans on this tablet have not been sent. They are kept and sent once you sign in "
@@ -452,7 +452,7 @@ def test_a_tablet_stays_signed_in_after_the_browser_restarts(
     """Closed with two scans waiting, reopened: still signed in, and the scans are sent."""
     event, stand, pins = fair
     context, page = open_scanner(browser, live_server, make.token("stand", stand), locale)
-    context.set_offline(True)
+    wifi(context, on=False)
     for count, code in enumerate(pins[:2], start=1):
         type_code(page, code)
         expect(page.get_by_test_id("waiting")).to_have_text(str(count))
@@ -498,7 +498,7 @@ def test_at_arms_length_on_a_phone_codes_stay_whole_refusals_are_red_and_the_cam
             expect(page.locator("#result")).not_to_have_attribute("data-state", "idle")
             type_code(page, other)
             expect(page.locator("#result")).to_have_attribute("data-state", "bad")
-            context.set_offline(True)
+            wifi(context, on=False)
             type_code(page, pins[1])
             expect(page.locator("#result")).to_have_attribute("data-state", "queued")
             expect(page.locator("#banner")).to_be_visible()
