@@ -279,7 +279,13 @@ def test_the_page_is_for_organisers_and_says_its_figures(client, make, db, clock
     english = client.get(url + "?lang=en").get_data(as_text=True)
     missing = client.get("/console/no-such-edition/live")
     assert missing.status_code == 404
-    assert '<meta http-equiv="refresh" content="30">' in english
+    # It reloads itself every 30 seconds once asked to, and stops when asked (WCAG 2.2.1).
+    assert 'http-equiv="refresh"' not in english
+    auto = client.get(url + "?lang=en&auto=1").get_data(as_text=True)
+    assert '<meta http-equiv="refresh" content="30">' in auto
+    assert re.search(
+        r'href="[^"]*/live\?lang=en" data-testid="refresh-toggle">Stop refreshing<', auto
+    )
     # The edition's wall clock (12:02 UTC), in each language's format.
     assert "13:02:00" in dutch and "1:02:00\u202fPM" in english and "Europe/Amsterdam" in english
     assert 'data-silent="yes"' in english and "Silent for more than 15 minutes" in english

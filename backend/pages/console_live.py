@@ -1,13 +1,17 @@
 """The live view of a running fair: ``/console/<slug>/live``, for organisers at the desk or on a phone.
 
 The console's blueprint (and its organisers-only guard); the figures and flags are
-``services/live.py``. Pages run no script, so the page reloads itself (a meta refresh).
+``services/live.py``. Pages run no script, so the page reloads itself with a meta
+refresh; only once the reader asks for it (``?auto=1``) and with a link to stop, since a
+page that reloads unasked is a barrier to some readers (WCAG 2.2.1, axe's meta-refresh).
 """
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_time
+
+from flask import request, url_for
 
 from backend.models.types import utcnow
 from backend.pages.console import bp, page
@@ -41,6 +45,7 @@ def live_page(slug):
     view = live.live_view(event, now)
     lang = current_language()
     zone = ZoneInfo(event.timezone)
+    auto = request.args.get("auto") == "1"
     charts = [
         {
             "series": series,
@@ -67,6 +72,8 @@ def live_page(slug):
             for t in view.tablets
         },
         silent_minutes=int(live.SILENT.total_seconds() // 60),
-        refresh=REFRESH_SECONDS,
+        refresh=REFRESH_SECONDS if auto else None,
+        every=REFRESH_SECONDS,
+        toggle_url=url_for(".live_page", slug=slug, auto=None if auto else "1", lang=lang),
         series_names=live.SERIES,
     )

@@ -222,6 +222,11 @@ TEXT = {
         "This page refreshes itself every second.",
         "This page refreshes itself every %(n)s seconds.",
     ),
+    "live_start": N_plural(
+        "Refresh this page by itself every second",
+        "Refresh this page by itself every %(n)s seconds",
+    ),
+    "live_stop": N_("Stop refreshing"),
     "live_as_of": N_("As of %(time)s, times in %(zone)s."),
     "live_open": N_("The fair is open now."),
     "live_closed": N_("The fair is not open now: a silent tablet or a quiet stand is not flagged."),
