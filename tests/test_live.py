@@ -109,7 +109,7 @@ def test_the_figures_equal_plain_counts_of_the_tables(fair_day, db, now):
             assert bucket.of(series) == sum(bucket.start <= m < end for m in moments), series
 
     local = now.astimezone(ZONE)
-    is_open = local.date() in (date(2026, 2, 18), date(2026, 2, 19)) and 9 <= local.hour < 17
+    is_open = local.date() in (date(2026, 2, 18), date(2026, 2, 19)) and 10 <= local.hour < 17
     assert view.open == is_open
 
     # Tablets: as last heard; silent after 15 minutes, only while the fair is open.

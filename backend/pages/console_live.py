@@ -10,7 +10,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_time
-
 from flask import request, url_for
 
 from backend.models.types import utcnow

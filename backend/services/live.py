@@ -37,9 +37,10 @@ BUCKET = timedelta(minutes=5)
 BUCKETS = 24  # two hours of five minutes, the last one holding now
 SILENT = timedelta(minutes=15)  # a tablet not heard from this long while the fair is open
 QUIET = timedelta(hours=1)  # a Plaza stand with no visit this long while the fair is open
-# The fair's doors, in the edition's zone: an edition keeps its days, not its hours, and
-# Business Days Twente runs in the daytime. Outside them nothing is flagged as silent or quiet.
-OPEN_FROM, OPEN_UNTIL = time(9), time(17)
+# The fair's doors, in the edition's zone: an edition keeps its days, not its hours; Business
+# Days Twente opens 10:00 to 17:00 (as services/simulation.py plays it). Outside them nothing
+# is flagged as silent or quiet.
+OPEN_FROM, OPEN_UNTIL = time(10), time(17)
 FIRST_SCAN_BY = time(12)  # a batch or channel with no scan by noon of the first day
 SLOW_MS = 250  # a database round trip slower than this is a problem
 SERIES = ("scans", "landings", "clicks", "visits", "answers")
