@@ -237,8 +237,7 @@ TEXT = {
     "series_visits": N_("Stand visits"),
     "series_answers": N_("Answers"),
     "live_chart": N_plural(
-        "%(series)s per 5 minutes over the last two hours, %(n)s in all",
-        "%(series)s per 5 minutes over the last two hours, %(n)s in all",
+        "one in the last two hours, per 5 minutes", "%(n)s in the last two hours, per 5 minutes"
     ),
     "live_from": N_("From"),
     "live_tablets": N_("Stand tablets"),
