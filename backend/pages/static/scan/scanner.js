@@ -28,6 +28,7 @@ const REFUSALS = {
 };
 let revoked = false;
 let syncing = null;
+let again = false;
 let lastNonce = null;
 let audio = null;
 let lastReport = -Infinity;
@@ -207,7 +208,18 @@ async function send() {
 
 function sync() {
   // One request at a time: a reconnect, a timer and a new scan must not send a batch twice.
-  syncing ??= send().finally(() => {
+  // A call while one runs is not lost: that run goes round once more when it is done, so a
+  // scan made during a heartbeat is sent at once rather than at the next timer.
+  if (syncing) {
+    again = true;
+    return syncing.then(refresh);
+  }
+  syncing = (async () => {
+    do {
+      again = false;
+      await send();
+    } while (again && !revoked);
+  })().finally(() => {
     syncing = null;
   });
   return syncing.then(refresh);
