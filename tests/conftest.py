@@ -278,9 +278,9 @@ def clock(monkeypatch):
     visit says which day it is rather than reading the wall clock.
     """
     from backend import client
-    from backend.pages import journey, scanlane, scanner
+    from backend.pages import console_live, journey, scanlane, scanner
 
     fixed = Clock(CLOCK_START)
-    for module in (journey, scanner, scanlane, client):
+    for module in (journey, scanner, scanlane, client, console_live):
         monkeypatch.setattr(module, "utcnow", fixed)
     return fixed

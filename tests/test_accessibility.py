@@ -458,6 +458,7 @@ PAGES = [
     ),
     Row("console-pin", console_page(lambda f: f"/console/pins?code={f.pin}"), 200, laptop=True),
     Row("console-tokens", console_page(lambda f: "/console/tokens"), 200, laptop=True),
+    Row("console-live", console_page(lambda f: f"/console/{f.event.slug}/live"), 200, laptop=True),
     Row("console-audit", console_page(lambda f: "/console/audit"), 200, laptop=True),
     Row("console-refused", console_refused, 403),
     Row("console-sign-in", path("/dashboard/sign-in?next=/console/"), 200, laptop=True),

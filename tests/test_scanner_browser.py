@@ -233,8 +233,15 @@ def test_offline_scans_wait_survive_a_reload_and_sync_once_with_their_scan_times
     expect(page.locator("#recent li[data-status=created]")).to_have_count(3)
     expect(page.get_by_test_id("today")).to_have_text("3")
     page.screenshot(path=screenshots / "3-synced-en.png", full_page=True)
-    # Synced once: one batch with the three scans, their nonces and scan times.
+    # Synced once: one batch with the three scans, their nonces and scan times. The other
+    # requests are heartbeats: no scans, only the tablet's state (docs/scanner.md).
+    heartbeats = [body for body in sent if not body["visits"]]
+    sent = [body for body in sent if body["visits"]]
     assert len(sent) == 1 and len(sent[0]["visits"]) == 3
+    assert sent[0]["state"]["queued"] == 0  # none left waiting once the batch is answered
+    assert heartbeats and {body["state"]["tablet"] for body in heartbeats} == {
+        sent[0]["state"]["tablet"]
+    }
     visits = visits_by_pin(db)
     assert len(visits) == 3
     for (before, after), item in zip(typed_between, sent[0]["visits"], strict=True):

@@ -131,6 +131,21 @@ class VisitBatchIn(Schema):
         return data
 
 
+class ScannerSyncIn(Schema):
+    """The scanner page's body: the API's batch, empty for a heartbeat, and the tablet's state.
+
+    ``state`` is checked by ``stand_scanner.tablet_report`` (one rule for it).
+    """
+
+    visits = fields.List(
+        fields.Dict(), required=True, validate=validate.Length(max=MAX_OFFLINE_BATCH)
+    )
+    state = fields.Raw(load_default=None)
+
+    def _refuse_bad_text(self, data, **_):
+        return data  # each visit is loaded by VisitIn on its own, the state by its use case
+
+
 class VisitResult(Schema):
     index = fields.Integer()
     nonce = fields.String(allow_none=True)

@@ -18,6 +18,7 @@ from backend.models.auth import ApiToken
 from backend.models.event import Company, Event, Stand
 from backend.models.pins import Batch, Pin
 from backend.models.printing import PrintJob
+from backend.models.tablets import TabletState
 
 __all__ = [
     "ApiToken",
@@ -36,6 +37,7 @@ __all__ = [
     "Stand",
     "StandVisit",
     "SurveyResponse",
+    "TabletState",
     "UnknownCodeLookup",
     "VisitorSalt",
     "survey_known_companies",

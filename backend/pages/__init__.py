@@ -13,6 +13,7 @@ from flask import Blueprint, render_template, request, send_file
 from backend.extensions import csrf
 from backend.pages import (  # noqa: F401
     console,
+    console_live,
     console_ops,
     dashboard,
     journey,

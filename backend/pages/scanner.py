@@ -17,7 +17,7 @@ from flask_wtf.csrf import generate_csrf
 from marshmallow import ValidationError
 from werkzeug.exceptions import BadRequest, HTTPException
 
-from backend.api.journey_schemas import VisitBatchIn, VisitResult, load_visit_item
+from backend.api.journey_schemas import ScannerSyncIn, VisitResult, load_visit_item
 from backend.client import count_unknown_code, signed_in_token
 from backend.error_responses import (
     HTTP_CODES,
@@ -33,9 +33,11 @@ from backend.pages.scanner_strings import TEXT
 from backend.services import stamps
 from backend.services.stand_scanner import (
     SCANNER_ROLES,
+    record_state,
     scannable_stands,
     scanner_stand,
     scanner_token,
+    sync_request,
     today_count,
 )
 from backend.services.validation import json_problem, parse_id
@@ -54,6 +56,8 @@ SCANNER_CSP = (
     "base-uri 'none'; "
     "frame-ancestors 'none'"
 )
+# How often an open scanner tells the server it is alive (its state), in seconds.
+HEARTBEAT_SECONDS = 60
 WORKER_CSP = "default-src 'none'; connect-src 'self'"
 ASSETS = (
     "scanner.css",
@@ -102,6 +106,8 @@ def _page(status: int = 200, **context):
         "worker": url_for(".service_worker"),
         "scope": url_for(".page"),
         "wasm": url_for(".static", filename="vendor/zxing_reader.wasm"),
+        "version": _asset_version(),
+        "heartbeat": HEARTBEAT_SECONDS,
     }
     body = render_template(
         "scanner.html", lang=lang, t=translator(lang, TEXT), config=config, **context
@@ -163,20 +169,28 @@ def sign_out():
 
 @bp.post("/scan/stands/<id:stand_id>/visits")
 def visits(stand_id):
-    """The page's scans, queued or fresh: the API's batch body, signed in by the session."""
+    """The page's scans, queued or fresh, and the tablet's state: a heartbeat sends no scans.
+
+    The visits are the API's batch body, signed in by the session (``docs/scanner.md``).
+    """
     stand = scanner_stand(_session_token(), stand_id)
     problem = json_problem(request.get_data(cache=True))
     if problem:  # before parsing: the parser recurses once per level
         raise BadRequest(problem)
     try:
-        data = VisitBatchIn().load(request.get_json(silent=True) or {})
+        data = ScannerSyncIn().load(request.get_json(silent=True) or {})
     except ValidationError as error:
         raise InvalidInput(fields=error.messages) from error
+    report = sync_request(data["visits"], data["state"])
     now = utcnow()
-    items = [load_visit_item(i) for i in data["visits"]]
-    replay = stamps.staff_stamp_batch(stand.id, items, now, count_unknown_code)
+    results = []
+    if data["visits"]:
+        items = [load_visit_item(i) for i in data["visits"]]
+        results = stamps.staff_stamp_batch(stand.id, items, now, count_unknown_code).results
+    if report is not None:
+        record_state(stand, report, now)
     return jsonify(
-        {"results": VisitResult(many=True).dump(replay.results), "today": today_count(stand, now)}
+        {"results": VisitResult(many=True).dump(results), "today": today_count(stand, now)}
     )
 
 

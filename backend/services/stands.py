@@ -7,11 +7,11 @@ new visits (``stamps.stamp``). See ``docs/product.md``, "Words".
 
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 
 from backend.errors import Conflict, StandInUse, StandNotFound
 from backend.extensions import db
-from backend.models import ApiToken, Stand, StandVisit
+from backend.models import ApiToken, Stand, StandVisit, TabletState
 from backend.models.types import utcnow
 from backend.services import audit, rules
 from backend.services.commit import commit_or_conflict
@@ -126,6 +126,8 @@ def delete_stand(stand_id: int) -> None:
     if visit_count(stand) or _token_count(stand):
         raise StandInUse()
     audit.record("stand.delete", _target(stand), _described(stand), None)
+    # What an organiser's tablet said while trying the stand goes with it: no figure reads it.
+    db.session.execute(delete(TabletState).where(TabletState.stand_id == stand.id))
     db.session.delete(stand)
     # A visit registered meanwhile makes the database refuse the delete: a 409, nothing lost.
     commit_or_conflict("stand_in_use")

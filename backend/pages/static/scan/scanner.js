@@ -19,6 +19,8 @@ const t = (key, values = {}) => {
 // A QR code stays in view for a while: it counts again only after this long out of sight.
 const QUIET_MS = 2000;
 const RETRY_MS = 10000;
+// While the page is open it tells the server it is alive, with its queue and version, this often.
+const HEARTBEAT_MS = (config.heartbeat ?? 60) * 1000;
 const REFUSALS = {
   pin_other_event: "other_event",
   pin_void: "void",
@@ -26,8 +28,11 @@ const REFUSALS = {
 };
 let revoked = false;
 let syncing = null;
+let again = false;
 let lastNonce = null;
 let audio = null;
+let lastReport = -Infinity;
+let tabletFallback = null;
 
 function banner(text, info = false) {
   const element = $("banner");
@@ -131,24 +136,59 @@ function revoke() {
   video.hidden = true;
 }
 
-async function send() {
-  if (!stand || revoked) return;
-  const batch = (await queue.queued(stand.id)).slice(0, 500);
-  if (!batch.length) return;
-  const visits = batch.map(({ pin, scanned_at, nonce }) => ({ pin, scanned_at, nonce }));
-  let response;
+// This tablet's id: random, made once and kept in the browser (it names a device, not a person),
+// so the organisers' live view can tell two tablets of one stand apart.
+function tabletId() {
   try {
-    response = await fetch(config.visitsUrl, {
+    let id = localStorage.getItem("speld-tablet");
+    if (!id || !/^[A-Za-z0-9_-]{8,40}$/.test(id)) {
+      id = nonce().slice(0, 32);
+      localStorage.setItem("speld-tablet", id);
+    }
+    return id;
+  } catch {
+    return (tabletFallback ??= nonce().slice(0, 32)); // no storage: an id for this page's life
+  }
+}
+
+// One POST of scans (maybe none) with the tablet's state; null when the network failed.
+async function post(visits, queued) {
+  const state = { tablet: tabletId(), queued, version: config.version ?? "" };
+  try {
+    const response = await fetch(config.visitsUrl, {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-CSRFToken": config.csrf },
-      body: JSON.stringify({ visits }),
+      body: JSON.stringify({ visits, state }),
       credentials: "same-origin",
       referrerPolicy: "same-origin",
     });
+    if (response.ok) lastReport = performance.now();
+    return response;
   } catch {
     banner(t("offline"), true);
-    return;
+    return null;
   }
+}
+
+async function send() {
+  if (!stand || revoked) return;
+  const waiting = await queue.queued(stand.id);
+  if (performance.now() - lastReport >= HEARTBEAT_MS) {
+    // The heartbeat: small and on its own, so it gets through where a batch may not.
+    const response = await post([], waiting.length);
+    if (!response) return;
+    if ([400, 401, 403].includes(response.status)) return revoke();
+    if (response.ok) {
+      if ($("banner").textContent === t("offline")) banner("");
+      $("today").textContent = number((await response.json()).today);
+    }
+  }
+  const batch = waiting.slice(0, 500);
+  if (!batch.length) return;
+  const visits = batch.map(({ pin, scanned_at, nonce }) => ({ pin, scanned_at, nonce }));
+  // The state says what still waits once this batch is answered.
+  const response = await post(visits, waiting.length - batch.length);
+  if (!response) return;
   if ([400, 401, 403].includes(response.status)) return revoke();
   if (!response.ok) return; // the server is in trouble: keep the scans and try again later
   banner("");
@@ -168,7 +208,18 @@ async function send() {
 
 function sync() {
   // One request at a time: a reconnect, a timer and a new scan must not send a batch twice.
-  syncing ??= send().finally(() => {
+  // A call while one runs is not lost: that run goes round once more when it is done, so a
+  // scan made during a heartbeat is sent at once rather than at the next timer.
+  if (syncing) {
+    again = true;
+    return syncing.then(refresh);
+  }
+  syncing = (async () => {
+    do {
+      again = false;
+      await send();
+    } while (again && !revoked);
+  })().finally(() => {
     syncing = null;
   });
   return syncing.then(refresh);
@@ -274,7 +325,7 @@ function start() {
     input.focus();
   });
   window.addEventListener("online", () => sync());
-  setInterval(() => sync(), RETRY_MS);
+  setInterval(() => sync(), Math.min(RETRY_MS, HEARTBEAT_MS));
   sync();
   startCamera();
 }
