@@ -72,7 +72,7 @@ class Stamp:
 
     data_as_of: datetime
     speld_version: str
-    request: str  # the API request that returns the same figures
+    request: str  # the API request that returns the same figures (with the reader's token)
 
 
 def figures_hash(figures: Funnel) -> str:
@@ -510,7 +510,12 @@ def content(
                 (s(N_("Definitions version")), figures.definitions_version),
                 (s(N_("Speld version")), stamp.speld_version),
                 (s(N_("sha256 of the figures' JSON")), figures_hash(figures)),
-                (s(N_("The same figures from the API")), stamp.request),
+                (
+                    s(N_("The same figures from the API")),
+                    s(N_("%(request)s with a viewer's token"), request=stamp.request)
+                    if viewer
+                    else s(N_("%(request)s with an organiser's token"), request=stamp.request),
+                ),
             ),
         )
     )

@@ -127,7 +127,9 @@ def test_the_report_pdf_holds_the_funnels_answer_in_both_languages_and_roles(
                 text = pdf_text(response.data, tmp_path)
                 # The reproducibility stamp: the hash of exactly this reader's JSON.
                 assert canonical_hash(funnel) in text
-                assert f"GET /api/v1/events/{slug}/funnel" in text
+                # The request in the reader's words, with whose token gives the same figures.
+                whose = f"%(request)s with {'an organiser' if role == 'organiser' else 'a viewer'}'s token"
+                assert say(lang, whose, request=f"GET /api/v1/events/{slug}/funnel") in text
                 if awareness["named_none_share"] is None:
                     continue
                 for said in headline(awareness, lang):

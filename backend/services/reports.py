@@ -190,7 +190,7 @@ def report_file(slug: str, kind: str, exact: bool, lang: str = "nl") -> ExportFi
     stamp = report.Stamp(
         data_as_of=datetime.now(UTC),
         speld_version=docinfo.VERSION,
-        request=f"GET /api/v1/events/{slug}/funnel ({'organiser' if exact else 'viewer'} token)",
+        request=f"GET /api/v1/events/{slug}/funnel",
     )
     blocks = report.content(figures, together, lang, stamp, (event.starts_on, event.ends_on))
     title = blocks[0].text
