@@ -6,7 +6,7 @@ from datetime import date, datetime
 from types import SimpleNamespace as Row
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from reportlab.pdfbase import pdfmetrics
 
@@ -205,6 +205,8 @@ def test_a_day_is_named_in_the_readers_language(lang, forms):
 
 
 @given(st.integers(-10_000, 10_000))
+@example(5)  # 0.05 pp: one decimal, rounded half to even, read 0.0
+@example(-5)
 def test_a_difference_prints_with_its_sign_so_an_interval_agrees_with_its_verdict(n):
     """A bound of the JSON (a share to 4 decimals) that is not 0 never prints as 0.0:
     "fewer" beside "… to −0.0 pp" said that the interval reached 0."""
@@ -215,6 +217,13 @@ def test_a_difference_prints_with_its_sign_so_an_interval_agrees_with_its_verdic
         assert shown[0] == ("\u2212" if n < 0 else "+")
         assert (number == 0) == (n == 0), shown
         assert abs(number - difference * 100) <= 0.05 + 1e-9
+
+
+def test_a_bound_held_as_minus_zero_reads_with_one_minus_sign():
+    """The JSON's 4 decimals hold a bound just below 0 as -0.0: its sign shows, once."""
+    assert charts.points(-0.0, "en") == "\u22120.0 pp"
+    assert charts.points(-0.0, "nl") == "\u22120,0 procentpunt"
+    assert charts.points(0.0, "en") == "+0.0 pp"
 
 
 @given(st.floats(0, 1))

@@ -11,6 +11,7 @@ figures).
 """
 
 import html
+import math
 import re
 
 from babel.dates import format_skeleton
@@ -105,11 +106,12 @@ def points(difference: float | None, lang: str = "en") -> str:
     if difference is None:
         return DASH
     value = difference * 100
-    decimals = "0" if value == 0 or abs(value) >= 0.05 else "00"
-    pattern = f"+#,##0.{decimals};-#,##0.{decimals}"
-    shown = format_decimal(value, pattern, locale=lang)
-    if value == 0 and str(value).startswith("-"):
-        shown = "-" + shown.lstrip("+")  # Babel drops the sign of -0.0
+    shown = format_decimal(value, "+#,##0.0;-#,##0.0", locale=lang)
+    if value != 0 and not any(digit in shown for digit in "123456789"):
+        # Rounded to 0.0 (0.05 too: Babel rounds half to even), though it is not 0.
+        shown = format_decimal(value, "+#,##0.00;-#,##0.00", locale=lang)
+    # The sign once, and -0.0's too (Babel's versions differ on it: dropped, or kept).
+    shown = ("-" if math.copysign(1, value) < 0 else "+") + shown.lstrip("+-")
     return say(lang, N_("%(points)s pp"), points=shown.replace("-", "\u2212"))
 
 
