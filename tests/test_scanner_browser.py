@@ -8,6 +8,7 @@ asserted for each scan.
 
 import json
 import shutil
+import threading
 import time
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
@@ -17,9 +18,11 @@ import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 from sqlalchemy import select
+from werkzeug.exceptions import ServiceUnavailable
 
 from backend.models import ApiToken, StandVisit
 from backend.models.types import utcnow
+from backend.pages import scanner
 from backend.services import tokens
 from backend.services.pins import void_pin as make_void
 from qr import codes
@@ -333,6 +336,35 @@ def test_a_revoked_card_stops_registering_and_keeps_the_waiting_scans(
     expect(page.locator("#recent li[data-status=created]")).to_have_count(2, timeout=WAIT_MS)
     expect(page.get_by_test_id("waiting")).to_have_text("0")
     assert len(visits_by_pin(db)) == 2
+    context.close()
+
+
+def test_a_send_that_is_never_answered_does_not_hold_up_the_scans(
+    browser, live_server, make, db, fair, monkeypatch
+):
+    """Wi-Fi that drops mid-request can leave it open for ever: the tablet gives it up."""
+    monkeypatch.setattr(scanner, "SEND_TIMEOUT_SECONDS", 2)
+    monkeypatch.setattr(scanner, "HEARTBEAT_SECONDS", 1)  # the timer: a retry every second
+    event, stand, pins = fair
+    context, page = open_scanner(browser, live_server, make.token("stand", stand), "en-GB")
+    answered, held, released = scanner.sync_request, [], threading.Event()
+
+    def no_answer_the_first_time(visits, state):
+        if visits and not held:
+            held.append(len(visits))
+            released.wait(WAIT_MS / 1000 + 30)  # longer than the test waits
+            raise ServiceUnavailable()  # too late: the tablet is gone; nothing is stored
+        return answered(visits, state)
+
+    monkeypatch.setattr(scanner, "sync_request", no_answer_the_first_time)
+    try:
+        page.fill("#code", pins[0])
+        page.click("#typed button")
+        expect(page.locator("#recent li[data-status=created]")).to_have_count(1, timeout=WAIT_MS)
+        expect(page.get_by_test_id("waiting")).to_have_text("0")
+        assert held == [1] and len(visits_by_pin(db)) == 1
+    finally:
+        released.set()
     context.close()
 
 

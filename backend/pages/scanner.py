@@ -58,6 +58,9 @@ SCANNER_CSP = (
 )
 # How often an open scanner tells the server it is alive (its state), in seconds.
 HEARTBEAT_SECONDS = 60
+# A send with no answer after this long is given up and tried again at the next timer: Wi-Fi
+# that drops mid-request can leave a request open for ever, and with it every later sync.
+SEND_TIMEOUT_SECONDS = 20
 WORKER_CSP = "default-src 'none'; connect-src 'self'"
 ASSETS = (
     "scanner.css",
@@ -108,6 +111,7 @@ def _page(status: int = 200, **context):
         "wasm": url_for(".static", filename="vendor/zxing_reader.wasm"),
         "version": _asset_version(),
         "heartbeat": HEARTBEAT_SECONDS,
+        "sendTimeout": SEND_TIMEOUT_SECONDS,
     }
     body = render_template(
         "scanner.html", lang=lang, t=translator(lang, TEXT), config=config, **context

@@ -21,6 +21,9 @@ const QUIET_MS = 2000;
 const RETRY_MS = 10000;
 // While the page is open it tells the server it is alive, with its queue and version, this often.
 const HEARTBEAT_MS = (config.heartbeat ?? 60) * 1000;
+// A send with no answer this long is given up (the scans stay queued): one hung request
+// must not hold up every later sync until the page is reloaded.
+const SEND_TIMEOUT_MS = (config.sendTimeout ?? 20) * 1000;
 const REFUSALS = {
   pin_other_event: "other_event",
   pin_void: "void",
@@ -161,6 +164,7 @@ async function post(visits, queued) {
       body: JSON.stringify({ visits, state }),
       credentials: "same-origin",
       referrerPolicy: "same-origin",
+      signal: AbortSignal.timeout?.(SEND_TIMEOUT_MS), // older browsers: no timeout
     });
     if (response.ok) lastReport = performance.now();
     return response;
