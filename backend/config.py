@@ -109,6 +109,7 @@ def from_environment(instance_path: str, env: dict | None = None) -> dict:
             env, "HASH_RETENTION_DAYS", DEFAULTS["HASH_RETENTION_DAYS"]
         ),
         "PRIVACY_CONTACT": env.get("PRIVACY_CONTACT", "").strip()[:200],
+        "LIVE_RECOUNT_SECONDS": _integer(env, "LIVE_RECOUNT_SECONDS", 30),
         **print_settings(env),
     }
 
@@ -182,4 +183,6 @@ DEFAULTS = {
     "HASH_RETENTION_DAYS": 7,
     # Who students write to about their data (shown on /privacy); empty: the organisers.
     "PRIVACY_CONTACT": "",
+    # The live view is counted at most this often per process (services/live.KeptViews).
+    "LIVE_RECOUNT_SECONDS": 30,
 }

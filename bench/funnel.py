@@ -49,8 +49,12 @@ def insert_many(connection, dialect: str, sql: str, rows) -> int:
     return count
 
 
-def seed(scale: float) -> dict:
-    """Demo event, pins through mint_batch, then bulk activity rows."""
+def seed(scale: float, days: list[datetime] | None = None) -> dict:
+    """Demo event, pins through mint_batch, then bulk activity rows.
+
+    The rows fall in the first seven hours of each of ``days`` (the fair's two mornings;
+    by default Business Days Twente 2026's, ``bench/live.py`` gives ones around now).
+    """
     from sqlalchemy import select
 
     from backend.extensions import db
@@ -70,7 +74,7 @@ def seed(scale: float) -> dict:
         )
     )
     zone = ZoneInfo(event.timezone)
-    days = [datetime(2026, 2, 18, 10, tzinfo=zone), datetime(2026, 2, 19, 10, tzinfo=zone)]
+    days = days or [datetime(2026, 2, 18, 10, tzinfo=zone), datetime(2026, 2, 19, 10, tzinfo=zone)]
     rng = random.Random(1)
     dialect = db.engine.dialect.name
 

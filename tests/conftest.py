@@ -74,6 +74,9 @@ def app(tmp_path_factory):
             "SECRET_KEY": "test-secret",
             "SQLALCHEMY_DATABASE_URI": _test_database_url(tmp_path_factory),
             "PUBLIC_BASE_URL": "https://pins.example.org",
+            # Every load of the live page counts afresh: a test's clock stands still, and the
+            # app outlives a test's rows. tests/test_live.py tries the kept views themselves.
+            "LIVE_RECOUNT_SECONDS": 0,
         }
     )
     with app.app_context():

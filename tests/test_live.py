@@ -6,12 +6,14 @@ through its endpoint; the page over HTTP for who may read it and what it says.
 """
 
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from backend.models import (
     Batch,
@@ -294,3 +296,85 @@ def test_the_page_is_for_organisers_and_says_its_figures(client, make, db, clock
     assert "No scan by noon of the first day" in english  # ROC dag 1 has none
     assert code not in english  # a pin's code is nobody's business here
     assert 'data-testid="live-link"' in client.get(f"/console/{event.slug}").get_data(as_text=True)
+
+
+def _scan(db, pin, at):
+    db.session.add(Scan(pin_id=pin.id, scanned_at=at, kind="human", device_class="mobile"))
+    db.session.commit()
+
+
+def test_a_kept_view_is_served_while_young_recounted_beside_when_old_counted_when_stale(
+    app, make, db, monkeypatch
+):
+    monkeypatch.setitem(app.config, "LIVE_RECOUNT_SECONDS", 30)
+    kept = live.KeptViews(app)  # this test's own: the app's outlives the test
+    event = make.event()
+    batch = make.batch(event, size=1, label="Desk")
+    pin = db.session.scalar(select(Pin).where(Pin.batch_id == batch.id))
+    t0 = FIRST_DAY.replace(hour=11).astimezone(UTC)
+    scans = lambda view: [b.scans for b in view.batches]  # noqa: E731
+
+    first = kept.view(event, t0)
+    assert scans(first) == [0] and first.now == t0
+    _scan(db, pin, t0 - timedelta(minutes=1))
+    assert kept.view(event, t0 + timedelta(seconds=29)) is first  # young: as it was
+
+    # Old: the kept view is served, and a thread counts it anew as of this request.
+    asked = t0 + timedelta(seconds=30)
+    assert kept.view(event, asked) is first
+    kept.recounting[event.id].join(timeout=30)
+    recounted = kept.view(event, asked + timedelta(seconds=1))
+    assert (scans(recounted), recounted.now) == ([1], asked)
+    at_once = live.live_view(event, asked)  # the same figures as counting at once
+    assert replace(at_once, problems=None) == replace(recounted, problems=None)
+
+    # Stale (over four times as old), or a clock set back: counted in the request.
+    _scan(db, pin, t0)
+    late = asked + timedelta(seconds=4 * 30)
+    assert (scans(kept.view(event, late)), kept.view(event, late).now) == ([2], late)
+    earlier = t0 - timedelta(hours=1)
+    assert scans(kept.view(event, earlier)) == [0]
+
+
+def test_a_recount_that_fails_keeps_the_view_it_had(app, make, db, monkeypatch):
+    monkeypatch.setitem(app.config, "LIVE_RECOUNT_SECONDS", 30)
+    kept = live.KeptViews(app)
+    event = make.event()
+    t0 = FIRST_DAY.replace(hour=11).astimezone(UTC)
+    first = kept.view(event, t0)
+
+    def database_away(*args):
+        raise ConnectionError("the database is away")
+
+    monkeypatch.setattr(live, "live_view", database_away)
+    assert kept.view(event, t0 + timedelta(seconds=60)) is first
+    kept.recounting[event.id].join(timeout=30)
+    assert event.id not in kept.recounting and kept.views[event.id] is first
+
+
+def test_the_page_serves_its_kept_view_and_recounts_it_beside(
+    app, client, make, db, clock, monkeypatch
+):
+    monkeypatch.setitem(app.config, "LIVE_RECOUNT_SECONDS", 30)
+    monkeypatch.delitem(app.extensions, "speld.live_views", raising=False)
+    event = make.event()
+    batch = make.batch(event, size=1, channel="roc", label="ROC")
+    pin = db.session.scalar(select(Pin).where(Pin.batch_id == batch.id))
+    clock(FIRST_DAY.replace(hour=11).astimezone(UTC))
+    dashboard_sign_in(client, make.token("organiser"))
+    url = f"/console/{event.slug}/live?lang=en"
+
+    def shown() -> tuple[str, str]:
+        page = client.get(url).get_data(as_text=True)
+        scans = re.search(r'data-batch="ROC".*?data-testid="scans">(\d+)<', page, re.S)[1]
+        return scans, re.search(r'data-testid="as-of">As of ([^,]+),', page)[1]
+
+    try:
+        assert shown() == ("0", "11:00:00\u202fAM")
+        _scan(db, pin, clock() - timedelta(minutes=1))
+        clock.now += timedelta(seconds=45)
+        assert shown() == ("0", "11:00:00\u202fAM")  # the kept view, and its time
+        live.kept_views_of(app).recounting[event.id].join(timeout=30)
+        assert shown() == ("1", "11:00:45\u202fAM")  # counted beside, as of the request
+    finally:
+        app.extensions.pop("speld.live_views", None)

@@ -40,8 +40,8 @@ def _clock(moment: datetime, zone: ZoneInfo, lang: str, seconds: bool = False) -
 def live_page(slug):
     """Now and the last two hours; every tablet, the Plaza, batches, problems; flags."""
     event = events.get_event(slug)
-    now = utcnow()
-    view = live.live_view(event, now)
+    view = live.kept_views().view(event, utcnow())
+    now = view.now  # the figures' time: the page says it
     lang = current_language()
     zone = ZoneInfo(event.timezone)
     auto = request.args.get("auto") == "1"

@@ -6,13 +6,17 @@ as the funnel counts (``exports/funnel.py``): scans and landings and portal clic
 humans, scans not of a void pin, stand visits and survey answers that are not tests.
 """
 
+import itertools
+import logging
+import threading
 import time as clock
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from itertools import groupby
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import false, func, select, text, true
+from flask import current_app
+from sqlalchemy import case, false, func, literal, select, text, true, union_all
 
 from backend.extensions import db
 from backend.models import (
@@ -29,9 +33,10 @@ from backend.models import (
     TabletState,
     UnknownCodeLookup,
 )
-from backend.models.types import TWENTE_PLAZA
+from backend.models.types import DEVICE_CLASSES, TWENTE_PLAZA
 from backend.services import health
 from backend.services.stamps import during_the_fair
+from exports.scope import MAX_RUNS, NO_FILTERS, Scope, id_runs
 
 BUCKET = timedelta(minutes=5)
 BUCKETS = 24  # two hours of five minutes, the last one holding now
@@ -43,6 +48,7 @@ QUIET = timedelta(hours=1)  # a Plaza stand with no visit this long while the fa
 OPEN_FROM, OPEN_UNTIL = time(10), time(17)
 FIRST_SCAN_BY = time(12)  # a batch or channel with no scan by noon of the first day
 SLOW_MS = 250  # a database round trip slower than this is a problem
+logger = logging.getLogger(__name__)
 SERIES = ("scans", "landings", "clicks", "visits", "answers")
 
 
@@ -126,7 +132,7 @@ class Problems:
 
 @dataclass(frozen=True)
 class Live:
-    event: Event
+    event_id: int
     now: datetime
     open: bool
     buckets: tuple[Bucket, ...]
@@ -158,53 +164,62 @@ def _edition_pins(event: Event):
 
 
 def _counted_scan():
-    return (Scan.kind == "human", Scan.pin_void == false())
+    # Every device class named: the counted scans are then read from ix_scans_counted alone.
+    return (Scan.device_class.in_(DEVICE_CLASSES), Scan.kind == "human", Scan.pin_void == false())
 
 
-def _moments(event: Event, start: datetime, end: datetime) -> dict[str, list[datetime]]:
-    pins = _edition_pins(event)
-    queries = {
-        "scans": select(Scan.scanned_at).where(
-            Scan.pin_id.in_(pins), *_counted_scan(), Scan.scanned_at >= start, Scan.scanned_at < end
+def _series(scope: Scope) -> dict[str, tuple]:
+    """Each series' moment column and what counts, as the funnel counts it."""
+
+    def among(column):
+        return scope.among(column, status=None)  # every pin of the edition, void ones too
+
+    return {
+        "scans": (Scan.scanned_at, [*_counted_scan(), among(Scan.pin_id)]),
+        "landings": (
+            LandingVisit.visited_at,
+            [LandingVisit.kind == "human", among(LandingVisit.pin_id)],
         ),
-        "landings": select(LandingVisit.visited_at).where(
-            LandingVisit.pin_id.in_(pins),
-            LandingVisit.kind == "human",
-            LandingVisit.visited_at >= start,
-            LandingVisit.visited_at < end,
+        "clicks": (
+            PortalClick.clicked_at,
+            [PortalClick.kind == "human", among(PortalClick.pin_id)],
         ),
-        "clicks": select(PortalClick.clicked_at).where(
-            PortalClick.pin_id.in_(pins),
-            PortalClick.kind == "human",
-            PortalClick.clicked_at >= start,
-            PortalClick.clicked_at < end,
+        "visits": (
+            StandVisit.visited_at,
+            [StandVisit.is_test == false(), among(StandVisit.pin_id)],
         ),
-        "visits": select(StandVisit.visited_at).where(
-            StandVisit.pin_id.in_(pins),
-            StandVisit.is_test == false(),
-            StandVisit.visited_at >= start,
-            StandVisit.visited_at < end,
-        ),
-        "answers": select(SurveyResponse.answered_at).where(
-            SurveyResponse.pin_id.in_(pins),
-            SurveyResponse.is_test == false(),
-            SurveyResponse.answered_at >= start,
-            SurveyResponse.answered_at < end,
+        "answers": (
+            SurveyResponse.answered_at,
+            [SurveyResponse.is_test == false(), among(SurveyResponse.pin_id)],
         ),
     }
-    return {series: list(db.session.scalars(query)) for series, query in queries.items()}
+
+
+def _per_bucket(column, edges: list[datetime], where: list) -> list[int]:
+    """Rows per five minutes between the edges: a count per bucket, each a range of an index.
+
+    One statement (UNION ALL of the counts): a range count reads the index alone, where one
+    pass that sorts each row into its bucket costs twenty times as much on SQLite.
+    """
+    counts = [
+        select(literal(i), func.count()).where(column >= a, column < b, *where)
+        for i, (a, b) in enumerate(itertools.pairwise(edges))
+    ]
+    found = dict(db.session.execute(union_all(*counts)).all())
+    return [int(found.get(i) or 0) for i in range(len(edges) - 1)]
 
 
 def buckets(event: Event, now: datetime) -> tuple[Bucket, ...]:
     """Scans, landings, portal clicks, stand visits and answers per five minutes, two hours."""
-    start, end = window(now)
+    start, _ = window(now)
+    edges = [start + i * BUCKET for i in range(BUCKETS + 1)]
+    scope = Scope.of(db.session, event, NO_FILTERS)
     counts = {
-        series: Counter((moment - start) // BUCKET for moment in moments)
-        for series, moments in _moments(event, start, end).items()
+        series: _per_bucket(column, edges, where)
+        for series, (column, where) in _series(scope).items()
     }
     return tuple(
-        Bucket(start + i * BUCKET, **{series: counts[series][i] for series in SERIES})
-        for i in range(BUCKETS)
+        Bucket(edges[i], **{series: counts[series][i] for series in SERIES}) for i in range(BUCKETS)
     )
 
 
@@ -279,17 +294,47 @@ def first_scans_due(event: Event, now: datetime) -> bool:
     return now >= datetime.combine(event.starts_on, FIRST_SCAN_BY, tzinfo=zone)
 
 
-def batches(event: Event, now: datetime) -> tuple[tuple[BatchLine, ...], tuple[ChannelLine, ...]]:
-    """Counted scans so far per batch and per channel; none by noon of the first day is flagged."""
-    scans = dict(
-        db.session.execute(
+def _scans_per_batch(event: Event, now: datetime) -> dict[int, int]:
+    """Counted scans up to ``now`` per batch: one pass over the counted scans' index.
+
+    A batch's pins are the few runs of consecutive ids minting makes, so each scan's batch
+    is told by a CASE over those runs; with too many runs, a join of the pins instead.
+    """
+    counted = (*_counted_scan(), Scan.scanned_at <= now)
+    pins = db.session.execute(
+        select(Pin.batch_id, Pin.id)
+        .join(Batch, Batch.id == Pin.batch_id)
+        .where(Batch.event_id == event.id)
+        .order_by(Pin.batch_id, Pin.id)
+    ).all()
+    runs = [
+        (batch_id, run)
+        for batch_id, group in groupby(pins, key=lambda row: row[0])
+        for run in id_runs(pin for _, pin in group)
+    ]
+    if not runs:
+        return {}
+    if len(runs) > MAX_RUNS:
+        query = (
             select(Pin.batch_id, func.count(Scan.id))
             .join(Scan, Scan.pin_id == Pin.id)
             .join(Batch, Batch.id == Pin.batch_id)
-            .where(Batch.event_id == event.id, *_counted_scan(), Scan.scanned_at <= now)
+            .where(Batch.event_id == event.id, *counted)
             .group_by(Pin.batch_id)
-        ).all()
-    )
+        )
+    else:
+        batch_of = case(
+            *[((Scan.pin_id + 0).between(first, last), batch) for batch, (first, last) in runs]
+        )
+        query = (
+            select(batch_of, func.count()).where(*counted, batch_of.is_not(None)).group_by(batch_of)
+        )
+    return {batch_id: count for batch_id, count in db.session.execute(query).all()}
+
+
+def batches(event: Event, now: datetime) -> tuple[tuple[BatchLine, ...], tuple[ChannelLine, ...]]:
+    """Counted scans so far per batch and per channel; none by noon of the first day is flagged."""
+    scans = _scans_per_batch(event, now)
     due = first_scans_due(event, now)
     rows = db.session.scalars(
         select(Batch).where(Batch.event_id == event.id).order_by(Batch.channel, Batch.label)
@@ -334,9 +379,10 @@ def problems(event: Event, now: datetime) -> Problems:
     )
     void = db.session.scalar(
         select(func.count()).where(
-            Scan.pin_id.in_(_edition_pins(event)),
-            Scan.pin_void == true(),
+            Scan.device_class.in_(DEVICE_CLASSES),  # a seek into ix_scans_counted
             Scan.kind == "human",
+            Scan.pin_void == true(),
+            Scan.pin_id.in_(_edition_pins(event)),
             Scan.scanned_at > since,
             Scan.scanned_at <= now,
         )
@@ -356,7 +402,7 @@ def live_view(event: Event, now: datetime) -> Live:
     is_open = fair_open(event, now)
     batch_lines, channel_lines = batches(event, now)
     return Live(
-        event=event,
+        event_id=event.id,
         now=now,
         open=is_open,
         buckets=buckets(event, now),
@@ -366,3 +412,70 @@ def live_view(event: Event, now: datetime) -> Live:
         channels=channel_lines,
         problems=problems(event, now),
     )
+
+
+class KeptViews:
+    """Each edition's live view as this process last counted it, for every reader of the page.
+
+    Counting takes a few hundred milliseconds on a fair's million scans, and ten organisers
+    with the page open would each pay it. So a view younger than ``LIVE_RECOUNT_SECONDS``
+    is served as it is; an older one is served while a thread counts it anew (one at a time
+    per edition); one four times that old, or none, is counted in the request. The page
+    says the view's time ("As of …"). ``LIVE_RECOUNT_SECONDS = 0`` counts every time.
+    """
+
+    STALE_FACTOR = 4
+
+    def __init__(self, app):
+        self.app = app
+        self.lock = threading.Lock()
+        self.views: dict[int, Live] = {}
+        self.recounting: dict[int, threading.Thread] = {}
+
+    def view(self, event: Event, now: datetime) -> Live:
+        fresh = self.app.config["LIVE_RECOUNT_SECONDS"]
+        with self.lock:
+            kept = self.views.get(event.id)
+            age = None if kept is None else (now - kept.now).total_seconds()
+            if age is not None and 0 <= age < fresh:
+                return kept
+            if age is not None and 0 <= age < self.STALE_FACTOR * fresh:
+                if event.id not in self.recounting:
+                    thread = threading.Thread(
+                        target=self._recount, args=(event.id, now), daemon=True
+                    )
+                    self.recounting[event.id] = thread
+                    thread.start()
+                return kept
+        return self._keep(live_view(event, now))
+
+    def _keep(self, view: Live) -> Live:
+        with self.lock:
+            kept = self.views.get(view.event_id)
+            if kept is None or kept.now <= view.now:
+                self.views[view.event_id] = view
+        return view
+
+    def _recount(self, event_id: int, now: datetime) -> None:
+        try:
+            with self.app.app_context():
+                event = db.session.get(Event, event_id)
+                if event is not None:
+                    self._keep(live_view(event, now))
+        except Exception:  # the database is away: the kept view stays, and says its time
+            logger.warning("live view of edition %s not recounted", event_id, exc_info=True)
+        finally:
+            with self.lock:
+                self.recounting.pop(event_id, None)
+
+
+def kept_views() -> KeptViews:
+    """This process's kept live views (a recount's thread needs the app itself, no proxy)."""
+    return kept_views_of(current_app._get_current_object())
+
+
+def kept_views_of(app) -> KeptViews:
+    """The app's kept live views, made on first use."""
+    if "speld.live_views" not in app.extensions:
+        app.extensions["speld.live_views"] = KeptViews(app)
+    return app.extensions["speld.live_views"]
