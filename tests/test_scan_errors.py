@@ -21,6 +21,7 @@ from backend.extensions import db as _db
 from backend.models import ScanPathError
 from backend.models.scan_errors import SCAN_PATH_DOORS
 from backend.services import journey, scan_errors, stamps
+from backend.services.retention import SCAN_ERROR_DAYS, apply_retention
 from backend.services.scans import EXTENSION as SCANS
 from tests.conftest import client_as
 from tests.test_dashboard import sign_in as dashboard_sign_in
@@ -288,3 +289,31 @@ def test_a_row_holds_a_minute_a_door_a_status_and_a_count_nothing_else(
     said = repr(row)
     assert code not in said and PHONE_ADDRESS not in said and "iPhone" not in said
     assert row[0].second == 0 and row[0].microsecond == 0
+
+
+def test_retention_deletes_counts_older_than_a_month(db):
+    now = FAIR_MOMENT
+    for days in (SCAN_ERROR_DAYS + 1, SCAN_ERROR_DAYS - 1):
+        db.session.add(
+            ScanPathError(
+                minute=now.replace(second=0) - timedelta(days=days), door="pin", status=503, count=3
+            )
+        )
+    db.session.commit()
+    assert apply_retention(now, 7, apply=False).scan_errors == 1
+    assert apply_retention(now, 7, apply=True).scan_errors == 1
+    assert len(_table(db)) == 1
+    assert apply_retention(now, 7, apply=True).scan_errors == 0
+
+
+def test_the_retention_command_says_what_it_deletes(db, runner):
+    old = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(days=SCAN_ERROR_DAYS + 1)
+    db.session.add(ScanPathError(minute=old, door="tablet", status=500, count=1))
+    db.session.commit()
+    said = f"scan path error counts older than {SCAN_ERROR_DAYS} days deleted"
+    dry = runner.invoke(args=["speld", "retention", "--dry-run"])
+    assert dry.exit_code == 0 and f"{said}: 1" in dry.output
+    assert len(_table(db)) == 1
+    applied = runner.invoke(args=["speld", "retention", "--apply"])
+    assert applied.exit_code == 0 and f"{said}: 1" in applied.output
+    assert _table(db) == []

@@ -18,6 +18,7 @@ class ScanPathError(db.Model):
     Only the minute, the door's fixed name, the status and a count: no code, no address,
     no user agent, no path. One row per (minute, door, status), raised in place by an
     upsert that adds (``services/scan_errors.py``), so every worker adds its own counts.
+    Retention deletes rows after ``SCAN_ERROR_DAYS`` (``services/retention.py``).
     """
 
     __tablename__ = "scan_path_errors"
