@@ -26,7 +26,7 @@ from backend.extensions import (
 )
 from backend.pages import register_pages, scanlane
 from backend.pages.i18n import current_language
-from backend.services import scans, words
+from backend.services import scan_errors, scans, words
 from backend.sessions import CachedSerializerSessionInterface
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -88,3 +88,4 @@ def register_extensions(app: Flask) -> None:
         register_sqlite_pragmas(db.engine)
         register_liveness_check(db.engine)
         scans.install(app, db.engine)
+        scan_errors.install(app, db.engine, app.extensions[scans.EXTENSION].write_turn)

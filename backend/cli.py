@@ -371,7 +371,7 @@ def backup(out_file):
 @click.option("--apply/--dry-run", default=False, help="Change rows, or only count them.")
 @with_appcontext
 def retention_command(apply):
-    """Remove what the privacy page says is kept no longer: salts, hashes, paths, brake counts."""
+    """Remove what is kept no longer: salts, hashes, paths, brake counts, error counts."""
     report = retention.apply_retention(
         utcnow(), current_app.config["HASH_RETENTION_DAYS"], apply=apply
     )
@@ -385,6 +385,10 @@ def retention_command(apply):
     click.echo(
         f"  guessing brake counts older than {retention.GUESS_COUNT_DAYS} days deleted: "
         f"{report.guess_counts}"
+    )
+    click.echo(
+        f"  scan path error counts older than {retention.SCAN_ERROR_DAYS} days deleted: "
+        f"{report.scan_errors}"
     )
     if not apply:
         click.echo("Run with --apply to do it.")

@@ -11,6 +11,8 @@ from flask import current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from backend.errors import DATABASE_DOWN, RETRY_AFTER_SECONDS, DatabaseUnavailable, DomainError
+from backend.models.types import utcnow
+from backend.services import scan_errors
 from qr.errors import RenderOptionError
 
 # Werkzeug's exceptions mapped to our stable codes.
@@ -138,7 +140,26 @@ def outage_is_unavailable(handler):
     return guarded
 
 
+def scan_path_error_counter(counts: scan_errors.ErrorCounts):
+    """The hook every answer passes, a 500 of an unexpected error too: a scan path's 5xx is counted.
+
+    Any other answer writes the counts waiting in this process, when they are due
+    (``services/scan_errors.py``). With none waiting it costs a comparison and a dict
+    check: the app's counts are bound here, not looked up per answer.
+    """
+
+    def count_scan_path_errors(response):
+        if response.status_code >= 500:
+            counts.count(request.endpoint, response.status_code, utcnow())
+        elif counts.due:
+            scan_errors.flush_quietly(counts, current_app.logger)
+        return response
+
+    return count_scan_path_errors
+
+
 def register_error_handlers(app):
+    app.after_request(scan_path_error_counter(app.extensions[scan_errors.EXTENSION]))
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(RenderOptionError, handle_render_option_error)
     app.register_error_handler(HTTPException, handle_http_exception)

@@ -107,6 +107,7 @@ def empty_database(app) -> None:
         for table in reversed(_db.metadata.sorted_tables):
             connection.execute(table.delete())
     app.extensions["speld_scans"].forget_salt()  # its row went with the tables
+    app.extensions["speld_scan_errors"].forget()  # a test's errors are not the next one's
     acting_as(SYSTEM)  # a CLI test names its actor for the test thread
 
 
@@ -275,15 +276,15 @@ CLOCK_START = datetime(2026, 2, 18, 23, 59, tzinfo=UTC)
 
 @pytest.fixture
 def clock(monkeypatch):
-    """Every door that records scans, stamps or counts unknown codes reads this clock.
+    """Every door that records scans, stamps, counts unknown codes or errors reads this clock.
 
     Stamps and scans outside the fair's days are rehearsals, so a test that means a fair-day
     visit says which day it is rather than reading the wall clock.
     """
-    from backend import client
+    from backend import client, error_responses
     from backend.pages import console_live, journey, scanlane, scanner
 
     fixed = Clock(CLOCK_START)
-    for module in (journey, scanner, scanlane, client, console_live):
+    for module in (journey, scanner, scanlane, client, console_live, error_responses):
         monkeypatch.setattr(module, "utcnow", fixed)
     return fixed

@@ -18,6 +18,7 @@ from backend.models.auth import ApiToken
 from backend.models.event import Company, Event, Stand
 from backend.models.pins import Batch, Pin
 from backend.models.printing import PrintJob
+from backend.models.scan_errors import ScanPathError
 from backend.models.tablets import TabletState
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "PortalClick",
     "PrintJob",
     "Scan",
+    "ScanPathError",
     "Stand",
     "StandVisit",
     "SurveyResponse",

@@ -70,6 +70,9 @@ def live_page(slug):
             )
             for t in view.tablets
         },
+        error_times={
+            (e.door, e.status): _clock(e.last, zone, lang) for e in view.problems.server_errors
+        },
         silent_minutes=int(live.SILENT.total_seconds() // 60),
         refresh=REFRESH_SECONDS if auto else None,
         every=REFRESH_SECONDS,

@@ -272,6 +272,17 @@ TEXT = {
     "live_readiness": N_("Ready to serve (/readyz)"),
     "live_ready": N_("yes"),
     "live_not_ready": N_("no: %(why)s"),
+    "live_errors": N_("Server errors on the scan path"),
+    "live_no_errors": N_("none"),
+    "live_error": N_("Server errors: %(door)s, %(status)s"),
+    "live_error_last": N_("last at %(time)s"),
+    "door_pin": N_("pin URL"),
+    "door_landing": N_("landing page"),
+    "door_click": N_("click to the portal"),
+    "door_survey": N_("survey"),
+    "door_stand": N_("stand poster"),
+    "door_tablet": N_("stand tablet's sync"),
+    "door_api": N_("app's visits (API)"),
 }
 
 # The audit log's actions (``audit.record``), each in words.

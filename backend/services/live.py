@@ -34,7 +34,7 @@ from backend.models import (
     UnknownCodeLookup,
 )
 from backend.models.types import DEVICE_CLASSES, TWENTE_PLAZA
-from backend.services import health
+from backend.services import health, scan_errors
 from backend.services.stamps import during_the_fair
 from exports.scope import MAX_RUNS, NO_FILTERS, Scope, id_runs
 
@@ -116,6 +116,8 @@ class Problems:
     void_scans: int  # scans of this edition's void pins
     database_ms: float | None  # one round trip; None when it did not answer
     readiness: dict[str, str]  # /readyz's checks
+    # The scan path's 5xx answers by door and status, all editions (services/scan_errors.py).
+    server_errors: tuple[scan_errors.ErrorLine, ...] = ()
 
     @property
     def ready(self) -> bool:
@@ -127,7 +129,7 @@ class Problems:
 
     @property
     def any(self) -> bool:
-        return bool(self.refused) or self.slow or not self.ready
+        return bool(self.refused) or bool(self.server_errors) or self.slow or not self.ready
 
 
 @dataclass(frozen=True)
@@ -363,7 +365,7 @@ def _round_trip_ms() -> float | None:
 
 
 def problems(event: Event, now: datetime) -> Problems:
-    """The last hour's refusals and unknown codes, void scans, the database's answer."""
+    """The last hour's refusals and unknown codes, void scans, server errors, the database."""
     since = now - timedelta(hours=1)
     lookups = (UnknownCodeLookup.looked_up_at > since, UnknownCodeLookup.looked_up_at <= now)
     unknown, refused = db.session.execute(
@@ -394,6 +396,7 @@ def problems(event: Event, now: datetime) -> Problems:
         void_scans=void,
         database_ms=_round_trip_ms(),
         readiness=health.readiness().checks,
+        server_errors=scan_errors.recent(since, now),
     )
 
 

@@ -1,6 +1,6 @@
 """Retention: what the privacy page promises about how long things are kept, done.
 
-Four rules, each an UPDATE or DELETE on rows past their time; running them
+Five rules, each an UPDATE or DELETE on rows past their time; running them
 again changes nothing (idempotent). None of them touches what the funnel counts:
 times, pins, kinds, devices and answers stay, so its figures are the same after.
 
@@ -17,6 +17,9 @@ times, pins, kinds, devices and answers stay, so its figures are the same after.
    deleted after ``GUESS_COUNT_DAYS``. The brake reads only a window and the one
    before it, a day at the longest, so nothing it decides changes; the funnel
    reads ``unknown_code_lookups`` (when, and whether refused: no address), which stays.
+5. The scan path's server errors (``scan_path_errors``: a minute, a door, a status, a
+   count; nothing about who), deleted after ``SCAN_ERROR_DAYS``. The live view reads the
+   last hour; a month is kept to look back on a fair's trouble.
 """
 
 from dataclasses import dataclass
@@ -34,6 +37,7 @@ from backend.models import (
     Pin,
     PortalClick,
     Scan,
+    ScanPathError,
     VisitorSalt,
 )
 
@@ -45,6 +49,7 @@ ORPHAN_PATH_DAYS = 90
 LOG_DAYS = 14
 # Two of the longest window UNKNOWN_CODE_LIMIT allows (a day): the brake reads no older row.
 GUESS_COUNT_DAYS = 2
+SCAN_ERROR_DAYS = 30
 CUT_PATH = ""  # what a cut orphan path becomes
 
 
@@ -56,11 +61,18 @@ class RetentionReport:
     hashes: dict[str, int]
     orphan_paths: int
     guess_counts: int
+    scan_errors: int
     applied: bool
 
     @property
     def total(self) -> int:
-        return self.salts + sum(self.hashes.values()) + self.orphan_paths + self.guess_counts
+        return (
+            self.salts
+            + sum(self.hashes.values())
+            + self.orphan_paths
+            + self.guess_counts
+            + self.scan_errors
+        )
 
 
 def _rules(now: datetime, hash_days: int):
@@ -94,6 +106,8 @@ def _rules(now: datetime, hash_days: int):
     )
     guess_cut = int((now - timedelta(days=GUESS_COUNT_DAYS)).timestamp())
     rules.append(("guess_counts", GuessCount, GuessCount.window_start < guess_cut, None))
+    error_cut = now - timedelta(days=SCAN_ERROR_DAYS)
+    rules.append(("scan_errors", ScanPathError, ScanPathError.minute < error_cut, None))
     return rules
 
 
@@ -115,6 +129,7 @@ def apply_retention(now: datetime, hash_days: int, apply: bool) -> RetentionRepo
         salts=counts.pop("salts"),
         orphan_paths=counts.pop("orphan_paths"),
         guess_counts=counts.pop("guess_counts"),
+        scan_errors=counts.pop("scan_errors"),
         hashes=counts,
         applied=apply,
     )
