@@ -224,9 +224,7 @@ def main() -> int:
         loads = [t for _, times in mine for t in times]
         medians[name] = statistics.median(rates)
         shown = (
-            (f"{percentile(loads, 50):.0f}", f"{percentile(loads, 95):.0f}")
-            if loads
-            else ("", "")
+            (f"{percentile(loads, 50):.0f}", f"{percentile(loads, 95):.0f}") if loads else ("", "")
         )
         print(
             f"| {name} | {', '.join(f'{r:.0f}' for r in rates)} | {medians[name]:.0f} | {bad} "
