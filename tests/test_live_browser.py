@@ -23,11 +23,13 @@ from backend.models import (
     Pin,
     PortalClick,
     Scan,
+    ScanPathError,
     Stand,
     StandVisit,
     SurveyResponse,
     TabletState,
 )
+from backend.models.scan_errors import SCAN_PATH_DOORS
 from backend.pages import scanner
 from backend.services.simulation import simulate
 from qr import codes
@@ -215,6 +217,12 @@ def test_the_live_view_flags_the_silent_tablet_shows_the_waiting_scans_and_count
     expect(page_b.get_by_test_id("waiting")).to_have_text("3")
     context_b.close()
 
+    # The database was away for a moment at 12:02: the scan path's doors answered 503s.
+    outage = LOOK.astimezone(UTC).replace(minute=2, second=0, microsecond=0)
+    for door in SCAN_PATH_DOORS:
+        db.session.add(ScanPathError(minute=outage, door=door, status=503, count=1234))
+    db.session.commit()
+
     counts = _counts(db, event, tablet_a)
     secret = make.token("organiser")
     for lang in ("nl", "en"):
@@ -258,6 +266,12 @@ def test_the_live_view_flags_the_silent_tablet_shows_the_waiting_scans_and_count
             expect(page.locator("[data-testid=batch][data-flagged=yes]").first).to_contain_text(
                 said["no_scan"]
             )
+
+            errors = page.locator("[data-testid=server-error][data-status='503']")
+            expect(errors).to_have_count(len(SCAN_PATH_DOORS))
+            assert [number(n) for n in errors.get_by_test_id("count").all_inner_texts()] == [
+                1234
+            ] * len(SCAN_PATH_DOORS)
 
             assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
                 f"{lang} at {viewport['width']} px scrolls sideways"
