@@ -12,7 +12,6 @@ import threading
 import time as clock
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from itertools import groupby
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -38,6 +37,8 @@ from backend.services import health, scan_errors
 from backend.services.stamps import during_the_fair
 from exports.scope import MAX_RUNS, NO_FILTERS, Scope, id_runs
 
+logger = logging.getLogger(__name__)
+
 BUCKET = timedelta(minutes=5)
 BUCKETS = 24  # two hours of five minutes, the last one holding now
 SILENT = timedelta(minutes=15)  # a tablet not heard from this long while the fair is open
@@ -48,7 +49,6 @@ QUIET = timedelta(hours=1)  # a Plaza stand with no visit this long while the fa
 OPEN_FROM, OPEN_UNTIL = time(10), time(17)
 FIRST_SCAN_BY = time(12)  # a batch or channel with no scan by noon of the first day
 SLOW_MS = 250  # a database round trip slower than this is a problem
-logger = logging.getLogger(__name__)
 SERIES = ("scans", "landings", "clicks", "visits", "answers")
 
 
@@ -311,7 +311,7 @@ def _scans_per_batch(event: Event, now: datetime) -> dict[int, int]:
     ).all()
     runs = [
         (batch_id, run)
-        for batch_id, group in groupby(pins, key=lambda row: row[0])
+        for batch_id, group in itertools.groupby(pins, key=lambda row: row[0])
         for run in id_runs(pin for _, pin in group)
     ]
     if not runs:
