@@ -5,29 +5,40 @@ written to files while the per-pin SVG/PNG go straight into the ZIP, and the two
 then copied into the ZIP. So `pins` may be any iterable (a database cursor, a generator) and
 is consumed exactly once; no factory is needed. Memory holds one sheet page and the ZIP's
 central directory (about 0.3 KB per entry, which the format needs at the very end).
+
+A large run draws its symbols on every core: worker processes encode and draw chunks of pins
+(nine tenths of the work), and this process writes them in the pins' order. The files are the
+same bytes as one process writes (tests/qr/test_parallel.py); a few chunks in flight bound
+the memory.
 """
 
 import csv
 import io
+import multiprocessing
+import os
 import re
 import shutil
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any, BinaryIO, TextIO
 
 from qr.branding import Branding
 from qr.layout import SheetLayout
 from qr.options import RenderOptions
-from qr.render import matrix, render_matrix
+from qr.render import QrMatrix, matrix, render_matrix
 from qr.sheets import QR_SHARE, SheetInfo, SheetWriter, Slug
 
 MANIFEST_FIELDS = ("code", "url", "batch", "channel", "qr_version")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # spreadsheets run these as formulas
 _SAFE_CODE = re.compile(r"[0-9A-Z]{1,32}")  # codes become file names inside the ZIP
+PARALLEL_FROM = 1000  # pins: a smaller run is done before worker processes have started
+_CHUNK = 200  # pins per task for a worker process
 
 
 @dataclass(frozen=True)
@@ -44,6 +55,7 @@ class PrintMeta:
     total: int | None = None
     branding: Branding | None = None
     edition: str = ""
+    created: float | None = None  # the run's moment, in every file it writes (None: now)
 
     def image(self, fmt: str, layout: SheetLayout) -> RenderOptions:
         """A per-pin PNG or SVG the size the QR has on the pin, at dpi (recorded in the file)."""
@@ -52,7 +64,13 @@ class PrintMeta:
 
     @property
     def slug(self) -> Slug:
-        return Slug(self.batch, self.channel, self.total, self.date, self.edition)
+        return Slug(self.batch, self.channel, self.total, self.date, self.edition, self.created)
+
+    def processes(self) -> int:
+        """How many worker processes draw this run: every core for a large one, else none."""
+        if not self.total or self.total < PARALLEL_FROM:
+            return 1
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
 
 
 @dataclass(frozen=True)
@@ -101,6 +119,43 @@ def _has_entry(archive: zipfile.ZipFile, name: str) -> bool:
     return True
 
 
+Drawn = tuple[str, str, QrMatrix, bytes, bytes]  # code, url, symbol, PNG, SVG
+
+
+def _draw(
+    pins: list[tuple[str, str]], ecc: str, png: RenderOptions, svg: RenderOptions
+) -> list[Drawn]:
+    """Encode and draw pins: the work a worker process does for a chunk."""
+    drawn = []
+    for code, url in pins:
+        m = matrix(url, ecc)
+        m.rects  # noqa: B018 (worked out here, on a worker's core; the sheet only formats them)
+        drawn.append((code, url, m, render_matrix(m, png)[0], render_matrix(m, svg)[0]))
+    return drawn
+
+
+def _drawn(
+    pins: Iterable[tuple[str, str]], meta: PrintMeta, layout: SheetLayout, processes: int
+) -> Iterator[Drawn]:
+    """The pins drawn, in their order: here, or chunk by chunk in worker processes."""
+    task = (layout.ecc, meta.image("png", layout), meta.image("svg", layout))
+    if processes <= 1:
+        for pin in pins:
+            yield from _draw([pin], *task)
+        return
+    source = iter(pins)
+    chunks = iter(lambda: list(islice(source, _CHUNK)), [])
+    # forkserver: a print may run in a thread of a busy process, which fork must not copy.
+    with multiprocessing.get_context("forkserver").Pool(processes) as pool:
+        waiting: deque = deque()
+        for chunk in chunks:
+            waiting.append(pool.apply_async(_draw, (chunk, *task)))
+            if len(waiting) > 2 * processes:  # enough to keep every core busy
+                yield from waiting.popleft().get()
+        while waiting:
+            yield from waiting.popleft().get()
+
+
 def _one_pass(
     pins: Iterable[tuple[str, str]],
     meta: PrintMeta,
@@ -108,26 +163,24 @@ def _one_pass(
     archive: zipfile.ZipFile,
     pdf_out: BinaryIO,
     manifest_out: TextIO,
-    stamp: tuple[int, ...],
+    processes: int | None = None,
 ) -> PrintInfo:
     sheets = SheetWriter(layout, pdf_out, meta.branding, meta.slug)
     manifest = manifest_writer(manifest_out)
-    png, svg = meta.image("png", layout), meta.image("svg", layout)
     batch, channel = neutralise(meta.batch), neutralise(meta.channel)
+    stamp = time.localtime(meta.created)[:6]
     count = 0
-    for code, url in pins:
+    for code, url, m, png, svg in _drawn(pins, meta, layout, processes or meta.processes()):
         if not _SAFE_CODE.fullmatch(code):
             raise ValueError(f"not a canonical code: {code!r}")
         name = f"png/{code}.png"
         if _has_entry(archive, name):  # the ZIP's own index; saves keeping a set of codes
             raise ValueError(f"duplicate code in print run: {code}")
-        m = matrix(url, layout.ecc)
         sheets.add(code, m)
         manifest.writerow([code, neutralise(url), batch, channel, m.version])
         # PNG is compressed already; deflating it again only costs time.
-        archive.writestr(_entry(name, stamp, zipfile.ZIP_STORED), render_matrix(m, png)[0])
-        svg_bytes = render_matrix(m, svg)[0]
-        archive.writestr(_entry(f"svg/{code}.svg", stamp, zipfile.ZIP_DEFLATED), svg_bytes)
+        archive.writestr(_entry(name, stamp, zipfile.ZIP_STORED), png)
+        archive.writestr(_entry(f"svg/{code}.svg", stamp, zipfile.ZIP_DEFLATED), svg)
         count += 1
     return PrintInfo(count=count, sheets=sheets.close())
 
@@ -140,18 +193,24 @@ def _copy_in(
         shutil.copyfileobj(source, target, 1 << 16)
 
 
+def _stamped(meta: PrintMeta) -> tuple[PrintMeta, tuple[int, ...]]:
+    """The run with its moment fixed, and that moment as a ZIP entry's date."""
+    meta = replace(meta, created=time.time() if meta.created is None else meta.created)
+    return meta, time.localtime(meta.created)[:6]
+
+
 def write_bundle(
     pins: Iterable[tuple[str, str]], meta: PrintMeta, layout: SheetLayout, out: BinaryIO
 ) -> PrintInfo:
     """A ZIP of sheets.pdf, manifest.csv, svg/<CODE>.svg and png/<CODE>.png, streamed to out."""
-    stamp = time.localtime()[:6]
+    meta, stamp = _stamped(meta)
     with (
         tempfile.TemporaryFile() as pdf,
         tempfile.TemporaryFile() as raw_manifest,
         zipfile.ZipFile(out, "w", compresslevel=6) as archive,
     ):
         manifest = io.TextIOWrapper(raw_manifest, encoding="utf-8", newline="")
-        info = _one_pass(pins, meta, layout, archive, pdf, manifest, stamp)
+        info = _one_pass(pins, meta, layout, archive, pdf, manifest)
         manifest.flush()
         _copy_in(archive, "sheets.pdf", pdf, stamp, zipfile.ZIP_STORED)
         _copy_in(archive, "manifest.csv", raw_manifest, stamp, zipfile.ZIP_DEFLATED)
@@ -160,19 +219,26 @@ def write_bundle(
 
 
 def write_print_set(
-    pins: Iterable[tuple[str, str]], meta: PrintMeta, layout: SheetLayout, out_dir: str | Path
+    pins: Iterable[tuple[str, str]],
+    meta: PrintMeta,
+    layout: SheetLayout,
+    out_dir: str | Path,
+    processes: int | None = None,
 ) -> PrintInfo:
-    """sheets.pdf, manifest.csv and bundle.zip (holding both) in out_dir, one pass over pins."""
+    """sheets.pdf, manifest.csv and bundle.zip (holding both) in out_dir, one pass over pins.
+
+    processes: how many worker processes draw the symbols (None: ``PrintMeta.processes``).
+    """
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = time.localtime()[:6]
+    meta, stamp = _stamped(meta)
     paths = [folder / "sheets.pdf", folder / "manifest.csv", folder / "bundle.zip"]
     with (
         paths[0].open("w+b") as pdf,
         paths[1].open("w+", encoding="utf-8", newline="") as manifest,
         zipfile.ZipFile(paths[2], "w", compresslevel=6) as archive,
     ):
-        info = _one_pass(pins, meta, layout, archive, pdf, manifest, stamp)
+        info = _one_pass(pins, meta, layout, archive, pdf, manifest, processes)
         manifest.flush()
         _copy_in(archive, "sheets.pdf", pdf, stamp, zipfile.ZIP_STORED)
         _copy_in(archive, "manifest.csv", manifest.buffer, stamp, zipfile.ZIP_DEFLATED)

@@ -14,12 +14,17 @@ SPELD = f"Speld {VERSION}"
 
 @dataclass(frozen=True)
 class DocInfo:
-    """Title and subject of one file; Producer and Creator always name Speld and its version."""
+    """Title and subject of one file; Producer and Creator always name Speld and its version.
+
+    created is the file's moment in seconds since the epoch (None: now); a print run gives all
+    its files one, so the same run written twice gives the same bytes.
+    """
 
     title: str
     subject: str = ""
     producer: str = SPELD
     creator: str = SPELD
+    created: float | None = None
 
     def apply(self, canvas: Canvas) -> None:
         """Set the document information of a reportlab canvas."""

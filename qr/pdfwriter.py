@@ -53,7 +53,7 @@ class PdfWriter:
         self._next = 4
         self._write(b"%PDF-1.6\n%\xe2\xe3\xcf\xd3\n")
         self._object(1, b"<< /Type /Catalog /Pages 2 0 R >>")
-        stamp = time.strftime("D:%Y%m%d%H%M%SZ", time.gmtime())
+        stamp = time.strftime("D:%Y%m%d%H%M%SZ", time.gmtime(info.created))
         entries = (
             ("Title", info.title),
             ("Subject", info.subject),

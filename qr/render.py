@@ -7,10 +7,12 @@ import zlib
 from dataclasses import dataclass
 from functools import cached_property
 
+import numpy as np
 import qrcode
 from qrcode import constants
 from reportlab.pdfgen.canvas import Canvas
 
+from qr.encode import encode
 from qr.errors import RenderOptionError
 from qr.options import RenderOptions, rgb
 
@@ -63,10 +65,14 @@ def _encoder(data: str, ecc: str) -> qrcode.QRCode:
 
 
 def matrix(data: str, ecc: str = "M") -> QrMatrix:
-    """Encode data once (smallest version, best mask); every output format reuses the result."""
-    qr = _encoder(data, ecc)
-    qr.make(fit=True)
-    return QrMatrix(qr.version, tuple(bytes(row) for row in qr.modules))
+    """Encode data once (smallest version, best mask); every output format reuses the result.
+
+    The modules are qrcode's; qr/encode.py only chooses the mask faster.
+    """
+    if ecc not in _ECC:
+        raise RenderOptionError("ecc", "must be one of L, M, Q, H")
+    version, modules = encode(data, _ECC[ecc])
+    return QrMatrix(version, tuple(row.tobytes() for row in modules.view(np.uint8)))
 
 
 def qr_version(data: str, ecc: str = "M") -> int:

@@ -48,13 +48,15 @@ def quiet_zone_box(layout: SheetLayout, cx: float, cy: float) -> tuple[float, fl
 @dataclass(frozen=True)
 class Slug:
     """What the slug line says about the run: batch, channel, pin count (for "3 / 34"), date;
-    and the edition, which the file's document information names with the batch."""
+    and the edition, which the file's document information names with the batch; created is
+    the run's moment (DocInfo.created)."""
 
     batch: str = ""
     channel: str = ""
     total: int | None = None
     date: str = ""
     edition: str = ""
+    created: float | None = None
 
     def info(self, layout: SheetLayout) -> DocInfo:
         """The sheets' title and subject: edition, batch, channel, machine."""
@@ -68,6 +70,7 @@ class Slug:
                 layout.machine,
                 f"cut: {layout.cut}",
             ),
+            created=self.created,
         )
 
 
