@@ -1,6 +1,13 @@
 """A print run drawn by worker processes writes the same bytes as one process does."""
 
+import contextlib
+import os
+import subprocess
+import sys
+import time
+import uuid
 import zipfile
+from pathlib import Path
 
 import pytest
 from decode import label_texts, pdf_pages
@@ -8,6 +15,7 @@ from decode import label_texts, pdf_pages
 from qr import PrintMeta, SheetLayout, write_print_set
 from qr.bundle import PARALLEL_FROM
 
+ROOT = Path(__file__).resolve().parents[2]
 FILES = ("sheets.pdf", "manifest.csv", "bundle.zip")
 
 
@@ -54,3 +62,46 @@ def test_a_pin_that_cannot_be_printed_stops_the_run_as_in_one_process(tmp_path, 
             )
         raised.append((type(caught.value), str(caught.value)))
     assert raised[0] == raised[1]
+
+
+SLOW_PRINT = """
+import sys, time
+from qr import PrintMeta, SheetLayout, codes, write_print_set
+
+def pins():
+    while True:
+        time.sleep(0.01)  # slower than the workers: they wait for chunks, as at a run's end
+        code = codes.mint_code()
+        yield code, codes.pin_url("https://pins.example.org", code)
+
+write_print_set(pins(), PrintMeta("k"), SheetLayout(), sys.argv[1], processes=2)
+"""
+
+
+def _marked(mark: str) -> list[int]:
+    """Processes whose environment carries mark (a run and every process it started)."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        with contextlib.suppress(OSError):
+            if f"SPELD_TEST_MARK={mark}".encode() in (entry / "environ").read_bytes():
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux's /proc")
+def test_a_run_killed_with_minus_nine_leaves_no_worker_process_behind(tmp_path):
+    mark = uuid.uuid4().hex
+    env = {**os.environ, "SPELD_TEST_MARK": mark, "PYTHONPATH": str(ROOT)}
+    run = subprocess.Popen([sys.executable, "-c", SLOW_PRINT, str(tmp_path)], env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while len(_marked(mark)) < 4 and time.monotonic() < deadline:  # run, server, 2 workers
+            time.sleep(0.1)
+        assert len(_marked(mark)) >= 4, "the run never started its worker processes"
+    finally:
+        run.kill()
+        run.wait()
+    deadline = time.monotonic() + 10
+    while _marked(mark) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _marked(mark) == []
