@@ -141,8 +141,13 @@ class Server:
                 time.sleep(0.5)
         pytest.fail(f"make run did not serve within {seconds} s:\n{self.output()}")
 
-    def printed(self, pattern: str) -> str:
-        found = re.search(pattern, self.output(), flags=re.M)
+    def printed(self, pattern: str, within: float = 0) -> str:
+        """What ``pattern``'s group matched in the output, waiting up to ``within`` seconds."""
+        deadline = time.monotonic() + within
+        while not (found := re.search(pattern, self.output(), flags=re.M)):
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(0.2)
         assert found, f"make run did not print {pattern!r}:\n{self.output()}"
         return found[1]
 
@@ -223,7 +228,8 @@ def test_every_readme_command_runs_as_written_after_make_run(tmp_path):
         token = server.printed(r"^Organiser token: (\S+)$")
         # Next to the server, the worker that prepares large batches' print files.
         assert len(_workers_in(clone)) == 1, server.output()
-        server.printed(r"(Huey consumer started with 1 thread)")
+        # It may still be loading the app while gunicorn already serves.
+        server.printed(r"(Huey consumer started with 1 thread)", within=30)
         edits = {typed: made.format(port=server.port, token=token) for typed, made in EDITS.items()}
         ran = []
         for line in [line for block in shell_lines(text) for line in block]:
