@@ -32,10 +32,14 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 run: export SPELD_ENV ?= development
 run: export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
+# The server, and next to it the task queue's worker (large batches' print files,
+# docs/printing.md); the worker stops when the server does.
 run: setup .env
 	$(BIN)/flask db upgrade
 	$(BIN)/flask speld bootstrap --students $(DEMO_STUDENTS)
-	exec $(BIN)/gunicorn --config deploy/gunicorn.conf.py --bind $(HOST):$(PORT) --workers 2 wsgi:app
+	$(BIN)/flask speld worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(BIN)/gunicorn --config deploy/gunicorn.conf.py --bind $(HOST):$(PORT) --workers 2 wsgi:app
 
 # The flask CLI reads .env (python-dotenv), so after `make run` the README's
 # `.venv/bin/flask …` commands run in development like the server. Written once and never

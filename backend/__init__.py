@@ -28,6 +28,7 @@ from backend.pages import register_pages, scanlane
 from backend.pages.i18n import current_language
 from backend.services import scan_errors, scans, words
 from backend.sessions import CachedSerializerSessionInterface
+from backend.task_queue import include_migration_name
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -73,6 +74,7 @@ def register_extensions(app: Flask) -> None:
         render_as_batch=True,  # SQLite can only alter tables by copying them
         compare_type=True,
         render_item=render_migration_item,
+        include_name=include_migration_name,
     )
     csrf.init_app(app)
     # Templates get `_`, `ngettext` and Babel's formats in the request's language.

@@ -1,6 +1,7 @@
 """The ``flask speld`` commands: thin wrappers over the use cases."""
 
 import functools
+import logging
 from datetime import UTC
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from backend import task_queue
 from backend.config import check_print_base
 from backend.errors import DomainError
 from backend.extensions import db
@@ -280,6 +282,14 @@ def batch_create(event_slug, size, label, channel, out_dir, preset, diameter_mm,
     )
     for path in info.files:
         click.echo(f"  {path}")
+
+
+@speld.command("worker")
+@with_appcontext
+def worker():
+    """Run the task queue's worker: large batches' print files (QUEUE_WORKERS at once)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    task_queue.consumer(current_app._get_current_object()).run()
 
 
 @speld.command("posters")

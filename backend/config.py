@@ -111,6 +111,7 @@ def from_environment(instance_path: str, env: dict | None = None) -> dict:
         "PRIVACY_CONTACT": env.get("PRIVACY_CONTACT", "").strip()[:200],
         "LIVE_RECOUNT_SECONDS": _integer(env, "LIVE_RECOUNT_SECONDS", 30),
         **print_settings(env),
+        **queue_settings(env),
     }
 
 
@@ -134,6 +135,26 @@ def print_settings(env: dict) -> dict:
         "PRINT_LOGO": logo,
         "PRINT_DIR": env.get("PRINT_DIR", "").strip() or None,
         "PRINT_SYNC_MAX_PINS": _integer(env, "PRINT_SYNC_MAX_PINS", 500),
+    }
+
+
+def queue_settings(env: dict) -> dict:
+    """The task queue's worker: how many prints at once, threads or processes, how often it sweeps."""
+    kind = env.get("QUEUE_WORKER_TYPE", DEFAULTS["QUEUE_WORKER_TYPE"]).strip().lower()
+    if kind not in ("thread", "process"):
+        raise ConfigError("QUEUE_WORKER_TYPE must be thread or process")
+    workers = _integer(env, "QUEUE_WORKERS", DEFAULTS["QUEUE_WORKERS"])
+    if workers < 1:
+        raise ConfigError("QUEUE_WORKERS must be at least 1")
+    return {
+        "QUEUE_WORKERS": workers,
+        "QUEUE_WORKER_TYPE": kind,
+        "QUEUE_SWEEP_SECONDS": _integer(
+            env, "QUEUE_SWEEP_SECONDS", DEFAULTS["QUEUE_SWEEP_SECONDS"]
+        ),
+        "PRINT_STALE_SECONDS": _integer(
+            env, "PRINT_STALE_SECONDS", DEFAULTS["PRINT_STALE_SECONDS"]
+        ),
     }
 
 
@@ -179,6 +200,13 @@ DEFAULTS = {
     # Larger batches get their sheets and bundle prepared in the background (issue 9):
     # about 5 ms a pin, so 500 pins answer in a few seconds.
     "PRINT_SYNC_MAX_PINS": 500,
+    # A print job whose heartbeat is older than this lost its worker: it is taken over.
+    "PRINT_STALE_SECONDS": 60,
+    # The task queue's worker (flask speld worker): one print at a time by default, since a
+    # print uses every core itself; how often it looks for print jobs that lost their worker.
+    "QUEUE_WORKERS": 1,
+    "QUEUE_WORKER_TYPE": "thread",
+    "QUEUE_SWEEP_SECONDS": 30,
     # Days after an event's last day that visitor hashes are kept (flask speld retention).
     "HASH_RETENTION_DAYS": 7,
     # Who students write to about their data (shown on /privacy); empty: the organisers.

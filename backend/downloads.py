@@ -44,7 +44,7 @@ def look() -> printing.Look:
 
 
 def print_root() -> Path:
-    return Path(current_app.config.get("PRINT_DIR") or Path(current_app.instance_path) / "print")
+    return print_jobs.print_root()
 
 
 def in_background(batch_id: int) -> bool:

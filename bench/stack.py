@@ -1,5 +1,9 @@
 """Speld as it runs for real, on loopback: nginx (TLS) → N gunicorn instances → PostgreSQL.
 
+With ``print_worker``, also the task queue's worker (``flask speld worker``) as if on a host
+of its own: its own working folder and HOSTNAME, the same database, and the print folder the
+instances serve from (``PRINT_DIR``, shared storage on real hosts).
+
 Everything comes from Debian (nginx, PostgreSQL, openssl) and
 Speld's own shipped files: ``deploy/gunicorn.conf.py`` and ``deploy/nginx/``,
 changed only on their lines marked ``# site:`` (ports, certificate, upstreams).
@@ -126,6 +130,7 @@ class Stack:
     workers: int = 2
     unknown_code_limit: str = "30/minute;300/hour"
     create_database: bool = True  # False: leave it to the caller (the docs rehearsal)
+    print_worker: bool = False  # also run the task queue's worker, "on another host"
     folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="speld-stack-")))
     processes: dict = field(default_factory=dict)
     ports: dict = field(default_factory=dict)
@@ -152,6 +157,7 @@ class Stack:
             "TRUSTED_PROXIES": "1",
             "UNKNOWN_CODE_LIMIT": self.unknown_code_limit,
             "FLASK_APP": "wsgi",
+            "PRINT_DIR": str(self.folder / "print"),
         }
 
     def instance_log(self, n: int) -> Path:
@@ -163,6 +169,8 @@ class Stack:
         self.flask("db", "upgrade")
         for n in range(self.instances):
             self._speld(n)
+        if self.print_worker:
+            self._worker()
         for n in range(self.instances):  # booted side by side, then waited for
             wait_ready(self.ports[f"speld-{n}"])
         self._nginx()
@@ -238,6 +246,22 @@ class Stack:
         log = self.instance_log(n).open("w")
         self.processes[f"speld-{n}"] = subprocess.Popen(
             command, cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT
+        )
+
+    @property
+    def worker_log(self) -> Path:
+        return self.folder / "worker.log"
+
+    def _worker(self) -> None:
+        home = self.folder / "worker-host"
+        home.mkdir()
+        env = {**self.env(), "HOSTNAME": "worker-host", "PYTHONPATH": str(ROOT)}
+        self.processes["worker"] = subprocess.Popen(
+            [str(ROOT / ".venv/bin/flask"), "speld", "worker"],
+            cwd=home,
+            env=env,
+            stdout=self.worker_log.open("w"),
+            stderr=subprocess.STDOUT,
         )
 
     def _nginx(self) -> None:

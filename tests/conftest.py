@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import flask_migrate
 import pytest
 from hypothesis import settings
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from backend import create_app
 from backend.config import database_url
@@ -222,18 +222,80 @@ def screenshots(request):
     return folder
 
 
+class PrintWorker:
+    """The task queue's real worker for the test app, run in threads of this process.
+
+    Real Huey consumer threads on the real queue storage (the SQLite file beside the
+    database, or the tables in PostgreSQL), so a request returns while the job is still
+    being prepared; a test's monkeypatches and gate reach the print because it runs here.
+    """
+
+    def __init__(self, app):
+        from backend import task_queue
+
+        self.app = app
+        self.queue = task_queue.queue(app)
+        # No sweep: a test that leaves a stale job shows who takes it over (the button).
+        self.consumer = task_queue.consumer(app, periodic=False)
+
+    def start(self) -> "PrintWorker":
+        import signal
+
+        kept = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+        self.consumer.start()
+        for signum, handler in kept.items():  # Ctrl-C stays pytest's
+            signal.signal(signum, handler)
+        return self
+
+    def stop(self) -> None:
+        self.consumer.stop(graceful=True)
+
+    def wait(self, timeout: float = 60.0) -> None:
+        """Until the queue is empty and no print job is still being prepared."""
+        import time
+
+        from backend.models import PrintJob
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with _db.engine.connect() as connection:
+                preparing = connection.execute(
+                    select(PrintJob.id).where(PrintJob.state == "preparing")
+                ).first()
+            if preparing is None and not len(self.queue.huey):
+                return
+            time.sleep(0.05)
+        raise AssertionError(f"print jobs still being prepared after {timeout} s")
+
+
+def empty_queue(app) -> None:
+    """Drop what a test left in the task queue: tasks, kept work, schedule."""
+    from backend import task_queue
+
+    task_queue.queue(app).huey.flush()
+
+
 @pytest.fixture
-def background(app, db, monkeypatch, tmp_path):
+def print_worker(app, db):
+    """The task queue's worker for the test app, started for this test and stopped after it."""
+    empty_queue(app)
+    worker = PrintWorker(app).start()
+    yield worker
+    worker.stop()
+    empty_queue(app)
+
+
+@pytest.fixture
+def background(app, db, monkeypatch, tmp_path, print_worker):
     """Batches above 10 pins have their print files prepared in the background, in a temporary folder.
 
-    Ask for it before ``gate``: fixtures end in reverse, so the gate opens before this waits.
+    Ask for it before ``gate``: fixtures end in reverse, so the gate opens before the worker
+    stops (it finishes the job it holds).
     """
-    from backend.services import print_jobs
-
     monkeypatch.setitem(app.config, "PRINT_SYNC_MAX_PINS", 10)
     monkeypatch.setitem(app.config, "PRINT_DIR", str(tmp_path / "print"))
     yield tmp_path / "print"
-    print_jobs.wait_for_threads()  # before the db fixture empties the tables
+    print_worker.wait()  # before the db fixture empties the tables
 
 
 @pytest.fixture

@@ -68,3 +68,35 @@ def test_follow_up_delay_is_read_from_the_environment(tmp_path):
     for bad in ("two hours", "-5"):
         with pytest.raises(ConfigError, match="FOLLOW_UP_AFTER_MINUTES"):
             from_environment(str(tmp_path), {**env, "FOLLOW_UP_AFTER_MINUTES": bad})
+
+
+def test_the_worker_prints_one_batch_at_a_time_in_a_thread_unless_told(tmp_path):
+    env = {"SPELD_ENV": "development"}
+    settings = from_environment(str(tmp_path), env)
+    assert (settings["QUEUE_WORKERS"], settings["QUEUE_WORKER_TYPE"]) == (1, "thread")
+    assert (settings["QUEUE_SWEEP_SECONDS"], settings["PRINT_STALE_SECONDS"]) == (30, 60)
+    told = {**env, "QUEUE_WORKERS": "2", "QUEUE_WORKER_TYPE": "Process", "PRINT_STALE_SECONDS": "5"}
+    settings = from_environment(str(tmp_path), told)
+    assert (settings["QUEUE_WORKERS"], settings["QUEUE_WORKER_TYPE"]) == (2, "process")
+    assert settings["PRINT_STALE_SECONDS"] == 5
+    for name, bad in [("QUEUE_WORKERS", "0"), ("QUEUE_WORKER_TYPE", "greenlet")]:
+        with pytest.raises(ConfigError, match=name):
+            from_environment(str(tmp_path), {**env, name: bad})
+
+
+def test_the_queue_lives_beside_a_sqlite_file_or_in_the_postgresql_database():
+    from huey.storage import PostgresStorage, SqliteStorage
+
+    from backend.task_queue import storage
+
+    assert storage("sqlite:////srv/speld/instance/speld.sqlite") == {
+        "storage_class": SqliteStorage,
+        "filename": "/srv/speld/instance/speld-queue.sqlite",
+    }
+    assert storage("postgresql+psycopg://speld:s%40cret@db.example:5432/speld") == {
+        "storage_class": PostgresStorage,
+        "dsn": "postgresql://speld:s%40cret@db.example:5432/speld",
+        "table_prefix": "speld_queue",
+    }
+    with pytest.raises(ValueError, match="no task queue"):
+        storage("sqlite://")  # in memory: a worker could never reach it

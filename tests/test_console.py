@@ -241,7 +241,9 @@ def decoded_sheets(data: bytes, layout: SheetLayout) -> list[str]:
     )
 
 
-def test_a_large_batch_s_sheets_show_progress_then_the_file(organiser, make, db, background, gate):
+def test_a_large_batch_s_sheets_show_progress_then_the_file(
+    organiser, make, db, background, gate, print_worker
+):
     event = make.event()
     form = {"label": "Day 1", "channel": "ut-desk", "size": "40", "diameter_mm": "25"}
     assert post(organiser, f"/console/{event.slug}/batches", form).status_code == 303
@@ -259,7 +261,7 @@ def test_a_large_batch_s_sheets_show_progress_then_the_file(organiser, make, db,
     english = organiser.get(status_url + "&lang=en").get_data(as_text=True)
     assert "The file for 40 pins is being prepared" in english and "0 of 40 pins done" in english
     gate.set()
-    print_jobs.wait_for_threads()
+    print_worker.wait()
     ready = organiser.get(status_url)
     html = ready.get_data(as_text=True)
     assert ready.status_code == 200 and "The file is ready." in html and "http-equiv" not in html
@@ -278,7 +280,7 @@ def test_a_large_batch_s_sheets_show_progress_then_the_file(organiser, make, db,
 
 
 def test_a_failed_preparation_says_so_in_dutch_with_a_503(
-    organiser, make, db, background, monkeypatch
+    organiser, make, db, background, monkeypatch, print_worker
 ):
     def broken(batch_id, base_url):
         raise RuntimeError("the disk is full")
@@ -288,7 +290,7 @@ def test_a_failed_preparation_says_so_in_dutch_with_a_503(
     batch = make.batch(make.event(), size=40)
     asked = organiser.get(f"/console/batches/{batch.id}/sheets.pdf?lang=nl")
     assert asked.status_code == 303
-    print_jobs.wait_for_threads()
+    print_worker.wait()
     failed = organiser.get(asked.headers["Location"])
     html = failed.get_data(as_text=True)
     assert failed.status_code == 503 and "http-equiv" not in html
@@ -586,11 +588,6 @@ def _stale_job(make, db, app, size=40):
     return batch
 
 
-def _started(before: set) -> list:
-    """The preparation threads started since ``before`` that are still at work."""
-    return [t for t in print_jobs.running_threads() if t not in before]
-
-
 def _jobs(db):
     from backend.models import PrintJob
 
@@ -599,15 +596,13 @@ def _jobs(db):
 
 
 def test_looking_at_the_print_page_starts_no_work_its_button_does(
-    organiser, make, db, background, gate
+    organiser, make, db, background, gate, print_worker
 ):
-    before = set(print_jobs.running_threads())
     batch = make.batch(make.event(), size=40)  # minted without the console: nothing started
     url = f"/console/batches/{batch.id}/print?file=sheets.pdf&lang=en"
     for _ in range(2):
         looked = organiser.get(url)
         assert looked.status_code == 202 and _jobs(db) == []
-        assert _started(before) == []
     html = looked.get_data(as_text=True)
     # Nothing to wait for, so no refresh; the one way on is the button, a POST.
     assert "http-equiv" not in html and 'method="post"' in html and "Refresh now" in html
@@ -616,36 +611,33 @@ def test_looking_at_the_print_page_starts_no_work_its_button_does(
     assert started.headers["Location"].endswith(
         f"/console/batches/{batch.id}/print?file=sheets.pdf"
     )
-    assert _jobs(db) == [("preparing", 1)] and len(_started(before)) == 1
+    assert _jobs(db) == [("preparing", 1)]
     waiting = organiser.get(url).get_data(as_text=True)
     assert '<meta http-equiv="refresh" content="3">' in waiting and "0 of 40 pins done" in waiting
     gate.set()
-    print_jobs.wait_for_threads()
-    assert _started(before) == []
+    print_worker.wait()
     assert _jobs(db) == [("ready", 1)]
     assert "The file is ready." in organiser.get(url).get_data(as_text=True)
 
 
 def test_a_dead_worker_s_job_is_taken_over_by_the_button_not_by_looking(
-    organiser, make, db, app, background
+    organiser, make, db, app, background, print_worker
 ):
-    before = set(print_jobs.running_threads())
     batch = _stale_job(make, db, app)
     url = f"/console/batches/{batch.id}/print?file=sheets.pdf&lang=en"
     looked = organiser.get(url)
     html = looked.get_data(as_text=True)
     assert looked.status_code == 202 and "7 of 40 pins done" in html
     assert 'data-idle="yes"' in html and "http-equiv" not in html
-    assert _jobs(db) == [("preparing", 1)] and _started(before) == []
+    assert _jobs(db) == [("preparing", 1)]
     assert post(organiser, url, {}, form_page=url).status_code == 303
-    print_jobs.wait_for_threads()
+    print_worker.wait()
     assert _jobs(db) == [("ready", 2)]
     assert organiser.get(url).status_code == 200
 
 
-def test_a_small_batch_s_print_button_starts_nothing(organiser, make, db, background):
-    before = set(print_jobs.running_threads())
+def test_a_small_batch_s_print_button_starts_nothing(organiser, make, db, background, print_worker):
     batch = make.batch(make.event(), size=3)
     url = f"/console/batches/{batch.id}/print?file=sheets.pdf"
     assert post(organiser, url, {}, form_page=url).status_code == 303
-    assert _jobs(db) == [] and _started(before) == []
+    assert _jobs(db) == [] and not len(print_worker.queue.huey)

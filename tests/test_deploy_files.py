@@ -50,7 +50,7 @@ def test_compose_file_is_valid_pins_its_images_and_holds_no_secret(tmp_path):
     assert done.returncode == 0, done.stderr
     resolved = yaml.safe_load(done.stdout)
     services = resolved["services"]
-    assert set(services) == {"postgres", "migrate", "speld", "nginx"}
+    assert set(services) == {"postgres", "migrate", "speld", "worker", "nginx"}
     for name, service in services.items():
         assert PINNED.match(service["image"]) or service["image"] == "speld:local", name
     assert services["speld"]["user"] == "speld"
@@ -58,6 +58,13 @@ def test_compose_file_is_valid_pins_its_images_and_holds_no_secret(tmp_path):
         "service_completed_successfully"
     )
     assert services["migrate"]["command"] == ["flask", "db", "upgrade"]
+    # The worker prepares print files where speld serves them from: one volume for both.
+    worker = services["worker"]
+    assert worker["command"] == ["flask", "speld", "worker"] and worker["user"] == "speld"
+    assert worker["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    shared = "print-files:/opt/speld/instance/print"
+    assert [v for v in services["speld"]["volumes"] if v.startswith(shared)] == [f"{shared}:rw"]
+    assert f"{shared}:rw" in worker["volumes"]
     # Secrets come from files on the host, never from the compose file itself.
     raw = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
     for name, service in raw["services"].items():
@@ -105,7 +112,12 @@ def _unit(name: str) -> dict[str, list[str]]:
 
 def test_systemd_units_verify_and_stop_the_whole_process_group(tmp_path):
     need(shutil.which("systemd-analyze") is not None, "systemd-analyze is missing (systemd)")
-    for name in ("speld.service", "speld.socket", "speld-retention.service"):
+    for name in (
+        "speld.service",
+        "speld.socket",
+        "speld-retention.service",
+        "speld-worker.service",
+    ):
         assert _verify(DEPLOY / name, tmp_path) == "", name
     unit = (DEPLOY / "speld.service").read_text()
     assert "\nKillMode=control-group\n" in unit
@@ -122,6 +134,34 @@ def test_the_service_listens_on_its_socket_unit_and_restarts_within_a_second():
     assert "127.0.0.1:8000" in (DEPLOY / "nginx" / "speld.conf").read_text()
     assert int(sock["Backlog"][0]) >= 1024
     assert sock["FreeBind"] == ["yes"]
+
+
+def test_the_worker_unit_runs_the_cli_s_worker_as_speld_and_comes_back():
+    worker, web = _unit("speld-worker.service"), _unit("speld.service")
+    assert worker["ExecStart"] == ["/opt/speld/.venv/bin/flask speld worker"]
+    for key in ("User", "Group", "WorkingDirectory", "EnvironmentFile", "ReadWritePaths"):
+        assert worker[key] == web[key], key
+    assert worker["Environment"] == ["FLASK_APP=wsgi"]
+    assert worker["Restart"] == ["always"] and worker["KillMode"] == ["control-group"]
+
+
+def test_make_run_starts_the_worker_next_to_gunicorn_and_stops_it_with_it():
+    """The recipe as make would run it (``make -n``); tests/test_readme.py runs it for real."""
+    need(shutil.which("make") is not None, "make is missing")
+    done = subprocess.run(
+        ["make", "-n", "-W", "requirements.txt", "run", "VENV=/venv"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    recipe = done.stdout.replace("\\\n", " ")
+    (serve,) = [line for line in recipe.splitlines() if "gunicorn" in line]
+    worker = "/venv/bin/flask speld worker & worker=$!;"
+    trap = "trap 'kill $worker 2>/dev/null; wait $worker' EXIT INT TERM;"
+    gunicorn = "/venv/bin/gunicorn --config deploy/gunicorn.conf.py"
+    assert serve.index(worker) < serve.index(trap) < serve.index(gunicorn), serve
+    assert "exec " not in serve  # the shell stays, to stop the worker when gunicorn ends
 
 
 def test_gunicorn_config_logs_no_client_address_and_make_run_uses_it():

@@ -1,8 +1,10 @@
 """Large batches' print files: prepared once in the background, polled, served, decoded.
 
-Real parts throughout: a thread of this process prepares the files while the test polls the
-API, the job's state is in the database (SQLite file or PostgreSQL), and the files that come
-back are decoded label by label with zxing-cpp against the manifest.
+Real parts throughout: the task queue's real worker (Huey's consumer, in threads of this
+process: ``print_worker`` in conftest) prepares the files while the test polls the API, the
+job's state and the queue are in the database (SQLite files or PostgreSQL), and the files that
+come back are decoded label by label with zxing-cpp against the manifest. A worker as a
+process of its own, killed mid-job or on another host: tests/test_print_worker.py.
 """
 
 import csv
@@ -86,12 +88,12 @@ def test_a_large_batch_is_prepared_in_the_background_and_served_when_ready(
 
 
 def test_print_status_gives_a_ready_file_and_starts_no_layout_by_being_asked(
-    app, client, auth, make, db, background
+    app, client, auth, make, db, background, print_worker
 ):
     batch_id = mint(client, auth, make)
     base, layout = app.config["PUBLIC_BASE_URL"], SheetLayout()
     look = printing.edition_look(app.config)
-    print_jobs.wait_for_threads()
+    print_worker.wait()
     status = print_jobs.print_status(batch_id, base, layout, look, background)
     assert (status.state, status.done, status.total, status.progress) == ("ready", SIZE, SIZE, 1.0)
     assert decoded_sheets(status.file("sheets.pdf").read_bytes()) == manifest_urls(
@@ -124,7 +126,7 @@ def test_a_job_left_preparing_by_a_dead_worker_is_taken_over(client, auth, make,
 
 
 def test_a_failed_preparation_answers_the_json_envelope(
-    client, auth, make, db, background, monkeypatch
+    client, auth, make, db, background, monkeypatch, print_worker
 ):
     def broken(*args, **kwargs):
         raise OSError("disk full")
@@ -132,7 +134,7 @@ def test_a_failed_preparation_answers_the_json_envelope(
     monkeypatch.setattr(print_jobs, "print_set", broken)
     headers = auth("organiser")
     batch_id = mint(client, auth, make)
-    print_jobs.wait_for_threads()
+    print_worker.wait()
     response = client.get(f"/api/v1/batches/{batch_id}/bundle.zip", headers=headers)
     assert response.status_code == 503
     assert response.json["error"]["code"] == "print_failed"

@@ -141,8 +141,13 @@ class Server:
                 time.sleep(0.5)
         pytest.fail(f"make run did not serve within {seconds} s:\n{self.output()}")
 
-    def printed(self, pattern: str) -> str:
-        found = re.search(pattern, self.output(), flags=re.M)
+    def printed(self, pattern: str, within: float = 0) -> str:
+        """What ``pattern``'s group matched in the output, waiting up to ``within`` seconds."""
+        deadline = time.monotonic() + within
+        while not (found := re.search(pattern, self.output(), flags=re.M)):
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(0.2)
         assert found, f"make run did not print {pattern!r}:\n{self.output()}"
         return found[1]
 
@@ -154,6 +159,20 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+
+
+def _workers_in(clone: Path) -> list[int]:
+    """The task queue's workers (``flask speld worker``) running in ``clone``."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            argv = (proc / "cmdline").read_bytes().split(b"\0")
+            here = (proc / "cwd").resolve() == clone.resolve()
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+        if here and b"speld" in argv and b"worker" in argv:
+            found.append(int(proc.name))
+    return found
 
 
 def _run(line: str, clone: Path, env: dict) -> subprocess.CompletedProcess:
@@ -207,6 +226,10 @@ def test_every_readme_command_runs_as_written_after_make_run(tmp_path):
     try:
         server.wait_until_serving(seconds=300)
         token = server.printed(r"^Organiser token: (\S+)$")
+        # Next to the server, the worker that prepares large batches' print files.
+        assert len(_workers_in(clone)) == 1, server.output()
+        # It may still be loading the app while gunicorn already serves.
+        server.printed(r"(Huey consumer started with 1 thread)", within=30)
         edits = {typed: made.format(port=server.port, token=token) for typed, made in EDITS.items()}
         ran = []
         for line in [line for block in shell_lines(text) for line in block]:
@@ -224,6 +247,10 @@ def test_every_readme_command_runs_as_written_after_make_run(tmp_path):
         _run(server.printed(r"^Try: (curl .+)$"), clone, env)
     finally:
         server.stop()
+    deadline = time.monotonic() + 10
+    while _workers_in(clone) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _workers_in(clone) == []  # stopping the server stopped its worker
     print("\n".join(ran))  # shown with -s or on failure: what ran, and how each line was handled
     assert len(ran) >= 10
     for path in WRITTEN:

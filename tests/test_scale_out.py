@@ -5,8 +5,11 @@ stopped at its end. Clients connect from different loopback addresses
 (127.0.0.2, .3 …), so nginx sees different client addresses as at a fair.
 """
 
+import csv
 import gzip
 import http.client
+import io
+import json
 import os
 import re
 import ssl
@@ -21,7 +24,9 @@ from backend.config import database_url
 from backend.models import OrphanScan, Pin, Scan
 from backend.services import events, pins, tokens
 from bench.stack import HOSTNAME, Stack, missing_parts
+from qr import SheetLayout
 from tests.conftest import CHROMIUM_ARGS, PHONE, need
+from tests.qr.decode import label_texts, pdf_pages
 
 SCAN_STATIC = Path(__file__).resolve().parent.parent / "backend/pages/static/scan"
 LIMIT = 10  # unknown codes per minute per address, for the brake test
@@ -33,7 +38,7 @@ def stack():
         pytest.skip("runs once, in the SQLite pass: it starts its own PostgreSQL")
     missing = missing_parts()
     need(not missing, f"the scale-out stack needs Debian's {', '.join(missing)}")
-    running = Stack(instances=2, workers=2, unknown_code_limit=f"{LIMIT}/minute")
+    running = Stack(instances=2, workers=2, unknown_code_limit=f"{LIMIT}/minute", print_worker=True)
     try:
         yield running.start()
     finally:
@@ -64,8 +69,9 @@ def fair(stack):
         batch = pins.mint_batch(event.slug, "Day 1", "ut-desk", 120)
         codes = list(pins.iter_pin_codes(batch.id))
         _, viewer = tokens.create_token("viewer", "municipality")
+        _, organiser = tokens.create_token("organiser", "desk")
         name = event.name
-    return {"app": app, "codes": codes, "viewer": viewer, "name": name}
+    return {"app": app, "codes": codes, "viewer": viewer, "organiser": organiser, "name": name}
 
 
 def request(stack, path, source="127.0.0.2", method="GET", headers=None, body=None, port=None):
@@ -240,3 +246,41 @@ def test_nginx_compresses_the_scanner_s_scripts_and_webassembly(stack, asset, mi
     # A client that does not ask gets the same bytes as they are.
     status, headers, body = request(stack, path)
     assert status == 200 and "content-encoding" not in headers and body == original
+
+
+def test_a_large_batch_is_printed_by_the_worker_on_another_host_and_served_by_both(stack, fair):
+    """Minted through nginx; the worker (its own folder and HOSTNAME) prints; both serve it."""
+    size = 600  # above PRINT_SYNC_MAX_PINS (500): prepared by the worker
+    auth = {"Authorization": f"Bearer {fair['organiser']}"}
+    body = json.dumps({"label": "Day 2", "channel": "ut-desk", "size": size}).encode()
+    status, _, answer = request(
+        stack,
+        "/api/v1/events/bdt-2031/batches",
+        method="POST",
+        headers={**auth, "Content-Type": "application/json"},
+        body=body,
+    )
+    assert status == 201, answer
+    batch_id = json.loads(answer)["id"]
+    url = f"/api/v1/batches/{batch_id}/sheets.pdf"
+    seen, deadline = [], time.monotonic() + 120
+    while (answer := request(stack, url, headers=auth))[0] == 202:
+        assert time.monotonic() < deadline, stack.worker_log.read_text()
+        seen.append(json.loads(answer[2]))
+        time.sleep(0.3)
+    status, headers, sheets = answer
+    assert status == 200 and headers["content-type"] == "application/pdf", sheets[:200]
+    assert all(s["state"] == "preparing" and s["total"] == size for s in seen)
+    lines = served(stack, rf'"GET /api/v1/batches/{batch_id}/sheets.pdf HTTP/1.1" 20[02]')
+    assert min(lines) > 0, lines  # both instances answered, each from the shared folder
+    status, _, manifest = request(stack, f"/api/v1/batches/{batch_id}/manifest.csv", headers=auth)
+    urls = [row["url"] for row in csv.DictReader(io.StringIO(manifest.decode()))]
+    assert status == 200 and len(urls) == size
+    first = next(pdf_pages(sheets, 4, printing=True))
+    decoded = label_texts(first, SheetLayout(), 4)
+    assert decoded and set(decoded) <= set(urls)
+    # The work was the worker's: it ran the task; the instances prepared nothing themselves.
+    assert "print_files" in stack.worker_log.read_text()
+    assert list((stack.folder / "worker-host").iterdir()) == []
+    (folder,) = (stack.folder / "print").iterdir()
+    assert sorted(p.name for p in folder.iterdir()) == ["bundle.zip", "manifest.csv", "sheets.pdf"]

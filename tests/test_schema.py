@@ -9,11 +9,14 @@ from sqlalchemy.exc import IntegrityError
 
 from backend.extensions import db as _db
 from backend.models import ApiToken, Batch, Pin, StandVisit
+from backend.task_queue import include_migration_name
 
 
 def _differences():
     with _db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": include_migration_name}
+        )
         return compare_metadata(context, _db.metadata)
 
 

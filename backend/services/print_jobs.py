@@ -1,10 +1,16 @@
-"""Print files of large batches: prepared once in the background, then served (issue 9).
+"""Print files of large batches: prepared once by the task queue's worker, then served (issue 9).
 
-A batch of 50,000 pins takes minutes to print; no request may wait that long. The first
-request (or minting the batch) creates a PrintJob row and starts a thread in that worker;
-every worker and host reads progress from the row, and gets the files once it says ready.
-A worker that dies mid-way stops its heartbeat: the next request takes the job over
-(``attempt`` + 1, so a slow first thread cannot finish over the new one).
+A batch of 50,000 pins takes minutes to print; no request may wait that long, and no web
+worker should spend its cores on it. The first request (or minting the batch) creates a
+PrintJob row and puts the work on the task queue (``backend/task_queue.py``); a worker
+process (``flask speld worker``, on this host or another) prepares the files. Every web
+worker and host reads progress from the row, and gets the files once it says ready.
+
+A worker killed mid-job takes its task with it (Huey removes a task from the queue when a
+worker takes it), but its heartbeat stops: the worker's sweep every QUEUE_SWEEP_SECONDS, or
+the next POST, takes the job over (``attempt`` + 1, so a slow first attempt cannot finish
+over the new one) and queues it again. A job whose task still waits in the queue is not
+stale, however old its heartbeat: it only waits for a worker.
 
 Files live in ``root/job-<id>-<attempt>/`` (sheets.pdf, manifest.csv, bundle.zip), written
 under a ``.partial`` name and renamed when complete, so a half file is never served.
@@ -15,13 +21,12 @@ import hashlib
 import json
 import logging
 import shutil
-import threading
 import time
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -30,15 +35,15 @@ from backend.extensions import db
 from backend.models import PrintJob
 from backend.models.types import utcnow
 from backend.services.pins import get_batch
-from backend.services.printing import Look, print_set
+from backend.services.printing import Look, edition_look, print_set
+from backend.task_queue import periodic, queue, task
 from qr import SheetLayout
 
 log = logging.getLogger(__name__)
 KINDS = {"sheets.pdf": "application/pdf", "bundle.zip": "application/zip"}
-STALE = timedelta(seconds=60)  # no heartbeat for this long: the worker is gone
 HEARTBEAT_SECONDS = 1.0
 RETRY_FAILED_AFTER = timedelta(seconds=30)  # a failure is shown this long before a retry
-THREAD_PREFIX = "print-job-"  # the preparing threads' names, so they can be found and joined
+TASK = "print_files"
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,21 @@ class PrintStatus:
 
 
 class _Superseded(Exception):
-    """Another worker took the job over; this thread stops quietly."""
+    """Another worker took the job over; this attempt stops quietly."""
+
+
+class LookMismatch(Exception):
+    """The worker's print look differs from the one the job was asked for."""
+
+
+def print_root() -> Path:
+    """Where prepared print files are kept: PRINT_DIR, or the instance folder's ``print``."""
+    return Path(current_app.config.get("PRINT_DIR") or Path(current_app.instance_path) / "print")
+
+
+def _stale() -> timedelta:
+    """No heartbeat for this long (PRINT_STALE_SECONDS): the worker is gone."""
+    return timedelta(seconds=current_app.config["PRINT_STALE_SECONDS"])
 
 
 def variant(layout: SheetLayout, look: Look, base_url: str) -> str:
@@ -109,9 +128,9 @@ def prepare(
     look: Look,
     root: Path,
 ) -> PrintStatus:
-    """Make sure the files are ready or on their way; start or take over the work if nobody is.
+    """Make sure the files are ready or on their way; queue or take over the work if nobody is.
 
-    A thread of this worker does the work (small batches are written on the spot by
+    The task queue's worker does the work (small batches are written on the spot by
     ``backend/downloads.py`` and the CLI, never through a job). Returns the status as it
     stands after that.
     """
@@ -132,31 +151,37 @@ def prepare(
     elif _needs_taking_over(job, root, now):
         attempt = _take_over(job, now)
     if attempt is not None:
-        args = (
-            current_app._get_current_object(),
-            job.id,
-            attempt,
-            batch_id,
-            base_url,
-            layout,
-            look,
-            root,
-        )
-        thread = threading.Thread(
-            target=_run, args=args, name=f"{THREAD_PREFIX}{job.id}-{attempt}", daemon=True
-        )
-        thread.start()
+        work = {
+            "batch_id": batch_id,
+            "base_url": base_url,
+            "layout": asdict(layout),
+            "look": look.fingerprint,
+        }
+        # Kept by job id, for the sweep that queues the job again after a worker is lost.
+        queue().put(_work_key(job.id), work)
+        queue().enqueue(TASK, job_id=job.id, attempt=attempt, **work)
         db.session.refresh(job)
     return _answer(_status(batch_id, job, root))
 
 
+def _work_key(job_id: int) -> str:
+    return f"print-job-{job_id}"
+
+
 def _needs_taking_over(job: PrintJob, root: Path, now) -> bool:
     if job.state == "preparing":
-        return now - job.heartbeat_at > STALE
+        return now - job.heartbeat_at > _stale() and not _waiting(job)
     if job.state == "failed":
         return now - (job.finished_at or now) > RETRY_FAILED_AFTER
     # Ready, but not here: deleted, or a host without the shared folder.
     return not (job.folder and (root / job.folder / "bundle.zip").is_file())
+
+
+def _waiting(job: PrintJob) -> bool:
+    """Whether this attempt's task is still in the queue: not lost, only not yet taken."""
+    return any(
+        (work["job_id"], work["attempt"]) == (job.id, job.attempt) for work in queue().waiting(TASK)
+    )
 
 
 def _take_over(job: PrintJob, now) -> int | None:
@@ -174,30 +199,61 @@ def _take_over(job: PrintJob, now) -> int | None:
     return None
 
 
-def _run(app: Flask, job_id, attempt, batch_id, base_url, layout, look, root: Path) -> None:
-    """Prepare the files of one attempt, in its own app context and database session."""
-    with app.app_context():
-        name = f"job-{job_id}-{attempt}"
-        partial = root / f"{name}.partial"
-        try:
-            beat = _Heartbeat(job_id, attempt)
-            print_set(batch_id, base_url, layout, partial, tick=beat.tick, branding=look.branding)
-            db.session.rollback()  # end the streaming read before writing
-            partial.rename(root / name)
-            if _finish(job_id, attempt, state="ready", folder=name, done=beat.done):
-                for old in root.glob(f"job-{job_id}-*"):
-                    if old.name != name:
-                        shutil.rmtree(old, ignore_errors=True)
-            else:
-                shutil.rmtree(root / name, ignore_errors=True)
-        except _Superseded:
-            shutil.rmtree(partial, ignore_errors=True)
-        except Exception as error:  # any failure must reach the row, or clients poll forever
-            log.exception("print job %s attempt %s failed", job_id, attempt)
-            shutil.rmtree(partial, ignore_errors=True)
-            _finish(job_id, attempt, state="failed", error=type(error).__name__)
-        finally:
-            db.session.remove()
+@task(TASK)
+def run(job_id, attempt, batch_id, base_url, layout: dict, look: str) -> None:
+    """Prepare the files of one attempt: the queue's task, in the worker's app context."""
+    if not _write(job_id, attempt, heartbeat_at=utcnow()):
+        return  # taken over, or the job is gone, while the task waited in the queue
+    root = print_root()
+    root.mkdir(parents=True, exist_ok=True)
+    name = f"job-{job_id}-{attempt}"
+    partial = root / f"{name}.partial"
+    try:
+        edition = edition_look(current_app.config)
+        if edition.fingerprint != look:
+            # This worker's PRINT_BACKGROUND or PRINT_LOGO is not the web's: its files would
+            # not be what the job's variant promises.
+            raise LookMismatch()
+        beat = _Heartbeat(job_id, attempt)
+        layout = SheetLayout(**layout)
+        print_set(batch_id, base_url, layout, partial, tick=beat.tick, branding=edition.branding)
+        db.session.rollback()  # end the streaming read before writing
+        partial.rename(root / name)
+        if _finish(job_id, attempt, state="ready", folder=name, done=beat.done):
+            queue().forget(_work_key(job_id))
+            for old in root.glob(f"job-{job_id}-*"):
+                if old.name != name:
+                    shutil.rmtree(old, ignore_errors=True)
+        else:
+            shutil.rmtree(root / name, ignore_errors=True)
+    except _Superseded:
+        shutil.rmtree(partial, ignore_errors=True)
+    except Exception as error:  # any failure must reach the row, or clients poll forever
+        log.exception("print job %s attempt %s failed", job_id, attempt)
+        shutil.rmtree(partial, ignore_errors=True)
+        _finish(job_id, attempt, state="failed", error=type(error).__name__)
+
+
+@periodic("take_over_lost_print_jobs")
+def take_over_lost() -> int:
+    """Queue again every job whose worker is gone (no heartbeat, task not in the queue)."""
+    now = utcnow()
+    lost = db.session.scalars(
+        select(PrintJob).where(
+            PrintJob.state == "preparing", PrintJob.heartbeat_at < now - _stale()
+        )
+    ).all()
+    queued = 0
+    for job in lost:
+        work = queue().get(_work_key(job.id))
+        if work is None or _waiting(job):
+            continue  # waiting for a worker; or asked before the queue: the next POST retries
+        attempt = _take_over(job, now)
+        if attempt is not None:
+            queue().enqueue(TASK, job_id=job.id, attempt=attempt, **work)
+            queued += 1
+    db.session.commit()
+    return queued
 
 
 class _Heartbeat:
@@ -238,15 +294,3 @@ def _write(job_id: int, attempt: int, **values) -> bool:
 def _finish(job_id: int, attempt: int, **values) -> bool:
     now = utcnow()
     return _write(job_id, attempt, finished_at=now, heartbeat_at=now, **values)
-
-
-def running_threads() -> list[threading.Thread]:
-    """The preparation threads of this process that are still at work."""
-    return [t for t in threading.enumerate() if t.name.startswith(THREAD_PREFIX)]
-
-
-def wait_for_threads(timeout: float = 60.0) -> None:
-    """Join the preparation threads this process started (tests and shutdown)."""
-    deadline = time.monotonic() + timeout
-    for thread in running_threads():
-        thread.join(max(0.0, deadline - time.monotonic()))
