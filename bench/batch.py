@@ -14,15 +14,48 @@ import argparse
 import filecmp
 import os
 import re
-import resource
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.qr_render import bare, peak_rss_mb
+
+
+class WorkerPeak(threading.Thread):
+    """The largest peak RSS (VmHWM) among this process's descendants, read from /proc while
+    they run: the print's workers are the forkserver's children, which getrusage misses."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak_kb = 0
+        self.stop = threading.Event()
+
+    @staticmethod
+    def _status(pid: str) -> dict[str, str]:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+        return dict(line.split(":\t", 1) for line in lines if ":\t" in line)
+
+    def run(self) -> None:
+        me = str(os.getpid())
+        while not self.stop.wait(0.2):
+            parents, peaks = {}, {}
+            for entry in Path("/proc").glob("[0-9]*"):
+                try:
+                    status = self._status(entry.name)
+                except (OSError, ValueError):
+                    continue
+                parents[entry.name] = status.get("PPid", "").strip()
+                peaks[entry.name] = int(status.get("VmHWM", "0 kB").split()[0])
+            for pid, peak in peaks.items():
+                ancestor = parents.get(pid)
+                while ancestor and ancestor not in (me, "0", "1"):
+                    ancestor = parents.get(ancestor)
+                if ancestor == me and pid != me:
+                    self.peak_kb = max(self.peak_kb, peak)
 
 
 def main() -> int:
@@ -51,15 +84,18 @@ def main() -> int:
         start = time.perf_counter()
         batch = pins.mint_batch(demo.DEMO_SLUG, "Bench", "ut-desk", args.size)
         mint_s = time.perf_counter() - start
+        workers = WorkerPeak()
+        workers.start()
         start = time.perf_counter()
         info = printing.print_set(batch.id, base, SheetLayout(), work / "cores")
         print_s = time.perf_counter() - start
+        workers.stop.set()
         start = time.perf_counter()
         printing.print_set(batch.id, base, SheetLayout(), work / "one", processes=1)
         one_s = time.perf_counter() - start
         urls = [url for _, url in printing.pin_items(batch.id, base)]
     rss_batch = peak_rss_mb()
-    rss_workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    rss_workers = workers.peak_kb / 1024
     bare_s = bare(urls)
     sizes = {Path(f).name: Path(f).stat().st_size / 2**20 for f in info.files}
     # The two runs differ only in their moment (PDF CreationDate, ZIP dates) when a second
