@@ -139,16 +139,12 @@ def print_settings(env: dict) -> dict:
 
 
 def queue_settings(env: dict) -> dict:
-    """The task queue's worker: how many prints at once, threads or processes, how often it sweeps."""
-    kind = env.get("QUEUE_WORKER_TYPE", DEFAULTS["QUEUE_WORKER_TYPE"]).strip().lower()
-    if kind not in ("thread", "process"):
-        raise ConfigError("QUEUE_WORKER_TYPE must be thread or process")
+    """The task queue's worker: how many prints at once, how often it sweeps."""
     workers = _integer(env, "QUEUE_WORKERS", DEFAULTS["QUEUE_WORKERS"])
     if workers < 1:
         raise ConfigError("QUEUE_WORKERS must be at least 1")
     return {
         "QUEUE_WORKERS": workers,
-        "QUEUE_WORKER_TYPE": kind,
         "QUEUE_SWEEP_SECONDS": _integer(
             env, "QUEUE_SWEEP_SECONDS", DEFAULTS["QUEUE_SWEEP_SECONDS"]
         ),
@@ -205,7 +201,6 @@ DEFAULTS = {
     # The task queue's worker (flask speld worker): one print at a time by default, since a
     # print uses every core itself; how often it looks for print jobs that lost their worker.
     "QUEUE_WORKERS": 1,
-    "QUEUE_WORKER_TYPE": "thread",
     "QUEUE_SWEEP_SECONDS": 30,
     # Days after an event's last day that visitor hashes are kept (flask speld retention).
     "HASH_RETENTION_DAYS": 7,

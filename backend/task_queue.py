@@ -83,9 +83,6 @@ class Queue:
         }
         for name, fn in _PERIODIC.items():
             self.huey.periodic_task(_every_sweep, name=name)(_in_app(app, fn))
-        if app.config["QUEUE_WORKER_TYPE"] == "process":
-            # Forked workers must not share the parent's database connections.
-            self.huey.on_startup("database")(lambda: _forget_connections(app))
 
     def enqueue(self, name: str, **kwargs) -> None:
         """Put one call of the task ``name`` on the queue."""
@@ -143,12 +140,16 @@ class _Consumer(Consumer):
 
 
 def consumer(app: Flask, periodic: bool = True) -> Consumer:
-    """The worker for the app's queue: QUEUE_WORKERS of QUEUE_WORKER_TYPE, and the sweeps."""
+    """The worker for the app's queue: QUEUE_WORKERS threads, and the sweeps.
+
+    Threads, not Huey's processes: a print draws on every core with worker processes of its
+    own (``qr/bundle.py``), which Huey's daemonic worker processes may not start.
+    """
     return _Consumer(
         queue(app).huey,
         app.config["QUEUE_SWEEP_SECONDS"],
         workers=app.config["QUEUE_WORKERS"],
-        worker_type=app.config["QUEUE_WORKER_TYPE"],
+        worker_type="thread",
         periodic=periodic,
         initial_delay=0.1,
         max_delay=1.0,  # an idle worker looks at the queue at least once a second
@@ -169,8 +170,3 @@ def _in_app(app: Flask, fn: Callable[..., Any]) -> Callable[..., Any]:
 
     run.__name__ = fn.__name__
     return run
-
-
-def _forget_connections(app: Flask) -> None:
-    with app.app_context():
-        db.engine.dispose(close=False)

@@ -70,16 +70,15 @@ def test_follow_up_delay_is_read_from_the_environment(tmp_path):
             from_environment(str(tmp_path), {**env, "FOLLOW_UP_AFTER_MINUTES": bad})
 
 
-def test_the_worker_prints_one_batch_at_a_time_in_a_thread_unless_told(tmp_path):
+def test_the_worker_prints_one_batch_at_a_time_unless_told(tmp_path):
     env = {"SPELD_ENV": "development"}
     settings = from_environment(str(tmp_path), env)
-    assert (settings["QUEUE_WORKERS"], settings["QUEUE_WORKER_TYPE"]) == (1, "thread")
+    assert settings["QUEUE_WORKERS"] == 1
     assert (settings["QUEUE_SWEEP_SECONDS"], settings["PRINT_STALE_SECONDS"]) == (30, 60)
-    told = {**env, "QUEUE_WORKERS": "2", "QUEUE_WORKER_TYPE": "Process", "PRINT_STALE_SECONDS": "5"}
+    told = {**env, "QUEUE_WORKERS": "2", "PRINT_STALE_SECONDS": "5"}
     settings = from_environment(str(tmp_path), told)
-    assert (settings["QUEUE_WORKERS"], settings["QUEUE_WORKER_TYPE"]) == (2, "process")
-    assert settings["PRINT_STALE_SECONDS"] == 5
-    for name, bad in [("QUEUE_WORKERS", "0"), ("QUEUE_WORKER_TYPE", "greenlet")]:
+    assert (settings["QUEUE_WORKERS"], settings["PRINT_STALE_SECONDS"]) == (2, 5)
+    for name, bad in [("QUEUE_WORKERS", "0"), ("PRINT_STALE_SECONDS", "soon")]:
         with pytest.raises(ConfigError, match=name):
             from_environment(str(tmp_path), {**env, name: bad})
 
