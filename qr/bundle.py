@@ -22,7 +22,7 @@ import tempfile
 import time
 import zipfile
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
@@ -164,6 +164,7 @@ def _one_pass(
     pdf_out: BinaryIO,
     manifest_out: TextIO,
     processes: int | None = None,
+    tick: Callable[[int], None] | None = None,
 ) -> PrintInfo:
     sheets = SheetWriter(layout, pdf_out, meta.branding, meta.slug)
     manifest = manifest_writer(manifest_out)
@@ -182,6 +183,8 @@ def _one_pass(
         archive.writestr(_entry(name, stamp, zipfile.ZIP_STORED), png)
         archive.writestr(_entry(f"svg/{code}.svg", stamp, zipfile.ZIP_DEFLATED), svg)
         count += 1
+        if tick is not None:
+            tick(1)
     return PrintInfo(count=count, sheets=sheets.close())
 
 
@@ -224,10 +227,12 @@ def write_print_set(
     layout: SheetLayout,
     out_dir: str | Path,
     processes: int | None = None,
+    tick: Callable[[int], None] | None = None,
 ) -> PrintInfo:
     """sheets.pdf, manifest.csv and bundle.zip (holding both) in out_dir, one pass over pins.
 
     processes: how many worker processes draw the symbols (None: ``PrintMeta.processes``).
+    ``tick(1)`` is called after each pin is written (not drawn: workers draw ahead).
     """
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
@@ -238,7 +243,7 @@ def write_print_set(
         paths[1].open("w+", encoding="utf-8", newline="") as manifest,
         zipfile.ZipFile(paths[2], "w", compresslevel=6) as archive,
     ):
-        info = _one_pass(pins, meta, layout, archive, pdf, manifest, processes)
+        info = _one_pass(pins, meta, layout, archive, pdf, manifest, processes, tick)
         manifest.flush()
         _copy_in(archive, "sheets.pdf", pdf, stamp, zipfile.ZIP_STORED)
         _copy_in(archive, "manifest.csv", manifest.buffer, stamp, zipfile.ZIP_DEFLATED)

@@ -161,20 +161,12 @@ def print_set(
 ) -> PrintInfo:
     """sheets.pdf, manifest.csv and bundle.zip written into a folder (CLI and background jobs).
 
-    ``tick(1)`` is called after each pin, for a progress bar. A large batch is drawn on every
-    core (``qr.bundle``); ``processes`` says how many instead.
+    ``tick(1)`` is called after each pin is written, for a progress bar. A large batch is
+    drawn on every core (``qr.bundle``); ``processes`` says how many instead.
     """
     batch = get_batch(batch_id)
     items = pin_items(batch_id, base_url)
-    if tick is not None:
-        items = _ticking(items, tick)
-    return write_print_set(items, _meta(batch, branding), layout, out_dir, processes)
-
-
-def _ticking(items, tick):
-    for item in items:
-        yield item
-        tick(1)
+    return write_print_set(items, _meta(batch, branding), layout, out_dir, processes, tick)
 
 
 def pin_qr(raw_code: str, base_url: str, options: RenderOptions) -> tuple[bytes, str]:

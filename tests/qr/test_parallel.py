@@ -24,7 +24,11 @@ def test_worker_processes_write_the_same_files_as_one_process(tmp_path, make_pin
     pins = make_pins(430)  # three chunks, the last one short
     meta = PrintMeta("Day 1", "mail", total=len(pins), created=1_790_000_000.0)
     for processes in (1, 2):
-        write_print_set(iter(pins), meta, layout, tmp_path / str(processes), processes)
+        ticks: list[int] = []
+        write_print_set(
+            iter(pins), meta, layout, tmp_path / str(processes), processes, ticks.append
+        )
+        assert sum(ticks) == len(pins)  # each pin counted once, as it is written
     for name in FILES:
         assert (tmp_path / "2" / name).read_bytes() == (tmp_path / "1" / name).read_bytes(), name
     with zipfile.ZipFile(tmp_path / "2" / "bundle.zip") as archive:
