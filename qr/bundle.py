@@ -163,13 +163,13 @@ def _one_pass(
     archive: zipfile.ZipFile,
     pdf_out: BinaryIO,
     manifest_out: TextIO,
+    stamp: tuple[int, ...],
     processes: int | None = None,
     tick: Callable[[int], None] | None = None,
 ) -> PrintInfo:
     sheets = SheetWriter(layout, pdf_out, meta.branding, meta.slug)
     manifest = manifest_writer(manifest_out)
     batch, channel = neutralise(meta.batch), neutralise(meta.channel)
-    stamp = time.localtime(meta.created)[:6]
     count = 0
     for code, url, m, png, svg in _drawn(pins, meta, layout, processes or meta.processes()):
         if not _SAFE_CODE.fullmatch(code):
@@ -213,7 +213,7 @@ def write_bundle(
         zipfile.ZipFile(out, "w", compresslevel=6) as archive,
     ):
         manifest = io.TextIOWrapper(raw_manifest, encoding="utf-8", newline="")
-        info = _one_pass(pins, meta, layout, archive, pdf, manifest)
+        info = _one_pass(pins, meta, layout, archive, pdf, manifest, stamp)
         manifest.flush()
         _copy_in(archive, "sheets.pdf", pdf, stamp, zipfile.ZIP_STORED)
         _copy_in(archive, "manifest.csv", raw_manifest, stamp, zipfile.ZIP_DEFLATED)
@@ -243,7 +243,7 @@ def write_print_set(
         paths[1].open("w+", encoding="utf-8", newline="") as manifest,
         zipfile.ZipFile(paths[2], "w", compresslevel=6) as archive,
     ):
-        info = _one_pass(pins, meta, layout, archive, pdf, manifest, processes, tick)
+        info = _one_pass(pins, meta, layout, archive, pdf, manifest, stamp, processes, tick)
         manifest.flush()
         _copy_in(archive, "sheets.pdf", pdf, stamp, zipfile.ZIP_STORED)
         _copy_in(archive, "manifest.csv", manifest.buffer, stamp, zipfile.ZIP_DEFLATED)
